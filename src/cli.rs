@@ -1,0 +1,288 @@
+//! The command-line definition (clap derive). Parsing only: each subcommand's work lives in
+//! `cmd/`, so this file reads as the tool's manual.
+
+use crate::period::PeriodSpec;
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Exit codes, documented in `--help` and the README; schedulers depend on them.
+pub const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0  every client done (warnings alone do not fail a run)
+  1  at least one client failed, or `validate` found errors; the others were still processed
+  2  usage or configuration error (bad flag, unreadable or invalid audit.toml)
+  3  output could not be written (permissions, disk full)";
+
+/// Customer-relationship audit reports from accounting and CRM exports.
+#[derive(Debug, Parser)]
+#[command(name = "crm-audit", version, about, long_about = None, after_help = EXIT_CODES_HELP)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Print only errors (no progress bars, no summaries).
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+
+    /// Log format on stderr: `text` for people, `json` for schedulers and log collectors.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
+    /// Worker threads (default: all cores).
+    #[arg(long, short, global = true, value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+}
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Audit one client or a portfolio and write the reports.
+    #[command(after_long_help = "\
+Examples:
+  crm-audit run                                   # every client under sample-data/ into reports/
+  crm-audit run --config clients/acme/audit.toml --period 2026-Q3
+  crm-audit run --portfolio clients/ --period last-quarter --lang es --format html,pdf,json")]
+    Run(RunArgs),
+
+    /// Read the exports only and print the data-quality ledger; exit 1 if a source is unusable.
+    #[command(after_long_help = "\
+Examples:
+  crm-audit validate                              # every client under sample-data/
+  crm-audit validate --config clients/acme/audit.toml --out checks/")]
+    Validate(ValidateArgs),
+
+    /// Generate a realistic client: customers, invoices, CRM activity, complaints, surveys.
+    #[command(after_long_help = "\
+Examples:
+  crm-audit sample --customers 3000 --seed 7 --out sample-data/ferreteria-es --lang es
+  crm-audit sample --customers 1000000 --out /tmp/big --lang en")]
+    Sample(SampleArgs),
+
+    /// Look at a folder of exports and write an annotated audit.toml for it.
+    #[command(after_long_help = "\
+Examples:
+  crm-audit init clients/acme                     # writes clients/acme/audit.toml")]
+    Init(InitArgs),
+
+    /// Fit the lifetime-value models on a transaction log and score every customer.
+    #[command(after_long_help = "\
+Examples:
+  crm-audit clv --transactions ../shared/data/cdnow/transactions.csv --calibration-end 1997-09-30
+  crm-audit clv --transactions tx.csv --calibration-end 2026-06-30 --holdout-end 2026-09-30 \\
+      --model auto --json --scores scores.csv")]
+    Clv(ClvArgs),
+}
+
+/// Where the clients come from: one config, a portfolio folder, or the bundled samples.
+#[derive(Debug, Args, Clone)]
+pub struct ClientSelection {
+    /// One client's audit.toml.
+    #[arg(long, conflicts_with = "portfolio")]
+    pub config: Option<PathBuf>,
+
+    /// A folder whose sub-folders each hold an audit.toml (default: sample-data/).
+    #[arg(long)]
+    pub portfolio: Option<PathBuf>,
+}
+
+/// Arguments of `run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Which clients.
+    #[command(flatten)]
+    pub clients: ClientSelection,
+
+    /// Audit period: 2026-Q3, 2026-09, last-quarter or last-month.
+    #[arg(long, default_value = "last-quarter")]
+    pub period: PeriodSpec,
+
+    /// Reference date for last-quarter / last-month (default: the last date in each client's data).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<NaiveDate>,
+
+    /// Output folder; reports go to OUT/<client>/<period>/.
+    #[arg(long, default_value = "reports")]
+    pub out: PathBuf,
+
+    /// Report language (default: the client's audit.toml).
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
+
+    /// Outputs to write, comma-separated.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "html,pdf,json")]
+    pub format: Vec<OutputFormat>,
+
+    /// A folder of templates overriding the built-in ones (same file names).
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+}
+
+/// Arguments of `validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Which clients.
+    #[command(flatten)]
+    pub clients: ClientSelection,
+
+    /// Where validation.json and rejected_rows.csv go (default: OUT/<client>/).
+    #[arg(long, default_value = "reports")]
+    pub out: PathBuf,
+}
+
+/// Arguments of `sample`.
+#[derive(Debug, Args)]
+pub struct SampleArgs {
+    /// Number of customers.
+    #[arg(long, default_value_t = 3000)]
+    pub customers: usize,
+
+    /// Random seed; the same seed gives the same files.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+
+    /// Client folder to create (exports plus an audit.toml).
+    #[arg(long)]
+    pub out: PathBuf,
+
+    /// Style of the exports: `es` (Spanish Excel CSV, xlsx) or `en` (English UTF-8 CSV).
+    #[arg(long, value_enum, default_value_t = Lang::Es)]
+    pub lang: Lang,
+
+    /// Client name written into audit.toml.
+    #[arg(long)]
+    pub name: Option<String>,
+
+    /// Last day of simulated history (default: 2026-09-30).
+    #[arg(long, value_name = "DATE")]
+    pub end: Option<NaiveDate>,
+}
+
+/// Arguments of `init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Client folder holding the exports.
+    pub dir: PathBuf,
+
+    /// Overwrite an existing audit.toml.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Lifetime-value model choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ModelChoice {
+    /// BG/NBD (Fader, Hardie & Lee 2005).
+    Bgnbd,
+    /// Pareto/NBD (Schmittlein, Morrison & Colombo 1987).
+    ParetoNbd,
+    /// Both, keeping the better holdout fit (BG/NBD without a holdout).
+    Auto,
+}
+
+/// Model time unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TimeUnitArg {
+    /// 7 days.
+    Week,
+    /// 1 day.
+    Day,
+}
+
+/// Arguments of `clv`.
+#[derive(Debug, Args)]
+pub struct ClvArgs {
+    /// Transaction log (CSV with customer_id, date, net_amount; optional cost), or a client's
+    /// audit.toml to use its transactions.
+    #[arg(long)]
+    pub transactions: PathBuf,
+
+    /// End of calibration (default: the last date in the log).
+    #[arg(long, value_name = "DATE")]
+    pub calibration_end: Option<NaiveDate>,
+
+    /// End of the holdout used for the backtest (none: no backtest).
+    #[arg(long, value_name = "DATE")]
+    pub holdout_end: Option<NaiveDate>,
+
+    /// Which purchase model.
+    #[arg(long, value_enum, default_value_t = ModelChoice::Auto)]
+    pub model: ModelChoice,
+
+    /// Time unit of x, t_x, T and the parameters.
+    #[arg(long, value_enum, default_value_t = TimeUnitArg::Week)]
+    pub unit: TimeUnitArg,
+
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Per-customer scores CSV (default: clv_scores.csv beside the log).
+    #[arg(long, value_name = "FILE")]
+    pub scores: Option<PathBuf>,
+
+    /// CLV horizon in months.
+    #[arg(long, default_value_t = 12)]
+    pub horizon_months: u32,
+
+    /// Annual discount rate for CLV (0.10 = 10 %).
+    #[arg(long, default_value_t = 0.10)]
+    pub discount_rate: f64,
+}
+
+/// Report language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    /// Spanish.
+    Es,
+    /// English.
+    En,
+}
+
+/// Output kinds of `run`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// report.html, self-contained.
+    Html,
+    /// report.pdf, A4.
+    Pdf,
+    /// indicators.json (the typed result model).
+    Json,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn run_defaults_to_last_quarter_and_all_formats() {
+        let cli = Cli::try_parse_from(["crm-audit", "run"]).unwrap();
+        let Command::Run(args) = cli.command else { panic!("not run") };
+        assert_eq!(args.period, PeriodSpec::LastQuarter);
+        assert_eq!(args.format.len(), 3);
+    }
+
+    #[test]
+    fn bad_period_is_rejected_at_parse_time() {
+        assert!(Cli::try_parse_from(["crm-audit", "run", "--period", "2026-Q9"]).is_err());
+    }
+}

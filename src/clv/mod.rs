@@ -1,0 +1,1 @@
+//! clv stage (to be filled in).

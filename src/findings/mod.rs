@@ -1,0 +1,1 @@
+//! findings stage (to be filled in).

@@ -1,0 +1,1 @@
+//! indicators stage (to be filled in).

@@ -1,0 +1,21 @@
+//! crm-audit: customer-relationship audit reports from accounting and CRM exports.
+//!
+//! The pipeline runs one way: [`config`] → [`ingest`] (canonical [`tables`] plus the
+//! data-quality ledger) → [`indicators`] and [`clv`] → [`findings`] → [`render`] → [`output`].
+//! The binary (`src/main.rs`) only parses arguments and reports errors; each subcommand's work
+//! is in [`cmd`].
+#![warn(missing_docs, unreachable_pub)]
+
+pub mod cli;
+pub mod clv;
+pub mod cmd;
+pub mod config;
+pub mod figure;
+pub mod findings;
+pub mod indicators;
+pub mod ingest;
+pub mod output;
+pub mod period;
+pub mod render;
+pub mod sample;
+pub mod tables;

@@ -1,0 +1,1 @@
+//! render stage (to be filled in).

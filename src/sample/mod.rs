@@ -1,0 +1,1 @@
+//! sample stage (to be filled in).
