@@ -1,1 +1,5 @@
-//! indicators stage (to be filled in).
+//! Indicators stage: pure functions from the canonical tables and a period to typed results.
+
+pub mod definition;
+
+pub use definition::Definition;
