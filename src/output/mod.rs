@@ -1,1 +1,8 @@
-//! output stage (to be filled in).
+//! Output stage: atomic writes of report folders and files, checksums, and the run manifest.
+//! Depends only on the standard library, tempfile and sha2; every other stage hands it bytes.
+
+pub mod atomic;
+pub mod manifest;
+
+pub use atomic::{StagedDir, WriteError, recover, sha256_file, sha256_hex, write_file};
+pub use manifest::{ClientEntry, InputFile, Manifest, OutputFile, RunStatus};
