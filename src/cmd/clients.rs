@@ -16,7 +16,10 @@ pub fn select(sel: &ClientSelection) -> Result<Vec<PathBuf>> {
         }
         return Ok(vec![config.clone()]);
     }
-    let dir = sel.portfolio.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_PORTFOLIO));
+    let dir = sel
+        .portfolio
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_PORTFOLIO));
     portfolio(&dir)
 }
 

@@ -3,6 +3,9 @@
 
 use crate::cli::{Cli, Command};
 
+pub mod clients;
+pub mod logging;
+
 /// Exit code: success.
 pub const EXIT_OK: i32 = 0;
 /// Exit code: a client failed, or validation found errors.
@@ -14,6 +17,7 @@ pub const EXIT_OUTPUT: i32 = 3;
 
 /// Runs a parsed command line and returns the process exit code.
 pub fn dispatch(cli: Cli) -> i32 {
+    logging::init(cli.log_format, cli.quiet);
     let result = match cli.command {
         Command::Run(_) | Command::Validate(_) | Command::Init(_) => {
             Err(anyhow::anyhow!("not available in this build yet"))

@@ -21,12 +21,18 @@ pub struct WriteError {
 }
 
 fn err(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
-    move |source| WriteError { path: path.to_path_buf(), source }
+    move |source| WriteError {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(err(dir))?;
     let mut tmp = tempfile::Builder::new()
         .prefix(".tmp-")
@@ -34,7 +40,10 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
         .map_err(err(dir))?;
     tmp.write_all(bytes).map_err(err(path))?;
     tmp.as_file().sync_all().map_err(err(path))?;
-    tmp.persist(path).map_err(|e| WriteError { path: path.to_path_buf(), source: e.error })?;
+    tmp.persist(path).map_err(|e| WriteError {
+        path: path.to_path_buf(),
+        source: e.error,
+    })?;
     Ok(())
 }
 
@@ -51,13 +60,19 @@ impl StagedDir {
     pub fn new(target: &Path) -> Result<StagedDir, WriteError> {
         let parent = target.parent().unwrap_or(Path::new("."));
         fs::create_dir_all(parent).map_err(err(parent))?;
-        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let staging = tempfile::Builder::new()
             .prefix(&format!(".staging-{name}-"))
             .tempdir_in(parent)
             .map_err(err(parent))?
             .keep();
-        Ok(StagedDir { staging, target: target.to_path_buf() })
+        Ok(StagedDir {
+            staging,
+            target: target.to_path_buf(),
+        })
     }
 
     /// Where files go while staged.
@@ -76,7 +91,11 @@ impl StagedDir {
     /// one is in place.
     pub fn commit(self) -> Result<PathBuf, WriteError> {
         let parent = self.target.parent().unwrap_or(Path::new("."));
-        let name = self.target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = self
+            .target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let previous = parent.join(format!(".previous-{name}-{}", std::process::id()));
         let had_previous = self.target.exists();
         if had_previous {
@@ -86,7 +105,10 @@ impl StagedDir {
             if had_previous {
                 let _ = fs::rename(&previous, &self.target);
             }
-            return Err(WriteError { path: self.target.clone(), source });
+            return Err(WriteError {
+                path: self.target.clone(),
+                source,
+            });
         }
         if had_previous {
             fs::remove_dir_all(&previous).map_err(err(&previous))?;
@@ -103,11 +125,15 @@ impl StagedDir {
 /// Restores or removes what an interrupted run left in `dir`: a `.previous-*` folder whose
 /// target is missing is put back; stale staging folders are removed.
 pub fn recover(dir: &Path) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         if let Some(rest) = name.strip_prefix(".previous-") {
-            let Some((target, _pid)) = rest.rsplit_once('-') else { continue };
+            let Some((target, _pid)) = rest.rsplit_once('-') else {
+                continue;
+            };
             let target = dir.join(target);
             if target.exists() {
                 let _ = fs::remove_dir_all(entry.path());
@@ -132,9 +158,19 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Hex SHA-256 and size of a file, streamed.
 pub fn sha256_file(path: &Path) -> std::io::Result<(String, u64)> {
+    use std::io::Read;
     let mut file = fs::File::open(path)?;
     let mut hasher = Sha256::new();
-    let size = std::io::copy(&mut file, &mut hasher)?;
+    let mut buf = vec![0u8; 1 << 20];
+    let mut size = 0u64;
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        size += n as u64;
+    }
     let digest = hasher.finalize();
     Ok((digest.iter().map(|b| format!("{b:02x}")).collect(), size))
 }
@@ -152,11 +188,21 @@ mod tests {
 
         let staged = StagedDir::new(&target).unwrap();
         staged.write("report.html", b"new").unwrap();
-        assert_eq!(fs::read_to_string(target.join("report.html")).unwrap(), "old");
+        assert_eq!(
+            fs::read_to_string(target.join("report.html")).unwrap(),
+            "old"
+        );
         staged.commit().unwrap();
-        assert_eq!(fs::read_to_string(target.join("report.html")).unwrap(), "new");
+        assert_eq!(
+            fs::read_to_string(target.join("report.html")).unwrap(),
+            "new"
+        );
         let leftovers: Vec<_> = fs::read_dir(root.path()).unwrap().collect();
-        assert_eq!(leftovers.len(), 1, "no staging or previous folder left behind");
+        assert_eq!(
+            leftovers.len(),
+            1,
+            "no staging or previous folder left behind"
+        );
     }
 
     #[test]
@@ -168,7 +214,10 @@ mod tests {
         let staged = StagedDir::new(&target).unwrap();
         staged.write("report.html", b"half").unwrap();
         staged.abandon();
-        assert_eq!(fs::read_to_string(target.join("report.html")).unwrap(), "old");
+        assert_eq!(
+            fs::read_to_string(target.join("report.html")).unwrap(),
+            "old"
+        );
         assert_eq!(fs::read_dir(root.path()).unwrap().count(), 1);
     }
 
@@ -181,7 +230,10 @@ mod tests {
         fs::create_dir_all(root.path().join(".staging-2026-Q3-abc")).unwrap();
         recover(root.path());
         let target = root.path().join("2026-Q3");
-        assert_eq!(fs::read_to_string(target.join("report.html")).unwrap(), "old");
+        assert_eq!(
+            fs::read_to_string(target.join("report.html")).unwrap(),
+            "old"
+        );
         assert_eq!(fs::read_dir(root.path()).unwrap().count(), 1);
     }
 

@@ -52,12 +52,30 @@ pub struct ClientEntry {
     pub error: Option<String>,
     /// Wall-clock duration in milliseconds.
     pub duration_ms: u64,
+    /// Time per pipeline stage, for benchmarks and slow-run diagnosis.
+    #[serde(default)]
+    pub stages_ms: StageTimings,
     /// Warnings (data-quality and model) worth a look.
     pub warnings: Vec<String>,
     /// Every input file read.
     pub inputs: Vec<InputFile>,
     /// Every output file written.
     pub outputs: Vec<OutputFile>,
+}
+
+/// Milliseconds spent in each stage of one client's run.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct StageTimings {
+    /// Reading and converting the exports.
+    pub ingest: u64,
+    /// Indicator families.
+    pub indicators: u64,
+    /// Lifetime-value model fits, backtest and scoring.
+    pub models: u64,
+    /// Report model, charts, HTML and PDF.
+    pub render: u64,
+    /// Writing files (staging, rename).
+    pub write: u64,
 }
 
 /// An input export as read.
@@ -127,6 +145,7 @@ mod tests {
             status,
             error: None,
             duration_ms: 1,
+            stages_ms: StageTimings::default(),
             warnings: vec![],
             inputs: vec![],
             outputs: vec![],

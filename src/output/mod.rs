@@ -5,4 +5,4 @@ pub mod atomic;
 pub mod manifest;
 
 pub use atomic::{StagedDir, WriteError, recover, sha256_file, sha256_hex, write_file};
-pub use manifest::{ClientEntry, InputFile, Manifest, OutputFile, RunStatus};
+pub use manifest::{ClientEntry, InputFile, Manifest, OutputFile, RunStatus, StageTimings};

@@ -1,0 +1,104 @@
+//! `crm-audit run`: audit every selected client in parallel, write the manifest last, and turn
+//! the outcome into an exit code. A failed client is recorded and never stops the others.
+
+use super::{EXIT_CLIENT_FAILED, EXIT_OK, EXIT_OUTPUT, clients};
+use crate::cli::RunArgs;
+use crate::output::{self, Manifest, RunStatus};
+use crate::pipeline::{self, ClientRun, RunOptions};
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+
+/// Runs the audit; returns the process exit code.
+pub fn run(args: &RunArgs, jobs: Option<u16>, quiet: bool) -> Result<i32> {
+    let configs = clients::select(&args.clients)?;
+    let options = RunOptions::from_args(args)?;
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create output folder {}", args.out.display()))?;
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.map(usize::from).unwrap_or(0))
+        .build()
+        .context("cannot start worker threads")?;
+
+    let bar = progress_bar(configs.len() as u64, quiet);
+    tracing::info!(clients = configs.len(), out = %args.out.display(), "run started");
+    let runs: Vec<ClientRun> = pool.install(|| {
+        configs
+            .par_iter()
+            .map(|config| {
+                let run = pipeline::audit_client(config, &options);
+                bar.inc(1);
+                log_outcome(&run);
+                run
+            })
+            .collect()
+    });
+    bar.finish_and_clear();
+
+    let mut manifest = Manifest::new(args.period.to_string());
+    let portfolio_outputs = pipeline::write_portfolio(&runs, &options);
+    let mut output_failed = false;
+    match portfolio_outputs {
+        Ok(files) => manifest.outputs = files,
+        Err(e) => {
+            tracing::error!("portfolio index: {e:#}");
+            output_failed = true;
+        }
+    }
+    for run in runs {
+        manifest.push(run.entry);
+    }
+    let json = serde_json::to_vec_pretty(&manifest).context("cannot serialise the manifest")?;
+    let path = args.out.join("manifest.json");
+    if let Err(e) = output::write_file(&path, &json) {
+        tracing::error!("{e}");
+        return Ok(EXIT_OUTPUT);
+    }
+
+    let failed = manifest.clients.iter().filter(|c| c.status == RunStatus::Failed).count();
+    if !quiet {
+        eprintln!(
+            "{} client(s) audited, {failed} failed; manifest: {}",
+            manifest.clients.len() - failed,
+            path.display()
+        );
+    }
+    Ok(if failed > 0 {
+        EXIT_CLIENT_FAILED
+    } else if output_failed {
+        EXIT_OUTPUT
+    } else {
+        EXIT_OK
+    })
+}
+
+fn progress_bar(len: u64, quiet: bool) -> ProgressBar {
+    // indicatif draws only on a terminal, so cron and CI logs stay clean.
+    let bar = ProgressBar::new(len);
+    if quiet {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    if let Ok(style) = ProgressStyle::with_template("{bar:30} {pos}/{len} clients {elapsed}") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+fn log_outcome(run: &ClientRun) {
+    let e = &run.entry;
+    match e.status {
+        RunStatus::Ok => tracing::info!(
+            client = %e.client,
+            period = e.period.as_deref().unwrap_or("-"),
+            ms = e.duration_ms,
+            warnings = e.warnings.len(),
+            "client done"
+        ),
+        RunStatus::Failed => tracing::error!(
+            client = %e.client,
+            error = e.error.as_deref().unwrap_or("-"),
+            "client failed"
+        ),
+    }
+}
