@@ -11,11 +11,13 @@ pub mod clv;
 pub mod cmd;
 pub mod config;
 pub mod figure;
-pub mod findings;
+// findings: wired in once render::locale lands
+
 pub mod indicators;
 pub mod ingest;
 pub mod output;
 pub mod period;
+pub mod portfolio;
 pub mod render;
 pub mod sample;
 pub mod tables;

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# End-to-end benchmark: generates the standard data sets with `crm-audit sample`, runs the audit
+# on each, and prints per-stage time, input MB/s and peak memory, beside the time polars alone
+# takes to read the same CSV files. Usage:
+#   benches/run.sh            # M, L and the 20-client portfolio
+#   benches/run.sh M          # one set: M, L or P
+# BENCH_DIR (default /tmp/crm-audit-bench) holds the generated data, reused between runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ $# -eq 0 ]; then sets=(M L P); else sets=("$@"); fi
+dir="${BENCH_DIR:-/tmp/crm-audit-bench}"
+mkdir -p "$dir"
+
+cargo build --release --quiet --bin crm-audit --example polars_read
+target="${CARGO_TARGET_DIR:-target}"
+bin="$target/release/crm-audit"
+polars_read="$target/release/examples/polars_read"
+
+generate() { # name customers seed
+  local out="$dir/data/$1"
+  if [ ! -f "$out/audit.toml" ]; then
+    local t0=$(date +%s%N)
+    "$bin" sample --customers "$2" --seed "$3" --lang en --out "$out" --quiet
+    local ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+    printf 'generated %-14s %8d customers in %d.%03d s\n' "$1" "$2" $((ms / 1000)) $((ms % 1000))
+  fi
+}
+
+measure() { # label, then the command; prints wall seconds and peak RSS MB into $dir/last
+  /usr/bin/time -f '%e %M' -o "$dir/time.txt" "$@" >/dev/null 2>"$dir/stderr.txt" || {
+    echo "command failed: $*" >&2; cat "$dir/stderr.txt" >&2; return 1; }
+  read -r wall rss < "$dir/time.txt"
+  echo "$wall $((rss / 1024))"
+}
+
+report() { # label, folder of clients or client, output folder
+  local label=$1 input=$2 out=$3
+  rm -rf "$out"
+  local flag=--config; [ -d "$input" ] && [ ! -f "$input/audit.toml" ] && flag=--portfolio
+  [ "$flag" = --config ] && input="$input/audit.toml"
+  read -r wall rss < <(measure "$bin" run $flag "$input" --period 2026-Q3 --out "$out" --quiet)
+  local csvs=$(find "$(dirname "$input")" -name '*.csv' | sort)
+  [ "$flag" = --portfolio ] && csvs=$(find "$input" -name '*.csv' | sort)
+  read -r pwall prss < <(measure "$polars_read" $csvs)
+  python3 - "$label" "$out/manifest.json" "$wall" "$rss" "$pwall" "$prss" <<'PY'
+import json, sys
+label, manifest, wall, rss, pwall, prss = sys.argv[1:]
+m = json.load(open(manifest))
+st = {k: 0 for k in ("ingest", "indicators", "models", "render", "write")}
+mb = 0.0
+for c in m["clients"]:
+    for k in st: st[k] += c.get("stages_ms", {}).get(k, 0)
+    mb += sum(i["bytes"] for i in c["inputs"]) / 1e6
+failed = [c["client"] for c in m["clients"] if c["status"] != "ok"]
+wall, pwall = float(wall), float(pwall)
+print(f"\n== {label}: {len(m['clients'])} client(s), {mb:,.0f} MB of exports" + (f", FAILED: {failed}" if failed else ""))
+print(f"  end to end      {wall:7.2f} s   peak memory {int(rss):,} MB")
+for k, v in st.items():
+    extra = f"   {mb / (v / 1000):7.0f} MB/s" if k == "ingest" and v else ""
+    print(f"  {k:<15} {v / 1000:7.2f} s (summed over clients){extra}")
+print(f"  polars CSV read {pwall:7.2f} s   peak memory {int(prss):,} MB   (same CSV files, polars alone)")
+if pwall > 0 and st["ingest"]:
+    print(f"  ingest / polars {st['ingest'] / 1000 / pwall:7.2f}x")
+PY
+}
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), $(uname -sr)"
+for s in "${sets[@]}"; do
+  case $s in
+    M) generate M 100000 1; report "M (100k customers)" "$dir/data/M" "$dir/out-M" ;;
+    L) generate L 1000000 2; report "L (1M customers)" "$dir/data/L" "$dir/out-L" ;;
+    P) for i in $(seq -w 1 20); do generate "P/client-$i" 50000 "$((100 + 10#$i))"; done
+       report "P (20 clients x 50k)" "$dir/data/P" "$dir/out-P" ;;
+    *) echo "unknown set $s (M, L or P)" >&2; exit 2 ;;
+  esac
+done
