@@ -277,8 +277,10 @@ mod tests {
 
     #[test]
     fn severities_without_any_sla_leave_the_sla_base() {
-        let mut settings = IndicatorSettings::default();
-        settings.sla_hours = [("high".to_string(), 48.0)].into_iter().collect();
+        let settings = IndicatorSettings {
+            sla_hours: [("high".to_string(), 48.0)].into_iter().collect(),
+            ..Default::default()
+        };
         let r = resolution_times(&complaints(), period(), &settings).unwrap();
         // Only K01 (12h) and K07 (48h) are High; no default ⇒ base 2, both within.
         assert_value(r.sla_base, 2.0);

@@ -63,25 +63,17 @@ impl CrossSelling {
     }
 }
 
-/// Categories per customer active in the A days ending the last day of `period`.
-pub(crate) fn cross_selling(
+/// The customers active in the A days ending the last day of `period`, one row each, with the
+/// number of distinct categories of their purchases in that window (`categories`, Float64).
+/// One group-by serves both cross-selling and the contact recency base.
+pub(crate) fn window_customers(
     tables: &Tables,
     period: Period,
     settings: &IndicatorSettings,
-) -> PolarsResult<CrossSelling> {
-    let transactions = &tables.transactions;
-    if let Some(reason) = column_gap(transactions, "category") {
-        return Ok(CrossSelling::missing(reason));
-    }
+) -> PolarsResult<DataFrame> {
     let (first, last) = window_ending(period.end, settings.activity_window_days);
-    let categorised = col("k").gt(lit(0));
-    let mut aggs = vec![
-        len().alias("active"),
-        categorised.clone().sum().alias("base"),
-        col("k").filter(categorised).mean().alias("mean"),
-    ];
-    aggs.extend(bucket_exprs("k", CATEGORY_EDGES));
-    let stats = transactions
+    tables
+        .transactions
         .clone()
         .lazy()
         .filter(date_between("date", first, last).and(col("net_amount").gt(lit(0.0))))
@@ -90,9 +82,26 @@ pub(crate) fn cross_selling(
             .drop_nulls()
             .n_unique()
             .cast(DataType::Float64)
-            .alias("k")])
-        .select(aggs)
-        .collect()?;
+            .alias("categories")])
+        .collect()
+}
+
+/// Cross-selling over the customers of [`window_customers`].
+pub(crate) fn cross_selling(
+    window: &DataFrame,
+    transactions: &DataFrame,
+) -> PolarsResult<CrossSelling> {
+    if let Some(reason) = column_gap(transactions, "category") {
+        return Ok(CrossSelling::missing(reason));
+    }
+    let categorised = col("categories").gt(lit(0));
+    let mut aggs = vec![
+        len().alias("active"),
+        categorised.clone().sum().alias("base"),
+        col("categories").filter(categorised).mean().alias("mean"),
+    ];
+    aggs.extend(bucket_exprs("categories", CATEGORY_EDGES));
+    let stats = window.clone().lazy().select(aggs).collect()?;
     let base = scalar_u64(&stats, "base")? as f64;
     let distribution = read_buckets(&stats, CATEGORY_EDGES)?;
     let single = distribution[0].count as f64;
@@ -113,7 +122,10 @@ mod tests {
 
     #[test]
     fn categories_per_customer_count_purchases_in_the_activity_window() {
-        let c = cross_selling(&tables(), period(), &IndicatorSettings::default()).unwrap();
+        let t = tables();
+        let window = window_customers(&t, period(), &IndicatorSettings::default()).unwrap();
+        assert_eq!(window.height(), 18);
+        let c = cross_selling(&window, &t.transactions).unwrap();
         // Active 2025-04-01..2026-03-31 = 18; purchase categories (credit notes ignored):
         // c01 A B (R2 ignored) 2; c02 A B C 3; c03 C 1; c04 A B 2; c05 D A B C 4;
         // c06 A (+ a line without category) 1; c07 B; c08 C; c09 A; c10 B; c11 A;
@@ -136,7 +148,8 @@ mod tests {
         t.transactions
             .with_column(Column::full_null("category".into(), h, &DataType::String))
             .unwrap();
-        let c = cross_selling(&t, period(), &IndicatorSettings::default()).unwrap();
+        let window = window_customers(&t, period(), &IndicatorSettings::default()).unwrap();
+        let c = cross_selling(&window, &t.transactions).unwrap();
         assert_eq!(c, CrossSelling::missing(Missing::NoColumn));
     }
 }

@@ -7,15 +7,15 @@
 //! without an interactions table; cross-selling needs only the transactions.
 
 use super::breakdown::{Breakdown, Bucket, Edges, bucket_exprs, empty_buckets, read_buckets};
-use super::cross_selling::CrossSelling;
-use super::neglected_customers::{NeglectedCustomers, ValueBasis};
+use super::cross_selling::{CrossSelling, cross_selling, window_customers};
+use super::neglected_customers::{NeglectedCustomers, ValueBasis, neglected_customers};
 use super::service_inputs::{
     active_customers, days_before, instant_between, instant_until, scalar_f64, scalar_u64,
 };
 use crate::config::IndicatorSettings;
 use crate::figure::{Figure, Missing};
 use crate::indicators::Definition;
-use crate::period::{Period, window_ending};
+use crate::period::Period;
 use crate::tables::Tables;
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -106,31 +106,34 @@ impl ContactRecency {
 }
 
 /// Each customer's last interaction (`last_contact`) up to the end of `end`.
-pub(crate) fn last_contacts(interactions: &DataFrame, end: NaiveDate) -> LazyFrame {
+pub(crate) fn last_contacts(interactions: &DataFrame, end: NaiveDate) -> PolarsResult<DataFrame> {
     interactions
         .clone()
         .lazy()
         .filter(instant_until("date", end))
         .group_by([col("customer_id")])
         .agg([col("date").max().alias("last_contact")])
+        .collect()
 }
 
-fn recency(
-    tables: &Tables,
-    interactions: &DataFrame,
+/// Days since the last contact of the customers of `window` (active in A) at the end of P.
+pub(crate) fn recency(
+    window: &DataFrame,
+    last: &DataFrame,
     period: Period,
-    settings: &IndicatorSettings,
 ) -> PolarsResult<ContactRecency> {
-    let (first, last) = window_ending(period.end, settings.activity_window_days);
     let mut aggs = vec![
         len().alias("n"),
         col("days").count().alias("contacted"),
         col("days").median().alias("median"),
     ];
     aggs.extend(bucket_exprs("days", RECENCY_EDGES));
-    let stats = active_customers(&tables.transactions, first, last)
+    let stats = window
+        .clone()
+        .lazy()
+        .select([col("customer_id")])
         .join(
-            last_contacts(interactions, period.end),
+            last.clone().lazy(),
             [col("customer_id")],
             [col("customer_id")],
             JoinArgs::new(JoinType::Left),
@@ -164,7 +167,8 @@ pub fn compute_engagement(
     values: &DataFrame,
     basis: ValueBasis,
 ) -> PolarsResult<EngagementIndicators> {
-    let cross_selling = super::cross_selling::cross_selling(tables, period, settings)?;
+    let window = window_customers(tables, period, settings)?;
+    let cross_selling = cross_selling(&window, &tables.transactions)?;
     let Some(interactions) = tables.interactions.as_ref() else {
         let m = Figure::missing(Missing::NoTable);
         return Ok(EngagementIndicators {
@@ -176,40 +180,35 @@ pub fn compute_engagement(
             cross_selling,
         });
     };
-    let in_period =
-        interactions
-            .clone()
-            .lazy()
-            .filter(instant_between("date", period.start, period.end));
-    let active = active_customers(&tables.transactions, period.start, period.end);
-    let active_count = active.clone().collect()?.height() as f64;
+    let in_period = interactions
+        .clone()
+        .lazy()
+        .filter(instant_between("date", period.start, period.end))
+        .select([col("customer_id"), col("channel")])
+        .collect()?;
+    let active = active_customers(&tables.transactions, period.start, period.end).collect()?;
     let with_active = in_period
         .clone()
+        .lazy()
         .join(
-            active,
+            active.clone().lazy(),
             [col("customer_id")],
             [col("customer_id")],
             JoinArgs::new(JoinType::Inner),
         )
         .select([len().alias("n")])
         .collect()?;
-    let channel_mix = Breakdown::count_by(in_period, "channel")?;
+    let channel_mix = Breakdown::count_by(in_period.lazy(), "channel")?;
+    let last = last_contacts(interactions, period.end)?;
     Ok(EngagementIndicators {
         interactions: Figure::of(channel_mix.total as f64),
         interactions_per_active_customer: Figure::ratio(
             scalar_u64(&with_active, "n")? as f64,
-            active_count,
+            active.height() as f64,
         ),
         channel_mix,
-        recency: recency(tables, interactions, period, settings)?,
-        neglected: super::neglected_customers::neglected_customers(
-            tables,
-            interactions,
-            period,
-            settings,
-            values,
-            basis,
-        )?,
+        recency: recency(&window, &last, period)?,
+        neglected: neglected_customers(tables, &last, period, settings, values, basis)?,
         cross_selling,
     })
 }

@@ -10,6 +10,8 @@ pub mod neglected_customers;
 pub mod open_complaint_sales;
 pub mod satisfaction;
 #[cfg(test)]
+mod service_bench;
+#[cfg(test)]
 mod service_fixture;
 mod service_inputs;
 

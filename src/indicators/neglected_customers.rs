@@ -4,7 +4,6 @@
 //! Indicators stage; depends on tables, period, config, figure and a per-customer value frame
 //! supplied by the caller (predictive CLV from the model stage, or historical CLV).
 
-use super::engagement::last_contacts;
 use super::service_inputs::{
     datetime_of_epoch_ms, days_before, midnight_lit, scalar_f64, scalar_u64,
 };
@@ -93,53 +92,92 @@ impl NeglectedCustomers {
     }
 }
 
-/// The neglected customers of the top value decile at the end of `period`.
-pub(crate) fn neglected_customers(
-    tables: &Tables,
-    interactions: &DataFrame,
-    period: Period,
-    settings: &IndicatorSettings,
-    values: &DataFrame,
-    basis: ValueBasis,
-) -> PolarsResult<NeglectedCustomers> {
+/// The top value decile, highest first, ties by customer id: the value of rank ceil(n / 10) is
+/// found with a sort of the value column alone, so only the decile itself is sorted by id.
+fn top_decile(values: &DataFrame) -> PolarsResult<DataFrame> {
     let ranked = values
         .clone()
         .lazy()
         .select([col("customer_id"), col("value").cast(DataType::Float64)])
         .filter(
-            col("value")
+            col("customer_id")
                 .is_not_null()
-                .and(col("customer_id").is_not_null()),
-        );
-    let n = scalar_u64(&ranked.clone().select([len().alias("n")]).collect()?, "n")?;
-    let top_k = n.div_ceil(10);
-    let by_value = || SortMultipleOptions::default().with_order_descending_multi([true, false]);
-    let (window_start, _) = window_ending(period.end, settings.neglect_days);
-    let top = ranked
+                .and(col("value").is_finite()),
+        )
+        .collect()?;
+    let k = (ranked.height() as u64).div_ceil(10);
+    if k == 0 {
+        return Ok(ranked);
+    }
+    let cut = ranked
+        .clone()
+        .lazy()
+        .select([col("value")
+            .sort(SortOptions::default().with_order_descending(true))
+            .slice(lit(k as i64 - 1), lit(1u64))])
+        .collect()?;
+    let cut = scalar_f64(&cut, "value")?.unwrap_or(f64::NEG_INFINITY);
+    ranked
+        .lazy()
+        .filter(col("value").gt_eq(lit(cut)))
         .sort(["value", "customer_id"], by_value())
-        .limit(top_k as IdxSize)
+        .limit(k as IdxSize)
+        .collect()
+}
+
+fn by_value() -> SortMultipleOptions {
+    SortMultipleOptions::default().with_order_descending_multi([true, false])
+}
+
+/// The neglected customers of the top value decile at the end of `period`, given each
+/// customer's last contact up to then (`last`: customer_id, last_contact).
+pub(crate) fn neglected_customers(
+    tables: &Tables,
+    last: &DataFrame,
+    period: Period,
+    settings: &IndicatorSettings,
+    values: &DataFrame,
+    basis: ValueBasis,
+) -> PolarsResult<NeglectedCustomers> {
+    let top = top_decile(values)?;
+    let top_k = top.height() as f64;
+    if top.height() == 0 {
+        let empty = Figure::missing(Missing::EmptyBase);
+        return Ok(NeglectedCustomers {
+            basis,
+            top_decile: Figure::of(0.0),
+            neglected: Figure::of(0.0),
+            share_of_top_decile: empty,
+            value_at_stake: empty,
+            top_decile_value: empty,
+            list: Vec::new(),
+            missing: None,
+        });
+    }
+    let (window_start, _) = window_ending(period.end, settings.neglect_days);
+    let is_neglected = col("last_contact")
+        .is_null()
+        .or(col("last_contact").lt(midnight_lit(window_start)));
+    let top = top
+        .lazy()
         .join(
-            last_contacts(interactions, period.end),
+            last.clone().lazy(),
             [col("customer_id")],
             [col("customer_id")],
             JoinArgs::new(JoinType::Left),
-        );
-    let neglected_rows = col("last_contact")
-        .is_null()
-        .or(col("last_contact").lt(midnight_lit(window_start)));
+        )
+        .with_column(is_neglected.alias("neglected"))
+        .collect()?;
     let stats = top
         .clone()
+        .lazy()
         .select([
             col("value").sum().alias("top_value"),
             col("value")
-                .filter(neglected_rows.clone())
+                .filter(col("neglected"))
                 .sum()
                 .alias("at_stake"),
-            neglected_rows
-                .clone()
-                .sum()
-                .cast(DataType::UInt64)
-                .alias("neglected"),
+            col("neglected").sum().alias("neglected"),
         ])
         .collect()?;
     let names = match &tables.customers {
@@ -151,7 +189,9 @@ pub(crate) fn neglected_customers(
         None => df!["customer_id" => Vec::<String>::new(), "name" => Vec::<String>::new()]?.lazy(),
     };
     let listed = top
-        .filter(neglected_rows)
+        .lazy()
+        .filter(col("neglected"))
+        .sort(["value", "customer_id"], by_value())
         .limit(LIST_CAP as IdxSize)
         .join(
             names,
@@ -166,31 +206,14 @@ pub(crate) fn neglected_customers(
                 .alias("days"),
         )
         .collect()?;
-    let read = |name: &str| scalar_f64(&stats, name);
     let neglected = scalar_u64(&stats, "neglected")? as f64;
-    let (top_value, at_stake) = if top_k == 0 {
-        (0.0, 0.0)
-    } else {
-        (
-            read("top_value")?.unwrap_or(0.0),
-            read("at_stake")?.unwrap_or(0.0),
-        )
-    };
     Ok(NeglectedCustomers {
         basis,
-        top_decile: Figure::of(top_k as f64),
+        top_decile: Figure::of(top_k),
         neglected: Figure::of(neglected),
-        share_of_top_decile: Figure::ratio(neglected, top_k as f64),
-        value_at_stake: if top_k == 0 {
-            Figure::missing(Missing::EmptyBase)
-        } else {
-            Figure::of(at_stake)
-        },
-        top_decile_value: if top_k == 0 {
-            Figure::missing(Missing::EmptyBase)
-        } else {
-            Figure::of(top_value)
-        },
+        share_of_top_decile: Figure::ratio(neglected, top_k),
+        value_at_stake: scalar_f64(&stats, "at_stake")?.into(),
+        top_decile_value: scalar_f64(&stats, "top_value")?.into(),
         list: list_rows(&listed)?,
         missing: None,
     })
@@ -224,19 +247,13 @@ fn list_rows(listed: &DataFrame) -> PolarsResult<Vec<NeglectedCustomer>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::indicators::engagement::last_contacts;
     use crate::indicators::service_fixture::{assert_value, interactions, period, tables, values};
 
     fn run(t: &Tables, v: &DataFrame) -> NeglectedCustomers {
         let settings = IndicatorSettings::default();
-        neglected_customers(
-            t,
-            &interactions(),
-            period(),
-            &settings,
-            v,
-            ValueBasis::PredictiveClv,
-        )
-        .unwrap()
+        let last = last_contacts(&interactions(), period().end).unwrap();
+        neglected_customers(t, &last, period(), &settings, v, ValueBasis::PredictiveClv).unwrap()
     }
 
     #[test]

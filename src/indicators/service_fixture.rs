@@ -57,8 +57,29 @@ pub(crate) fn frame(kind: TableKind, given: Vec<Column>) -> DataFrame {
     DataFrame::new(height, columns).unwrap()
 }
 
+/// date, customer, invoice, net amount, category.
+type TransactionRow = (
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    f64,
+    Option<&'static str>,
+);
+/// id, customer, opened_at, resolved_at, category, channel, severity, first contact, reopened.
+type ComplaintRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+    &'static str,
+    Option<&'static str>,
+    Option<bool>,
+    Option<bool>,
+);
+
 #[rustfmt::skip]
-const TRANSACTIONS: &[(&str, &str, Option<&str>, f64, Option<&str>)] = &[
+const TRANSACTIONS: &[TransactionRow] = &[
     // In P (net > 0): c01..c12 active in P; invoices F1..F11 plus c04's two un-numbered days.
     ("2026-01-05", "c01", Some("F1"), 100.0, Some("A")),
     ("2026-01-05", "c01", Some("F1"), 50.0, Some("B")),
@@ -97,8 +118,7 @@ const TRANSACTIONS: &[(&str, &str, Option<&str>, f64, Option<&str>)] = &[
 ];
 
 #[rustfmt::skip]
-#[allow(clippy::type_complexity)]
-const COMPLAINTS: &[(&str, &str, &str, Option<&str>, Option<&str>, &str, Option<&str>, Option<bool>, Option<bool>)] = &[
+const COMPLAINTS: &[ComplaintRow] = &[
     // id, customer, opened_at, resolved_at, category, channel, severity, fcr, reopened
     ("K01", "c01", "2026-01-10 09:00", Some("2026-01-10 21:00"), Some("Billing"), "Phone", Some("High"), Some(true), Some(false)),
     ("K02", "c01", "2026-02-20 10:00", Some("2026-02-23 10:00"), Some("Billing"), "Email", Some("Critical"), Some(false), Some(true)),
