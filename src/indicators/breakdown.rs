@@ -7,10 +7,10 @@
 
 use crate::figure::Missing;
 use polars::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Records counted by one label column, sorted for a Pareto chart.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Breakdown {
     /// Records counted (the sum of the rows' counts).
     pub total: u64,
@@ -22,7 +22,7 @@ pub struct Breakdown {
 }
 
 /// One label's count and shares.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BreakdownRow {
     /// The label as written in the data; `None` for records without one.
     pub label: Option<String>,
@@ -86,10 +86,10 @@ impl Breakdown {
 }
 
 /// One histogram bar: values in `[from, to)` (`to` open-ended when `None`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Bucket {
     /// Language-neutral chart label, e.g. `4–24h`.
-    pub label: &'static str,
+    pub label: String,
     /// Lower bound, included.
     pub from: f64,
     /// Upper bound, excluded; `None` for the last, open bucket.
@@ -124,7 +124,7 @@ pub(crate) fn read_buckets(df: &DataFrame, edges: Edges) -> PolarsResult<Vec<Buc
         .map(|(i, (label, from, to))| {
             let count = super::service_inputs::scalar_u64(df, &format!("b{i}"))?;
             Ok(Bucket {
-                label,
+                label: label.to_string(),
                 from: *from,
                 to: *to,
                 count,
@@ -138,7 +138,7 @@ pub(crate) fn empty_buckets(edges: Edges) -> Vec<Bucket> {
     edges
         .iter()
         .map(|(label, from, to)| Bucket {
-            label,
+            label: label.to_string(),
             from: *from,
             to: *to,
             count: 0,

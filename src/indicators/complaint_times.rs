@@ -13,7 +13,7 @@ use crate::indicators::Definition;
 use crate::period::Period;
 use chrono::Duration;
 use polars::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Methodology entries of this file.
 pub const DEFINITIONS: &[Definition] = &[
@@ -61,7 +61,7 @@ const AGE_EDGES: Edges = &[
 ];
 
 /// Resolution times of the complaints resolved in P.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResolutionTimes {
     /// Complaints resolved in P with a resolution not before their opening.
     pub resolved: Figure,
@@ -100,7 +100,7 @@ impl ResolutionTimes {
 }
 
 /// The complaints still open at the end of P.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Backlog {
     /// Complaints open at the end of the last day of P.
     pub open: Figure,

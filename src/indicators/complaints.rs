@@ -19,7 +19,7 @@ use crate::indicators::Definition;
 use crate::period::Period;
 use crate::tables::Tables;
 use polars::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Methodology entries of this file.
 pub const DEFINITIONS: &[Definition] = &[
@@ -75,7 +75,7 @@ pub const DEFINITIONS: &[Definition] = &[
 ];
 
 /// The complaints family for one period.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ComplaintIndicators {
     /// Complaints opened in P.
     pub opened: Figure,
@@ -341,5 +341,16 @@ mod tests {
         assert_eq!(c.reopen_rate.missing, Some(Missing::NoColumn));
         // The other flag still has data: 5 / 8 as before.
         assert_value(c.first_contact_resolution, 0.625);
+    }
+
+    #[test]
+    fn the_family_round_trips_through_json() {
+        let c = compute_complaints(&tables(), period(), &IndicatorSettings::default()).unwrap();
+        let json = serde_json::to_string(&c).unwrap();
+        assert!(!json.contains("NaN"));
+        assert_eq!(
+            serde_json::from_str::<ComplaintIndicators>(&json).unwrap(),
+            c
+        );
     }
 }

@@ -11,7 +11,7 @@ use crate::indicators::Definition;
 use crate::period::{Period, window_ending};
 use crate::tables::Tables;
 use polars::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Methodology entries of this file.
 pub const DEFINITIONS: &[Definition] = &[Definition {
@@ -31,7 +31,7 @@ const CATEGORY_EDGES: Edges = &[
 ];
 
 /// Distinct categories bought per active customer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CrossSelling {
     /// Customers active in A with at least one categorised purchase (the base).
     pub customers: Figure,

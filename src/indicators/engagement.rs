@@ -19,7 +19,7 @@ use crate::period::Period;
 use crate::tables::Tables;
 use chrono::NaiveDate;
 use polars::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Methodology entries of this file.
 pub const DEFINITIONS: &[Definition] = &[
@@ -56,7 +56,7 @@ const RECENCY_EDGES: Edges = &[
 ];
 
 /// The contact and engagement family for one period.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EngagementIndicators {
     /// Interactions dated in P, with anyone.
     pub interactions: Figure,
@@ -73,7 +73,7 @@ pub struct EngagementIndicators {
 }
 
 /// How recently the customers active in A were contacted, at the end of P.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContactRecency {
     /// Customers active in the A days ending the last day of P.
     pub customers: Figure,
@@ -275,5 +275,16 @@ mod tests {
         assert_eq!(e.recency.median_days.missing, Some(Missing::NoTable));
         assert_eq!(e.neglected.neglected.missing, Some(Missing::NoTable));
         assert_value(e.cross_selling.customers, 17.0);
+    }
+
+    #[test]
+    fn the_family_round_trips_through_json() {
+        let e = run(&tables());
+        let json = serde_json::to_string(&e).unwrap();
+        assert!(json.contains(r#""basis":"historical_clv""#), "{json}");
+        assert_eq!(
+            serde_json::from_str::<EngagementIndicators>(&json).unwrap(),
+            e
+        );
     }
 }

@@ -14,7 +14,7 @@ use crate::period::{Period, window_ending};
 use crate::tables::Tables;
 use chrono::NaiveDateTime;
 use polars::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Methodology entries of this file.
 pub const DEFINITIONS: &[Definition] = &[Definition {
@@ -29,7 +29,7 @@ pub const DEFINITIONS: &[Definition] = &[Definition {
 pub const LIST_CAP: usize = 50;
 
 /// Which value ranks the customers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ValueBasis {
     /// Predictive CLV from the model stage.
@@ -39,7 +39,7 @@ pub enum ValueBasis {
 }
 
 /// The top-decile customers nobody has contacted lately.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NeglectedCustomers {
     /// The value the decile is ranked by.
     pub basis: ValueBasis,
@@ -61,7 +61,7 @@ pub struct NeglectedCustomers {
 }
 
 /// One neglected valuable customer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NeglectedCustomer {
     /// Customer id.
     pub customer_id: String,

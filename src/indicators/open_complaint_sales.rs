@@ -12,7 +12,7 @@ use crate::period::Period;
 use crate::tables::Tables;
 use chrono::NaiveDateTime;
 use polars::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Methodology entries of this file.
 pub const DEFINITIONS: &[Definition] = &[Definition {
@@ -27,7 +27,7 @@ pub const DEFINITIONS: &[Definition] = &[Definition {
 pub const LIST_CAP: usize = 200;
 
 /// Sales contacts during an open complaint in P.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OpenComplaintSales {
     /// Sales interactions in P made during an open complaint of the same customer.
     pub contacts: Figure,
@@ -41,7 +41,7 @@ pub struct OpenComplaintSales {
 }
 
 /// One sales contact and the complaint it overlapped.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SaleDuringComplaint {
     /// Customer contacted.
     pub customer_id: String,

@@ -12,7 +12,7 @@ use crate::indicators::Definition;
 use crate::period::Period;
 use crate::tables::Tables;
 use polars::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Methodology entries of this file.
 pub const DEFINITIONS: &[Definition] = &[
@@ -40,7 +40,7 @@ pub const DEFINITIONS: &[Definition] = &[
 ];
 
 /// Satisfaction figures for one period.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SatisfactionIndicators {
     /// NPS in points, −100 to 100.
     pub nps: Figure,
@@ -71,7 +71,7 @@ pub struct SatisfactionIndicators {
 }
 
 /// Answers per score, every score of the scale listed (zeros included).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScoreDistribution {
     /// One entry per score, lowest first; empty when `missing` is set.
     pub counts: Vec<ScoreCount>,
@@ -81,7 +81,7 @@ pub struct ScoreDistribution {
 }
 
 /// Answers with one score.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct ScoreCount {
     /// The score.
     pub score: i32,
@@ -313,5 +313,15 @@ mod tests {
         let mut t = tables();
         t.surveys = None;
         assert_eq!(run(&t), SatisfactionIndicators::missing(Missing::NoTable));
+    }
+
+    #[test]
+    fn the_family_round_trips_through_json() {
+        let s = run(&tables());
+        let json = serde_json::to_string(&s).unwrap();
+        assert_eq!(
+            serde_json::from_str::<SatisfactionIndicators>(&json).unwrap(),
+            s
+        );
     }
 }
