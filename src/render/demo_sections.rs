@@ -197,7 +197,8 @@ fn value(l: &Locale) -> Section {
     let whale: Vec<(f64, f64)> = (0..=20)
         .map(|i| {
             let x = f64::from(i) / 20.0;
-            (x, 1.62 * (1.0 - (1.0 - x).powf(3.2)) - 0.28 * x.powf(4.0))
+            // Rises to about 148 % and ends at 1.6 − 0.6 = 100 % of the margin.
+            (x, 1.6 * (1.0 - (1.0 - x).powi(3)) - 0.6 * x.powi(4))
         })
         .collect();
     let mut rows = Vec::new();
@@ -290,6 +291,28 @@ fn value(l: &Locale) -> Section {
                     y_title: s.get("axis.recency").into(),
                 }),
             ),
+            Block::KeyFigures(vec![
+                KeyFigure {
+                    label: text(
+                        l,
+                        "Mayor margen de un cliente",
+                        "Largest margin of one customer",
+                    ),
+                    value: l.currency(12_345.67, 2),
+                },
+                KeyFigure {
+                    label: text(
+                        l,
+                        "Clientes con margen negativo",
+                        "Customers with a negative margin",
+                    ),
+                    value: l.integer(286),
+                },
+                KeyFigure {
+                    label: text(l, "Margen del 20 % superior", "Margin of the top 20%"),
+                    value: l.percent(0.74, 0),
+                },
+            ]),
             Block::Subheading(text(
                 l,
                 "Clientes con mayor CLV",

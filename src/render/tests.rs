@@ -72,3 +72,103 @@ fn pdf_is_reproducible_byte_for_byte() {
         "creation date from the report date"
     );
 }
+
+/// The text of pages `first..=last` by `pdftotext`, or `None` where poppler is not installed.
+fn pdftotext(pdf: &[u8], pages: Option<(usize, usize)>) -> Option<String> {
+    let dir = tempfile::tempdir().ok()?;
+    let path = dir.path().join("r.pdf");
+    std::fs::write(&path, pdf).ok()?;
+    let mut cmd = std::process::Command::new("pdftotext");
+    if let Some((f, l)) = pages {
+        cmd.args(["-f", &f.to_string(), "-l", &l.to_string()]);
+    }
+    let out = cmd.arg(&path).arg("-").output().ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Figures as `pdftotext` gives them back: the PDF prints no-break spaces as spaces.
+fn as_extracted(s: &str) -> String {
+    s.replace(locale::NBSP, " ")
+}
+
+#[test]
+fn pdf_text_holds_the_figures_and_the_summary_is_page_two_only() {
+    for lang in [Lang::Es, Lang::En] {
+        let report = Report::demo(lang);
+        let pdf = render_pdf(&report).unwrap();
+        let Some(all) = pdftotext(&pdf, None) else {
+            eprintln!("pdftotext not installed: PDF text checks skipped");
+            return;
+        };
+        let l = report.locale();
+        // Figures formatted by the locale, found in the extracted text.
+        for figure in [
+            l.currency(12_345.67, 2),
+            l.integer(48_905),
+            l.percent(0.912, 1),
+            l.currency_compact(1_842_300.0),
+        ] {
+            assert!(
+                all.contains(&as_extracted(&figure)),
+                "{lang:?}: {figure:?} not in the PDF text"
+            );
+        }
+        if lang == Lang::Es {
+            assert!(
+                all.contains("12.345,67 €")
+                    && all.contains("1236 €")
+                    && all.contains("3.er trimestre 2026")
+            );
+        } else {
+            assert!(all.contains("$12,345.67") && all.contains("Q3 2026"));
+        }
+        let pages = all.matches('\u{c}').count();
+        let s = i18n::strings(lang);
+        let page2 = pdftotext(&pdf, Some((2, 2))).unwrap();
+        assert!(page2.contains(s.get("summary.title")));
+        for tile in &report.summary.tiles {
+            assert!(
+                page2.contains(&as_extracted(&tile.value)),
+                "{lang:?}: tile {} not on page 2",
+                tile.label
+            );
+        }
+        let n_of_m = s.fill("page.n_of_m", &[("n", "2"), ("m", &pages.to_string())]);
+        assert!(
+            page2.contains(&n_of_m),
+            "{lang:?}: {n_of_m:?} missing on page 2"
+        );
+        // Page 3 already belongs to the first section: the summary did not spill over.
+        let page3 = pdftotext(&pdf, Some((3, 3))).unwrap();
+        assert!(page3.contains(&format!("1. {}", s.get("section.retention"))));
+        assert!(!page3.contains(s.get("summary.findings")));
+        // The cover has no running footer.
+        let page1 = pdftotext(&pdf, Some((1, 1))).unwrap();
+        assert!(!page1.contains(&s.fill("page.n_of_m", &[("n", "1"), ("m", &pages.to_string())])));
+    }
+}
+
+#[test]
+fn summary_cuts_findings_rather_than_overflowing_its_page() {
+    let mut report = Report::demo(Lang::En);
+    let extra = report.summary.findings.clone();
+    for _ in 0..3 {
+        report.summary.findings.extend(extra.iter().cloned());
+    }
+    let pdf = render_pdf(&report).unwrap();
+    let Some(page3) = pdftotext(&pdf, Some((3, 3))) else {
+        return;
+    };
+    assert!(
+        page3.contains("1. Retention"),
+        "summary spilled onto page 3"
+    );
+    let page2 = pdftotext(&pdf, Some((2, 2))).unwrap();
+    assert!(
+        page2.contains("more findings under"),
+        "the cut is announced"
+    );
+}

@@ -139,11 +139,12 @@ mod tests {
 
     #[test]
     fn nice_ticks_use_round_steps_that_cover_the_range() {
-        // Range 0.83..0.95 over ~5 ticks: raw step 0.024 → 0.025, from 0.825 to 0.95.
+        // Range 0.83..0.95 over 5 intervals: raw step 0.024 → 0.025, from 0.825 to 0.95.
         let (lo, hi, step) = nice_ticks(0.83, 0.95, 5);
         assert!((step - 0.025).abs() < 1e-12);
         assert!(lo <= 0.83 && hi >= 0.95);
-        let (lo, hi, step) = nice_ticks(0.0, 2117.0, 4);
+        // 2117 / 5 = 423.4 → step 500, axis 0..2500.
+        let (lo, hi, step) = nice_ticks(0.0, 2117.0, 5);
         assert_eq!((lo, hi, step), (0.0, 2500.0, 500.0));
     }
 

@@ -66,8 +66,9 @@ pub(super) fn render(c: &LineChart, locale: &Locale, width: f32, height: f32) ->
     if let Some(t) = &c.target {
         let y = plot.y(t.value);
         svg.line(plot.left, y, plot.right, y, WARM, 1.0, Some("2 2"));
-        let style = TextStyle::new(7.0, Anchor::End, WARM);
-        svg.text(plot.right - 2.0, y - 3.0, &t.label, style);
+        // At the left end, where the series' end labels never are.
+        let style = TextStyle::new(7.0, Anchor::Start, WARM);
+        svg.text(plot.left + 3.0, y - 3.0, &t.label, style);
     }
     let mut end_labels: Vec<(f32, f32, String)> = Vec::new();
     for (si, s) in c.series.iter().enumerate() {

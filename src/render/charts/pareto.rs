@@ -22,7 +22,8 @@ fn cumulative(values: &[f64]) -> Vec<f64> {
 
 pub(super) fn render(c: &Pareto, locale: &Locale, width: f32, height: f32) -> String {
     let (lo, hi) = range(c.values.iter().copied(), true);
-    let (lo, hi, step) = nice_ticks(lo, hi * 1.1, 4);
+    // Headroom for the value labels and the legend row above the tallest bar.
+    let (lo, hi, step) = nice_ticks(lo, hi * 1.22, 4);
     let tick_style = TextStyle::new(7.5, Anchor::End, MUTED);
     let tick_w = tick_style.width(&c.format.tick(locale, hi, step));
     let right_w = TextStyle::new(7.5, Anchor::Start, MUTED).width(&locale.percent(1.0, 0)) + 8.0;
@@ -72,22 +73,35 @@ pub(super) fn render(c: &Pareto, locale: &Locale, width: f32, height: f32) -> St
         .map(|(i, s)| (plot.left + slot * (i as f32 + 0.5), y_share(*s)))
         .collect();
     svg.polyline(&pts, WARM, 1.6, Some("4 2"));
-    let share_style = TextStyle::new(6.5, Anchor::Start, WARM);
+    // Share labels sit above their points on a white plate, readable over the bars.
+    let share_style = TextStyle::new(6.5, Anchor::Middle, WARM).bold();
     for (i, ((x, y), s)) in pts.iter().zip(&cum).enumerate() {
         svg.path(
             &super::palette::Marker::Square.path(*x, *y, 2.2),
             WARM,
             None,
         );
-        // The first cumulative point sits on its bar's top; label it to the side.
-        if i + 1 < pts.len() {
-            svg.text(x + 4.0, y - 3.0, &locale.percent(*s, 0), share_style);
+        // The last point is always 100 %, which the right-hand scale already says.
+        if i + 1 == pts.len() {
+            continue;
         }
+        let text = locale.percent(*s, 0);
+        let w = share_style.width(&text) + 3.0;
+        svg.rect(x - w / 2.0, y - 12.5, w, 8.5, "#ffffff", None);
+        svg.text(*x, y - 5.8, &text, share_style);
     }
-    if let Some((x, y)) = pts.last() {
-        let style = TextStyle::new(6.5, Anchor::End, WARM);
-        svg.text(*x - 4.0, y - 4.0, &c.cumulative_label, style);
-    }
+    // Legend on the top row: the bars' measure and the cumulative line.
+    let legend = TextStyle::new(7.5, Anchor::Start, INK);
+    svg.rect(plot.left, 4.0, 10.0, 8.0, ACCENT, None);
+    svg.text(plot.left + 14.0, 11.0, &c.y_title, legend);
+    let x2 = plot.left + 30.0 + legend.width(&c.y_title);
+    svg.line(x2, 8.0, x2 + 16.0, 8.0, WARM, 1.6, Some("4 2"));
+    svg.path(
+        &super::palette::Marker::Square.path(x2 + 8.0, 8.0, 2.2),
+        WARM,
+        None,
+    );
+    svg.text(x2 + 20.0, 11.0, &c.cumulative_label, legend);
     svg.finish()
 }
 

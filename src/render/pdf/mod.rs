@@ -146,11 +146,13 @@ pub(super) fn render(report: &Report, charts: &ChartSet) -> Result<Vec<u8>, Rend
     let mut warnings = Vec::new();
     let mut svgs = Vec::with_capacity(flow.svgs.len());
     for (k, (svg, w, h)) in flow.svgs.iter().enumerate() {
-        let xobject = pp::Svg::parse_with_fonts(svg, fonts::svg_font_map(), &mut warnings)
+        let mut xobject = pp::Svg::parse_with_fonts(svg, fonts::svg_font_map(), &mut warnings)
             .map_err(|message| RenderError::Chart {
                 title: format!("#{k}"),
                 message,
             })?;
+        // Chart text arrives as glyph outlines; deflate shrinks them about tenfold.
+        xobject.stream.compress = true;
         let id = pp::XObjectId(format!("X{k}"));
         doc.resources
             .xobjects

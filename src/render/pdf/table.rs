@@ -35,31 +35,30 @@ fn column_widths(fonts: &Fonts, t: &Table) -> Vec<f32> {
         let extra = (WIDTH - total) / n as f32;
         return natural.iter().map(|w| w + extra).collect();
     }
-    // Columns narrower than a fair share keep their width; the others share what is left in
-    // proportion to their natural width, but not below their longest word (nor the page).
-    let mut widths = natural.clone();
-    let mut fixed: Vec<bool> = vec![false; n];
-    loop {
-        let fixed_w: f32 = (0..n).filter(|j| fixed[*j]).map(|j| widths[j]).sum();
-        let flexible: f32 = (0..n).filter(|j| !fixed[*j]).map(|j| natural[j]).sum();
-        let left = (WIDTH - fixed_w).max(0.0);
-        let mut changed = false;
-        let open: Vec<usize> = (0..n).filter(|j| !fixed[*j]).collect();
-        for j in open {
-            let w = natural[j] / flexible.max(1e-3) * left;
-            if w < minimum[j].min(WIDTH / 2.0) {
-                widths[j] = minimum[j].min(WIDTH / 2.0);
-                fixed[j] = true;
-                changed = true;
-            } else {
-                widths[j] = w;
-            }
+    // Take the excess from the columns with the most slack (natural width minus longest word)
+    // first, levelling them down: long texts wrap, short headers and figures keep their width.
+    let need = total - WIDTH;
+    let slack: Vec<f32> = natural
+        .iter()
+        .zip(&minimum)
+        .map(|(n, m)| (n - m).max(0.0))
+        .collect();
+    if slack.iter().sum::<f32>() >= need {
+        let cut = |level: f32| slack.iter().map(|s| (s - level).max(0.0)).sum::<f32>();
+        let (mut lo, mut hi) = (0.0f32, slack.iter().copied().fold(0.0, f32::max));
+        for _ in 0..40 {
+            let mid = (lo + hi) / 2.0;
+            if cut(mid) > need { lo = mid } else { hi = mid }
         }
-        if !changed {
-            break;
-        }
+        return natural
+            .iter()
+            .zip(&slack)
+            .map(|(n, s)| n - (s - hi).max(0.0))
+            .collect();
     }
-    widths
+    // Even the longest words do not fit: scale those down; cells then cut words.
+    let total_min: f32 = minimum.iter().sum();
+    minimum.iter().map(|m| m * WIDTH / total_min).collect()
 }
 
 fn cell_lines(fonts: &Fonts, row: &[String], widths: &[f32], weight: Weight) -> Vec<Vec<Line>> {
