@@ -50,7 +50,7 @@ fn retention(l: &Locale, period: &Period) -> Section {
             (0..12)
                 .map(|k| {
                     if k + r < 12 {
-                        Some(0.42 * (0.93f64).powi(k as i32) + 0.01 * ((r * 7 + k * 3) % 5) as f64)
+                        Some(0.42 * (0.93f64).powi(k) + 0.01 * ((r * 7 + k * 3) % 5) as f64)
                     } else {
                         None
                     }

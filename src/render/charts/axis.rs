@@ -61,7 +61,7 @@ impl Plot {
         let mut v = self.lo;
         while v <= self.hi + self.step * 1e-6 {
             let y = self.y(v);
-            svg.line(self.left, y, self.right, y, GRID, 0.6, None);
+            svg.line((self.left, y), (self.right, y), GRID, 0.6, None);
             svg.text(
                 self.left - 4.0,
                 y + 2.6,
@@ -71,10 +71,8 @@ impl Plot {
             v += self.step;
         }
         svg.line(
-            self.left,
-            self.bottom,
-            self.right,
-            self.bottom,
+            (self.left, self.bottom),
+            (self.right, self.bottom),
             MUTED,
             0.8,
             None,
@@ -89,7 +87,20 @@ impl Plot {
     pub(super) fn draw_categories(&self, svg: &mut Svg, labels: &[String]) {
         let n = labels.len().max(1);
         let slot = self.width() / n as f32;
-        let style = TextStyle::new(7.5, Anchor::Middle, INK);
+        // A word wider than its slot would be cut: smaller type for all labels first.
+        let longest_word = |size: f32| {
+            let st = TextStyle::new(size, Anchor::Middle, INK);
+            labels
+                .iter()
+                .flat_map(|l| l.split(' '))
+                .map(|w| st.width(w))
+                .fold(0.0, f32::max)
+        };
+        let size = [7.5, 6.8, 6.0]
+            .into_iter()
+            .find(|s| longest_word(*s) <= slot - 2.0)
+            .unwrap_or(6.0);
+        let style = TextStyle::new(size, Anchor::Middle, INK);
         for (i, label) in labels.iter().enumerate() {
             let x = self.left + slot * (i as f32 + 0.5);
             let lines = two_lines(label, &style, slot - 3.0);

@@ -13,7 +13,7 @@ fn legend(svg: &mut Svg, series: &[Series], x0: f32) {
     let mut x = x0;
     for (i, s) in series.iter().enumerate() {
         let (colour, dash, marker) = SERIES[i % SERIES.len()];
-        svg.line(x, 8.0, x + 16.0, 8.0, colour, 1.6, dash);
+        svg.line((x, 8.0), (x + 16.0, 8.0), colour, 1.6, dash);
         svg.path(&marker.path(x + 8.0, 8.0, 2.2), colour, None);
         svg.text(x + 20.0, 10.6, &s.name, style);
         x += 28.0 + style.width(&s.name);
@@ -65,10 +65,7 @@ pub(super) fn render(c: &LineChart, locale: &Locale, width: f32, height: f32) ->
     let x_at = |i: usize| plot.left + slot * (i as f32 + 0.5);
     if let Some(t) = &c.target {
         let y = plot.y(t.value);
-        svg.line(plot.left, y, plot.right, y, WARM, 1.0, Some("2 2"));
-        // At the left end, where the series' end labels never are.
-        let style = TextStyle::new(7.0, Anchor::Start, WARM);
-        svg.text(plot.left + 3.0, y - 3.0, &t.label, style);
+        svg.line((plot.left, y), (plot.right, y), WARM, 1.0, Some("2 2"));
     }
     let mut end_labels: Vec<(f32, f32, String)> = Vec::new();
     for (si, s) in c.series.iter().enumerate() {
@@ -121,6 +118,24 @@ pub(super) fn render(c: &LineChart, locale: &Locale, width: f32, height: f32) ->
         } else if let Some((i, v)) = last {
             end_labels.push((x_at(i) + 5.0, plot.y(v) + 2.6, c.format.format(locale, v)));
         }
+    }
+    if let Some(t) = &c.target {
+        // At the left end, where the series' end labels never are, on a white plate; below the
+        // line when a series runs just above it there.
+        let y = plot.y(t.value);
+        let style = TextStyle::new(7.0, Anchor::Start, WARM);
+        let crowded = c
+            .series
+            .iter()
+            .filter_map(|s| s.values.first().copied().flatten())
+            .any(|v| {
+                let d = y - plot.y(v);
+                (0.0..14.0).contains(&d)
+            });
+        let base = if crowded { y + 9.5 } else { y - 3.0 };
+        let w = style.width(&t.label) + 4.0;
+        svg.rect(plot.left + 1.0, base - 7.0, w, 9.0, "#ffffff", None);
+        svg.text(plot.left + 3.0, base, &t.label, style);
     }
     // End labels of close series are pushed apart so they never overlap.
     end_labels.sort_by(|a, b| a.1.total_cmp(&b.1));

@@ -40,7 +40,9 @@ pub(super) fn render(c: &Pareto, locale: &Locale, width: f32, height: f32) -> St
     plot.draw_value_axis(&mut svg, locale, c.format, &c.y_title);
     plot.draw_categories(&mut svg, &c.categories);
     // Right-hand scale of the cumulative line: 0 at the bottom, 100 % at the top.
-    let y_share = |s: f64| plot.bottom - (plot.bottom - plot.top) * s as f32;
+    // 100 % sits a little under the plot top, leaving room for the share labels.
+    let share_top = plot.top + 10.0;
+    let y_share = |s: f64| plot.bottom - (plot.bottom - share_top) * s as f32;
     let right_tick = TextStyle::new(7.5, Anchor::Start, WARM);
     for k in 0..=4 {
         let s = f64::from(k) / 4.0;
@@ -95,7 +97,7 @@ pub(super) fn render(c: &Pareto, locale: &Locale, width: f32, height: f32) -> St
     svg.rect(plot.left, 4.0, 10.0, 8.0, ACCENT, None);
     svg.text(plot.left + 14.0, 11.0, &c.y_title, legend);
     let x2 = plot.left + 30.0 + legend.width(&c.y_title);
-    svg.line(x2, 8.0, x2 + 16.0, 8.0, WARM, 1.6, Some("4 2"));
+    svg.line((x2, 8.0), (x2 + 16.0, 8.0), WARM, 1.6, Some("4 2"));
     svg.path(
         &super::palette::Marker::Square.path(x2 + 8.0, 8.0, 2.2),
         WARM,

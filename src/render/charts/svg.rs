@@ -99,10 +99,8 @@ impl Svg {
 
     pub(super) fn line(
         &mut self,
-        x1: f32,
-        y1: f32,
-        x2: f32,
-        y2: f32,
+        (x1, y1): (f32, f32),
+        (x2, y2): (f32, f32),
         stroke: &str,
         width: f32,
         dash: Option<&str>,

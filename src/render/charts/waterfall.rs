@@ -104,10 +104,8 @@ pub(super) fn render(c: &Waterfall, locale: &Locale, width: f32, height: f32) ->
             // Axis-break mark: two white slashes across the bottom of the bar.
             for dy in [6.0, 10.0] {
                 svg.line(
-                    x - 2.0,
-                    yb - dy + 2.0,
-                    x + bar_w + 2.0,
-                    yb - dy - 2.0,
+                    (x - 2.0, yb - dy + 2.0),
+                    (x + bar_w + 2.0, yb - dy - 2.0),
                     WHITE,
                     1.6,
                     None,
@@ -122,7 +120,7 @@ pub(super) fn render(c: &Waterfall, locale: &Locale, width: f32, height: f32) ->
             StepKind::Total => yt,
         };
         if let Some((px, py)) = prev_top {
-            svg.line(px, py, x, level_y, MUTED, 0.6, Some("2 2"));
+            svg.line((px, py), (x, level_y), MUTED, 0.6, Some("2 2"));
         }
         let end_y = if step_spec.kind == StepKind::Decrease {
             yb

@@ -44,10 +44,8 @@ pub(super) fn render(c: &WhaleCurve, locale: &Locale, width: f32, height: f32) -
     for k in 0..=5 {
         let x = f64::from(k) / 5.0;
         svg.line(
-            x_of(x),
-            plot.bottom,
-            x_of(x),
-            plot.bottom + 3.0,
+            (x_of(x), plot.bottom),
+            (x_of(x), plot.bottom + 3.0),
             MUTED,
             0.8,
             None,
@@ -61,7 +59,13 @@ pub(super) fn render(c: &WhaleCurve, locale: &Locale, width: f32, height: f32) -
         tick,
     );
     let y100 = plot.y(1.0);
-    svg.line(plot.left, y100, plot.right, y100, MUTED, 0.8, Some("3 2"));
+    svg.line(
+        (plot.left, y100),
+        (plot.right, y100),
+        MUTED,
+        0.8,
+        Some("3 2"),
+    );
     svg.text(
         plot.left + 4.0,
         y100 - 3.0,
@@ -77,13 +81,15 @@ pub(super) fn render(c: &WhaleCurve, locale: &Locale, width: f32, height: f32) -
     let label = TextStyle::new(7.5, Anchor::Start, INK).bold();
     if let Some(y20) = at(&c.points, 0.2) {
         let (x, y) = (x_of(0.2), plot.y(y20));
-        svg.line(x, plot.bottom, x, y, WARM, 0.9, Some("2 2"));
+        svg.line((x, plot.bottom), (x, y), WARM, 0.9, Some("2 2"));
         svg.path(&super::palette::Marker::Circle.path(x, y, 2.6), WARM, None);
         let text = format!("{} → {}", locale.percent(0.2, 0), locale.percent(y20, 0));
         svg.text(x + 5.0, y + 11.0, &text, label);
     }
-    if let Some(&(px, py)) = c.points.iter().max_by(|a, b| a.1.total_cmp(&b.1)) {
-        if py > 1.0 {
+    if let Some(&(px, py)) = c.points.iter().max_by(|a, b| a.1.total_cmp(&b.1))
+        && py > 1.0
+    {
+        {
             let (x, y) = (x_of(px), plot.y(py));
             svg.path(
                 &super::palette::Marker::Circle.path(x, y, 2.6),

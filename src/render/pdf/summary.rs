@@ -100,10 +100,7 @@ fn draw_tile(
     t: &KpiTile,
     l: &TileLayout,
     spark: &str,
-    x: f32,
-    y: f32,
-    w: f32,
-    h: f32,
+    (x, y, w, h): (f32, f32, f32, f32),
 ) {
     flow.push(Item::Rect {
         x,
@@ -249,10 +246,7 @@ pub(super) fn summary(flow: &mut Flow, report: &Report, charts: &ChartSet) {
                 tiles[k],
                 l,
                 spark,
-                MARGIN_X + i as f32 * (tile_w + TILE_GAP),
-                flow.y,
-                tile_w,
-                h,
+                (MARGIN_X + i as f32 * (tile_w + TILE_GAP), flow.y, tile_w, h),
             );
         }
         flow.y += h + TILE_GAP;
@@ -303,10 +297,10 @@ pub(super) fn summary(flow: &mut Flow, report: &Report, charts: &ChartSet) {
     flow.y += more_h;
     // Charts sit at the foot of the page so the page reads the same whatever was cut above.
     let top = (BOTTOM - charts_h).max(flow.y).max(TOP);
-    for i in 0..report.summary.charts.len().min(2) {
+    for (i, titles) in chart_titles.iter().enumerate().take(2) {
         let x = MARGIN_X + i as f32 * (chart_w + CHART_GAP);
         let mut y = top;
-        for line in &chart_titles[i] {
+        for line in titles {
             flow.draw_line(x, y + 9.5, line, 10.0, ACCENT);
             y += 13.8;
         }
