@@ -33,9 +33,15 @@ fn html_contains_every_section_and_no_template_syntax() {
 fn html_escapes_text_from_the_data() {
     let mut report = Report::demo(Lang::En);
     report.meta.client = "Smith & <Sons>".into();
+    report.summary.findings[0].statement = RichText::marked("**<i>bold</i>** and <script>");
     let html = render_html(&report, None).unwrap();
     assert!(html.contains("Smith &amp; &lt;Sons&gt;"));
     assert!(!html.contains("<Sons>"));
+    // Text inside the macros (findings) is escaped too; only the bold markup is real HTML.
+    assert!(
+        html.contains("<b>&lt;i&gt;bold&lt;&#x2F;i&gt;</b> and &lt;script&gt;"),
+        "findings not escaped"
+    );
 }
 
 #[test]
@@ -171,4 +177,35 @@ fn summary_cuts_findings_rather_than_overflowing_its_page() {
         page2.contains("more findings under"),
         "the cut is announced"
     );
+}
+
+#[test]
+fn a_report_with_sections_left_out_and_no_summary_content_still_renders() {
+    let mut report = Report::demo(Lang::Es);
+    report.summary.tiles.clear();
+    report.summary.findings.clear();
+    report.summary.charts.clear();
+    report.cover.facts.clear();
+    let s = i18n::strings(Lang::Es);
+    let why = s.fill(
+        "note.section_omitted",
+        &[("reason", s.get("note.no_complaints"))],
+    );
+    report.sections = vec![
+        Section {
+            kind: SectionKind::ComplaintsSatisfaction,
+            blocks: vec![Block::Note(why.clone())],
+        },
+        Section {
+            kind: SectionKind::Appendix,
+            blocks: vec![],
+        },
+    ];
+    let (html, pdf) = render_html_and_pdf(&report, None).unwrap();
+    assert!(html.contains(&why));
+    if let Some(text) = pdftotext(&pdf, None) {
+        assert!(text.contains(&as_extracted(&why)));
+        // Cover, summary, one page per section.
+        assert_eq!(text.matches('\u{c}').count(), 4);
+    }
 }
