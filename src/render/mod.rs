@@ -8,7 +8,6 @@
 mod chart_set;
 pub mod charts;
 mod demo;
-mod demo_sections;
 pub mod document;
 mod fonts;
 mod html;
