@@ -1,0 +1,198 @@
+//! A minimal SVG writer: the few elements the charts use, with escaped text (render stage).
+
+use crate::render::fonts::{self, SVG_FAMILY, SVG_FAMILY_BOLD, Weight};
+use std::fmt::Write;
+
+/// Horizontal anchor of a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Anchor {
+    Start,
+    Middle,
+    End,
+}
+
+/// Style of a text element.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct TextStyle {
+    pub(super) size: f32,
+    pub(super) anchor: Anchor,
+    pub(super) weight: Weight,
+    pub(super) fill: &'static str,
+}
+
+impl TextStyle {
+    pub(super) fn new(size: f32, anchor: Anchor, fill: &'static str) -> Self {
+        TextStyle {
+            size,
+            anchor,
+            weight: Weight::Regular,
+            fill,
+        }
+    }
+
+    pub(super) fn bold(mut self) -> Self {
+        self.weight = Weight::Bold;
+        self
+    }
+
+    /// Width of `text` in this style.
+    pub(super) fn width(&self, text: &str) -> f32 {
+        fonts::text_width(text, self.size, self.weight)
+    }
+}
+
+pub(super) fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// An SVG document being written.
+pub(super) struct Svg {
+    out: String,
+}
+
+impl Svg {
+    pub(super) fn new(width: f32, height: f32) -> Svg {
+        let mut out = String::with_capacity(8 * 1024);
+        let _ = write!(
+            out,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" font-family="{SVG_FAMILY}">"#
+        );
+        Svg { out }
+    }
+
+    /// Raw markup (defs).
+    pub(super) fn raw(&mut self, s: &str) {
+        self.out.push_str(s);
+    }
+
+    pub(super) fn rect(
+        &mut self,
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        fill: &str,
+        stroke: Option<(&str, f32)>,
+    ) {
+        let _ = write!(
+            self.out,
+            r#"<rect x="{x:.2}" y="{y:.2}" width="{:.2}" height="{:.2}" fill="{fill}""#,
+            w.max(0.0),
+            h.max(0.0)
+        );
+        if let Some((c, sw)) = stroke {
+            let _ = write!(self.out, r#" stroke="{c}" stroke-width="{sw}""#);
+        }
+        self.out.push_str("/>");
+    }
+
+    pub(super) fn line(
+        &mut self,
+        (x1, y1): (f32, f32),
+        (x2, y2): (f32, f32),
+        stroke: &str,
+        width: f32,
+        dash: Option<&str>,
+    ) {
+        let _ = write!(
+            self.out,
+            r#"<line x1="{x1:.2}" y1="{y1:.2}" x2="{x2:.2}" y2="{y2:.2}" stroke="{stroke}" stroke-width="{width}""#
+        );
+        if let Some(d) = dash {
+            let _ = write!(self.out, r#" stroke-dasharray="{d}""#);
+        }
+        self.out.push_str("/>");
+    }
+
+    pub(super) fn polyline(
+        &mut self,
+        points: &[(f32, f32)],
+        stroke: &str,
+        width: f32,
+        dash: Option<&str>,
+    ) {
+        if points.len() < 2 {
+            return;
+        }
+        self.out.push_str(r#"<polyline fill="none" points=""#);
+        for (i, (x, y)) in points.iter().enumerate() {
+            let sep = if i == 0 { "" } else { " " };
+            let _ = write!(self.out, "{sep}{x:.2},{y:.2}");
+        }
+        let _ = write!(
+            self.out,
+            r#"" stroke="{stroke}" stroke-width="{width}" stroke-linejoin="round" stroke-linecap="round""#
+        );
+        if let Some(d) = dash {
+            let _ = write!(self.out, r#" stroke-dasharray="{d}""#);
+        }
+        self.out.push_str("/>");
+    }
+
+    pub(super) fn path(&mut self, d: &str, fill: &str, stroke: Option<(&str, f32)>) {
+        let _ = write!(self.out, r#"<path d="{d}" fill="{fill}""#);
+        if let Some((c, sw)) = stroke {
+            let _ = write!(self.out, r#" stroke="{c}" stroke-width="{sw}""#);
+        }
+        self.out.push_str("/>");
+    }
+
+    pub(super) fn text(&mut self, x: f32, y: f32, s: &str, style: TextStyle) {
+        let anchor = match style.anchor {
+            Anchor::Start => "start",
+            Anchor::Middle => "middle",
+            Anchor::End => "end",
+        };
+        let _ = write!(
+            self.out,
+            r#"<text x="{x:.2}" y="{y:.2}" font-size="{}" text-anchor="{anchor}" fill="{}""#,
+            style.size, style.fill
+        );
+        if style.weight == Weight::Bold {
+            let _ = write!(
+                self.out,
+                r#" font-family="{SVG_FAMILY_BOLD}" font-weight="bold""#
+            );
+        }
+        let _ = write!(self.out, ">{}</text>", escape(s));
+    }
+
+    /// Vertical text reading bottom to top (value-axis titles).
+    pub(super) fn text_vertical(&mut self, x: f32, y: f32, s: &str, style: TextStyle) {
+        let _ = write!(
+            self.out,
+            r#"<text x="0" y="0" transform="translate({x:.2} {y:.2}) rotate(-90)" font-size="{}" text-anchor="middle" fill="{}">{}</text>"#,
+            style.size,
+            style.fill,
+            escape(s)
+        );
+    }
+
+    pub(super) fn finish(mut self) -> String {
+        self.out.push_str("</svg>");
+        self.out
+    }
+}
+
+/// `text` shortened with an ellipsis to fit `max_width` in `style`.
+pub(super) fn fit(text: &str, style: &TextStyle, max_width: f32) -> String {
+    if style.width(text) <= max_width {
+        return text.to_string();
+    }
+    let mut s: String = text.to_string();
+    while !s.is_empty() && style.width(&format!("{s}…")) > max_width {
+        s.pop();
+    }
+    format!("{}…", s.trim_end())
+}
