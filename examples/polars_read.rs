@@ -29,8 +29,14 @@ fn main() -> PolarsResult<()> {
 
 /// The delimiter of the first line: `;` for Spanish exports, else `,`.
 fn sniff(path: &str) -> u8 {
-    let head = std::fs::read(path).map(|b| b[..b.len().min(4096)].to_vec()).unwrap_or_default();
+    let head = std::fs::read(path)
+        .map(|b| b[..b.len().min(4096)].to_vec())
+        .unwrap_or_default();
     let line = head.split(|&b| b == b'\n').next().unwrap_or(&[]);
     let count = |c: u8| line.iter().filter(|&&b| b == c).count();
-    if count(b';') > count(b',') { b';' } else { b',' }
+    if count(b';') > count(b',') {
+        b';'
+    } else {
+        b','
+    }
 }

@@ -11,7 +11,7 @@ pub mod clv;
 pub mod cmd;
 pub mod config;
 pub mod figure;
-// findings: wired in once render::locale lands
+pub mod findings;
 
 pub mod indicators;
 pub mod ingest;

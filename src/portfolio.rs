@@ -68,7 +68,10 @@ pub fn rank(values: &[Option<f64>], better: Better) -> Vec<Option<Standing>> {
             let better_count = present.iter().filter(|o| beats(o)).count();
             let worse_or_tied = n - 1 - better_count;
             let percentile = (n > 1).then(|| 100.0 * worse_or_tied as f64 / (n - 1) as f64);
-            Some(Standing { rank: better_count + 1, percentile })
+            Some(Standing {
+                rank: better_count + 1,
+                percentile,
+            })
         })
         .collect()
 }
@@ -79,7 +82,10 @@ mod tests {
 
     #[test]
     fn higher_is_better_ranks_largest_first_and_ties_share_rank() {
-        let s = rank(&[Some(0.7), Some(0.9), None, Some(0.7), Some(0.5)], Better::Higher);
+        let s = rank(
+            &[Some(0.7), Some(0.9), None, Some(0.7), Some(0.5)],
+            Better::Higher,
+        );
         let ranks: Vec<_> = s.iter().map(|x| x.map(|s| s.rank)).collect();
         // 0.9 first; the two 0.7 share rank 2; 0.5 is 4th (competition ranking).
         assert_eq!(ranks, [Some(2), Some(1), None, Some(2), Some(4)]);
@@ -95,6 +101,9 @@ mod tests {
         let s = rank(&[Some(5.0), Some(2.0)], Better::Lower);
         assert_eq!(s[1].unwrap().rank, 1);
         assert_eq!(s[0].unwrap().rank, 2);
-        assert_eq!(rank(&[Some(1.0)], Better::Lower)[0].unwrap().percentile, None);
+        assert_eq!(
+            rank(&[Some(1.0)], Better::Lower)[0].unwrap().percentile,
+            None
+        );
     }
 }

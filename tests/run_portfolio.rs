@@ -17,7 +17,11 @@ fn sample_clients() -> Vec<PathBuf> {
         .filter(|p| p.join("audit.toml").is_file())
         .collect();
     dirs.sort();
-    assert!(dirs.len() >= 2, "expected at least two sample clients in {}", root.display());
+    assert!(
+        dirs.len() >= 2,
+        "expected at least two sample clients in {}",
+        root.display()
+    );
     dirs
 }
 
@@ -47,7 +51,11 @@ fn portfolio(root: &Path) -> PathBuf {
         "[client]\nname = \"Garbled\"\n[[source]]\ntable = \"transactions\"\nfile = \"ventas.xlsx\"\n",
     )
     .unwrap();
-    fs::write(garbled.join("ventas.xlsx"), b"PK\x03\x04 this is not a real workbook").unwrap();
+    fs::write(
+        garbled.join("ventas.xlsx"),
+        b"PK\x03\x04 this is not a real workbook",
+    )
+    .unwrap();
     let no_amount = p.join("broken-no-amount");
     fs::create_dir_all(&no_amount).unwrap();
     fs::write(
@@ -55,7 +63,11 @@ fn portfolio(root: &Path) -> PathBuf {
         "[client]\nname = \"No amount\"\n[[source]]\ntable = \"transactions\"\nfile = \"tx.csv\"\n",
     )
     .unwrap();
-    fs::write(no_amount.join("tx.csv"), "customer_id,date,comment\nC1,2026-08-01,hello\n").unwrap();
+    fs::write(
+        no_amount.join("tx.csv"),
+        "customer_id,date,comment\nC1,2026-08-01,hello\n",
+    )
+    .unwrap();
     p
 }
 
@@ -76,7 +88,11 @@ fn manifest(out: &Path) -> serde_json::Value {
 
 fn assert_complete_report(dir: &Path) {
     let html = fs::read_to_string(dir.join("report.html")).unwrap();
-    assert!(html.trim_end().ends_with("</html>"), "truncated html in {}", dir.display());
+    assert!(
+        html.trim_end().ends_with("</html>"),
+        "truncated html in {}",
+        dir.display()
+    );
     let pdf = fs::read(dir.join("report.pdf")).unwrap();
     assert!(pdf.starts_with(b"%PDF") && pdf.windows(5).rev().take(64).any(|w| w == b"%%EOF"));
     let json: serde_json::Value =
@@ -99,10 +115,16 @@ fn broken_clients_fail_alone_and_the_manifest_names_the_cause() {
 
     let garbled = by_name("broken-unreadable");
     assert_eq!(garbled["status"], "failed");
-    assert!(garbled["error"].as_str().unwrap().contains("ventas.xlsx"), "{garbled}");
+    assert!(
+        garbled["error"].as_str().unwrap().contains("ventas.xlsx"),
+        "{garbled}"
+    );
     let no_amount = by_name("broken-no-amount");
     assert_eq!(no_amount["status"], "failed");
-    assert!(no_amount["error"].as_str().unwrap().contains("net_amount"), "{no_amount}");
+    assert!(
+        no_amount["error"].as_str().unwrap().contains("net_amount"),
+        "{no_amount}"
+    );
 
     for c in sample_clients() {
         let name = c.file_name().unwrap().to_str().unwrap();
@@ -113,11 +135,19 @@ fn broken_clients_fail_alone_and_the_manifest_names_the_cause() {
         for input in entry["inputs"].as_array().unwrap() {
             assert_eq!(input["sha256"].as_str().unwrap().len(), 64);
         }
-        let outputs: Vec<_> = entry["outputs"].as_array().unwrap().iter().map(|o| o["path"].clone()).collect();
+        let outputs: Vec<_> = entry["outputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["path"].clone())
+            .collect();
         assert!(outputs.len() >= 3, "{outputs:?}");
         assert_complete_report(&out.join(name).join(PERIOD));
     }
-    assert!(out.join(PERIOD).join("index.html").is_file(), "portfolio page");
+    assert!(
+        out.join(PERIOD).join("index.html").is_file(),
+        "portfolio page"
+    );
 }
 
 #[test]
@@ -165,8 +195,14 @@ fn killing_a_run_leaves_the_previous_reports_intact() {
         })
     };
     while !staged() {
-        assert!(Instant::now() < deadline, "the run never staged its outputs");
-        assert!(child.try_wait().unwrap().is_none(), "the run ended before it could be killed");
+        assert!(
+            Instant::now() < deadline,
+            "the run never staged its outputs"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before it could be killed"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     child.kill().unwrap();

@@ -53,14 +53,22 @@ pub struct Finding {
 /// Applies every rule and ranks the findings: by money at stake (largest first), then risks
 /// before opportunities before strengths.
 pub fn derive(evidence: &Evidence, targets: &Targets, lang: Lang, currency: &str) -> Vec<Finding> {
-    let ctx = rules::Ctx { e: evidence, targets, loc: Locale::new(lang, currency), lang };
+    let ctx = rules::Ctx {
+        e: evidence,
+        targets,
+        loc: Locale::new(lang, currency),
+        lang,
+    };
     let mut found: Vec<Finding> = rules::ALL.iter().filter_map(|rule| rule(&ctx)).collect();
     found.sort_by(|a, b| {
         let money = |f: &Finding| match f.kind {
             Kind::Strength => f64::NEG_INFINITY,
             _ => f.money_at_stake.unwrap_or(f64::NEG_INFINITY),
         };
-        money(b).total_cmp(&money(a)).then(a.kind.cmp(&b.kind)).then(a.id.cmp(b.id))
+        money(b)
+            .total_cmp(&money(a))
+            .then(a.kind.cmp(&b.kind))
+            .then(a.id.cmp(b.id))
     });
     found
 }

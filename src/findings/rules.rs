@@ -79,10 +79,27 @@ fn retention_change(c: &Ctx) -> Option<Finding> {
     let cites = vec!["retention_rate"];
     if delta < 0.0 {
         // Customers lost beyond last period's rate, each worth a year of average margin.
-        let money = c.e.customers_at_start.zip(c.e.margin_per_customer).map(|(s, m)| -delta * s * m);
-        Some(finding(c, "retention_down", Kind::Risk, money, &args, cites))
+        let money =
+            c.e.customers_at_start
+                .zip(c.e.margin_per_customer)
+                .map(|(s, m)| -delta * s * m);
+        Some(finding(
+            c,
+            "retention_down",
+            Kind::Risk,
+            money,
+            &args,
+            cites,
+        ))
     } else {
-        Some(finding(c, "retention_up", Kind::Strength, None, &args, cites))
+        Some(finding(
+            c,
+            "retention_up",
+            Kind::Strength,
+            None,
+            &args,
+            cites,
+        ))
     }
 }
 
@@ -99,7 +116,14 @@ fn complainer_churn(c: &Ctx) -> Option<Finding> {
         ("without", c.loc.percent(without, 1)),
         ("n", c.loc.integer(n as i64)),
     ];
-    Some(finding(c, "complainer_churn", Kind::Risk, money, &args, vec!["complainer_churn"]))
+    Some(finding(
+        c,
+        "complainer_churn",
+        Kind::Risk,
+        money,
+        &args,
+        vec!["complainer_churn"],
+    ))
 }
 
 fn neglected_valuable(c: &Ctx) -> Option<Finding> {
@@ -109,13 +133,27 @@ fn neglected_valuable(c: &Ctx) -> Option<Finding> {
     }
     let args: Args = vec![
         ("n", c.loc.integer(n as i64)),
-        ("top", c.loc.integer(c.e.top_decile_count.unwrap_or(0.0) as i64)),
-        ("days", c.loc.integer(c.e.neglect_days.unwrap_or(90.0) as i64)),
-        ("value", c.loc.currency_compact(c.e.neglected_value.unwrap_or(0.0))),
+        (
+            "top",
+            c.loc.integer(c.e.top_decile_count.unwrap_or(0.0) as i64),
+        ),
+        (
+            "days",
+            c.loc.integer(c.e.neglect_days.unwrap_or(90.0) as i64),
+        ),
+        (
+            "value",
+            c.loc.currency_compact(c.e.neglected_value.unwrap_or(0.0)),
+        ),
     ];
-    Some(finding(c, "neglected_valuable", Kind::Risk, c.e.neglected_value, &args, vec![
-        "neglected_valuable_customers",
-    ]))
+    Some(finding(
+        c,
+        "neglected_valuable",
+        Kind::Risk,
+        c.e.neglected_value,
+        &args,
+        vec!["neglected_valuable_customers"],
+    ))
 }
 
 fn sales_during_complaint(c: &Ctx) -> Option<Finding> {
@@ -126,10 +164,18 @@ fn sales_during_complaint(c: &Ctx) -> Option<Finding> {
     let k = c.e.sales_during_complaint_customers.unwrap_or(n);
     // Each of these customers' yearly margin is exposed by the contact.
     let money = c.e.margin_per_customer.map(|m| k * m);
-    let args: Args = vec![("n", c.loc.integer(n as i64)), ("k", c.loc.integer(k as i64))];
-    Some(finding(c, "sales_during_complaint", Kind::Risk, money, &args, vec![
-        "sales_during_open_complaint",
-    ]))
+    let args: Args = vec![
+        ("n", c.loc.integer(n as i64)),
+        ("k", c.loc.integer(k as i64)),
+    ];
+    Some(finding(
+        c,
+        "sales_during_complaint",
+        Kind::Risk,
+        money,
+        &args,
+        vec!["sales_during_open_complaint"],
+    ))
 }
 
 fn revenue_retention(c: &Ctx) -> Option<Finding> {
@@ -137,15 +183,26 @@ fn revenue_retention(c: &Ctx) -> Option<Finding> {
     if nrr >= c.targets.net_revenue_retention {
         return None;
     }
-    let money = c.e.base_revenue_prev.zip(c.e.base_revenue_now).map(|(p, n)| p - n);
+    let money =
+        c.e.base_revenue_prev
+            .zip(c.e.base_revenue_now)
+            .map(|(p, n)| p - n);
     let args: Args = vec![
         ("nrr", c.loc.percent(nrr, 1)),
         ("target", c.loc.percent(c.targets.net_revenue_retention, 0)),
-        ("lost", c.loc.currency_compact(money.unwrap_or(0.0).max(0.0))),
+        (
+            "lost",
+            c.loc.currency_compact(money.unwrap_or(0.0).max(0.0)),
+        ),
     ];
-    Some(finding(c, "revenue_retention", Kind::Risk, money.filter(|m| *m > 0.0), &args, vec![
-        "net_revenue_retention",
-    ]))
+    Some(finding(
+        c,
+        "revenue_retention",
+        Kind::Risk,
+        money.filter(|m| *m > 0.0),
+        &args,
+        vec!["net_revenue_retention"],
+    ))
 }
 
 fn slow_resolution(c: &Ctx) -> Option<Finding> {
@@ -157,9 +214,21 @@ fn slow_resolution(c: &Ctx) -> Option<Finding> {
     let args: Args = vec![
         ("median", c.loc.duration_hours(median)),
         ("target", c.loc.duration_hours(target)),
-        ("sla", c.e.sla_share.map(|s| c.loc.percent(s, 0)).unwrap_or_else(|| "—".into())),
+        (
+            "sla",
+            c.e.sla_share
+                .map(|s| c.loc.percent(s, 0))
+                .unwrap_or_else(|| "—".into()),
+        ),
     ];
-    Some(finding(c, "slow_resolution", Kind::Risk, None, &args, vec!["resolution_time_median"]))
+    Some(finding(
+        c,
+        "slow_resolution",
+        Kind::Risk,
+        None,
+        &args,
+        vec!["resolution_time_median"],
+    ))
 }
 
 fn clv_at_risk(c: &Ctx) -> Option<Finding> {
@@ -168,9 +237,18 @@ fn clv_at_risk(c: &Ctx) -> Option<Finding> {
     if value <= 0.0 || n < 1.0 {
         return None;
     }
-    let args: Args =
-        vec![("n", c.loc.integer(n as i64)), ("value", c.loc.currency_compact(value))];
-    Some(finding(c, "clv_at_risk", Kind::Risk, Some(value), &args, vec!["clv_at_risk"]))
+    let args: Args = vec![
+        ("n", c.loc.integer(n as i64)),
+        ("value", c.loc.currency_compact(value)),
+    ];
+    Some(finding(
+        c,
+        "clv_at_risk",
+        Kind::Risk,
+        Some(value),
+        &args,
+        vec!["clv_at_risk"],
+    ))
 }
 
 fn low_nps(c: &Ctx) -> Option<Finding> {
@@ -178,7 +256,10 @@ fn low_nps(c: &Ctx) -> Option<Finding> {
     if nps >= c.targets.nps {
         return None;
     }
-    let change = c.e.nps_prev.map(|p| c.loc.signed_number(nps - p, 0)).unwrap_or_else(|| "—".into());
+    let change =
+        c.e.nps_prev
+            .map(|p| c.loc.signed_number(nps - p, 0))
+            .unwrap_or_else(|| "—".into());
     let args: Args = vec![
         ("nps", c.loc.signed_number(nps, 0)),
         ("target", c.loc.number(c.targets.nps, 0)),
@@ -197,7 +278,14 @@ fn complaints_rising(c: &Ctx) -> Option<Finding> {
         ("prev", c.loc.number(prev, 1)),
         ("rise", c.loc.percent(now / prev - 1.0, 0)),
     ];
-    Some(finding(c, "complaints_rising", Kind::Risk, None, &args, vec!["complaints_per_100"]))
+    Some(finding(
+        c,
+        "complaints_rising",
+        Kind::Risk,
+        None,
+        &args,
+        vec!["complaints_per_100"],
+    ))
 }
 
 fn unprofitable_customers(c: &Ctx) -> Option<Finding> {
@@ -209,11 +297,21 @@ fn unprofitable_customers(c: &Ctx) -> Option<Finding> {
     let args: Args = vec![
         ("n", c.loc.integer(n as i64)),
         ("loss", c.loc.currency_compact(-loss)),
-        ("top20", c.e.top20_margin_share.map(|s| c.loc.percent(s, 0)).unwrap_or_else(|| "—".into())),
+        (
+            "top20",
+            c.e.top20_margin_share
+                .map(|s| c.loc.percent(s, 0))
+                .unwrap_or_else(|| "—".into()),
+        ),
     ];
-    Some(finding(c, "unprofitable_customers", Kind::Opportunity, Some(-loss), &args, vec![
+    Some(finding(
+        c,
         "unprofitable_customers",
-    ]))
+        Kind::Opportunity,
+        Some(-loss),
+        &args,
+        vec!["unprofitable_customers"],
+    ))
 }
 
 fn cross_selling(c: &Ctx) -> Option<Finding> {
@@ -222,7 +320,14 @@ fn cross_selling(c: &Ctx) -> Option<Finding> {
         return None;
     }
     let args: Args = vec![("share", c.loc.percent(share, 0))];
-    Some(finding(c, "cross_selling", Kind::Opportunity, None, &args, vec!["single_category_share"]))
+    Some(finding(
+        c,
+        "cross_selling",
+        Kind::Opportunity,
+        None,
+        &args,
+        vec!["single_category_share"],
+    ))
 }
 
 fn aged_backlog(c: &Ctx) -> Option<Finding> {
@@ -231,6 +336,16 @@ fn aged_backlog(c: &Ctx) -> Option<Finding> {
     if n < 1.0 || age <= BACKLOG_AGE_DAYS {
         return None;
     }
-    let args: Args = vec![("n", c.loc.integer(n as i64)), ("age", c.loc.number(age, 0))];
-    Some(finding(c, "aged_backlog", Kind::Risk, None, &args, vec!["backlog"]))
+    let args: Args = vec![
+        ("n", c.loc.integer(n as i64)),
+        ("age", c.loc.number(age, 0)),
+    ];
+    Some(finding(
+        c,
+        "aged_backlog",
+        Kind::Risk,
+        None,
+        &args,
+        vec!["backlog"],
+    ))
 }

@@ -20,7 +20,10 @@ fn base() -> Evidence {
 #[test]
 fn retention_drop_cites_points_and_prices_the_extra_lapses() {
     let f = derive(&base(), &targets(), Lang::En, "EUR");
-    let r = f.iter().find(|f| f.id == "retention_down").expect("finding");
+    let r = f
+        .iter()
+        .find(|f| f.id == "retention_down")
+        .expect("finding");
     // 5 points × 1,000 customers at the start × 200 margin each = 10,000.
     assert!((r.money_at_stake.unwrap() - 10_000.0).abs() < 1e-6);
     assert!(r.statement.contains("5.0"), "{}", r.statement);
@@ -35,7 +38,11 @@ fn findings_are_ranked_by_money_at_stake() {
     assert_eq!(&ids[..2], ["retention_down", "complainer_churn"]);
     let c = &f[1];
     assert!((c.money_at_stake.unwrap() - 2_600.0).abs() < 1e-6);
-    assert!(c.statement.contains("2.3"), "ratio 0.46/0.20 = 2.3×: {}", c.statement);
+    assert!(
+        c.statement.contains("2.3"),
+        "ratio 0.46/0.20 = 2.3×: {}",
+        c.statement
+    );
 }
 
 #[test]
@@ -100,7 +107,12 @@ fn every_rule_has_texts_in_both_languages_without_leftover_placeholders() {
     for lang in [Lang::Es, Lang::En] {
         let f = derive(&everything, &targets(), lang, "EUR");
         // retention_up replaces retention_down here: 12 rules, 12 findings.
-        assert_eq!(f.len(), 12, "{:?}", f.iter().map(|f| f.id).collect::<Vec<_>>());
+        assert_eq!(
+            f.len(),
+            12,
+            "{:?}",
+            f.iter().map(|f| f.id).collect::<Vec<_>>()
+        );
         for x in &f {
             for s in [&x.title, &x.statement, &x.recommendation] {
                 assert!(!s.contains('{') && !s.is_empty(), "{}: {s}", x.id);

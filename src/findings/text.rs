@@ -41,5 +41,7 @@ pub(super) fn get(lang: Lang, id: &str) -> &'static FindingText {
 
 /// Replaces each `{name}` in `template` by its value.
 pub(super) fn fill(template: &str, args: &Args) -> String {
-    args.iter().fold(template.to_string(), |s, (k, v)| s.replace(&format!("{{{k}}}"), v))
+    args.iter().fold(template.to_string(), |s, (k, v)| {
+        s.replace(&format!("{{{k}}}"), v)
+    })
 }
