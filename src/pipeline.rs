@@ -1,0 +1,289 @@
+//! The whole pipeline for one client, stage after stage, and the portfolio pages over clients.
+//!
+//! Load and validate first, then compute, then render, then write: a failure at any stage is
+//! turned into a failed manifest entry for this client only.
+
+use crate::cli::{Lang, OutputFormat, RunArgs};
+use crate::config::AuditConfig;
+use crate::output::{self, ClientEntry, InputFile, OutputFile, RunStatus, StageTimings, StagedDir};
+use crate::period::PeriodSpec;
+use anyhow::{Context, Result, bail};
+use chrono::NaiveDate;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Everything `run` decides once for all clients.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// The period asked for; "last" resolves per client against its data.
+    pub period: PeriodSpec,
+    /// Reference date for "last" periods.
+    pub as_of: Option<NaiveDate>,
+    /// Output root.
+    pub out: PathBuf,
+    /// Language override.
+    pub lang: Option<Lang>,
+    /// Which files to write.
+    pub formats: Vec<OutputFormat>,
+    /// User templates overriding the built-in ones.
+    pub templates: Option<PathBuf>,
+    /// Date printed on reports: SOURCE_DATE_EPOCH when set (reproducible builds), else today.
+    pub report_date: NaiveDate,
+}
+
+impl RunOptions {
+    /// Options from the command line and the environment.
+    pub fn from_args(args: &RunArgs) -> Result<RunOptions> {
+        Ok(RunOptions {
+            period: args.period,
+            as_of: args.as_of,
+            out: args.out.clone(),
+            lang: args.lang,
+            formats: args.format.clone(),
+            templates: args.templates.clone(),
+            report_date: report_date()?,
+        })
+    }
+}
+
+/// The date printed on reports: from `SOURCE_DATE_EPOCH` when set, so two runs on the same
+/// inputs give identical files; otherwise today's date (a date, never a time of day).
+pub fn report_date() -> Result<NaiveDate> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) => {
+            let secs: i64 = v
+                .trim()
+                .parse()
+                .with_context(|| format!("SOURCE_DATE_EPOCH='{v}' is not a number of seconds"))?;
+            chrono::DateTime::from_timestamp(secs, 0)
+                .map(|d| d.date_naive())
+                .with_context(|| format!("SOURCE_DATE_EPOCH='{v}' is out of range"))
+        }
+        Err(_) => Ok(chrono::Local::now().date_naive()),
+    }
+}
+
+/// What one client's run produced: its manifest entry and, when it succeeded, its headline.
+#[derive(Debug)]
+pub struct ClientRun {
+    /// The manifest entry (status, inputs, outputs, timings).
+    pub entry: ClientEntry,
+    /// Client name, period and headline figures, for the portfolio page.
+    pub summary: Option<crate::portfolio::ClientHeadline>,
+}
+
+/// Audits one client end to end. Never panics on bad data and never returns an error: a failure
+/// becomes a failed manifest entry with its cause chain.
+pub fn audit_client(config_path: &Path, opts: &RunOptions) -> ClientRun {
+    let started = Instant::now();
+    let fallback_id = config_path
+        .parent()
+        .and_then(Path::file_name)
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "client".into());
+    let mut entry = ClientEntry {
+        client: fallback_id,
+        config: config_path.to_path_buf(),
+        period: None,
+        status: RunStatus::Ok,
+        error: None,
+        duration_ms: 0,
+        stages_ms: StageTimings::default(),
+        warnings: Vec::new(),
+        inputs: Vec::new(),
+        outputs: Vec::new(),
+    };
+    let summary = match audit(config_path, opts, &mut entry) {
+        Ok(summary) => Some(summary),
+        Err(e) => {
+            entry.status = RunStatus::Failed;
+            entry.error = Some(format!("{e:#}"));
+            None
+        }
+    };
+    entry.duration_ms = started.elapsed().as_millis() as u64;
+    ClientRun { entry, summary }
+}
+
+fn ms(t: Instant) -> u64 {
+    t.elapsed().as_millis() as u64
+}
+
+fn audit(
+    config_path: &Path,
+    opts: &RunOptions,
+    entry: &mut ClientEntry,
+) -> Result<crate::portfolio::ClientHeadline> {
+    let cfg = AuditConfig::load(config_path)?;
+    entry.client = cfg.client_id();
+    let lang = opts.lang.unwrap_or(cfg.client.lang);
+
+    let t = Instant::now();
+    let ingested = crate::ingest::ingest_client_as_of(&cfg, opts.report_date);
+    entry.inputs = inputs_of(&cfg, &ingested.ledger);
+    entry.warnings.extend(ledger_warnings(&ingested.ledger));
+    entry.stages_ms.ingest = ms(t);
+    if !ingested.ledger.usable() {
+        bail!("{}", usability_error(&ingested.ledger));
+    }
+    let tables = ingested.tables;
+    let ledger = ingested.ledger;
+
+    let data_end = last_transaction_date(&tables)?
+        .context("the transactions table has no usable dated rows")?;
+    let period = opts.period.resolve(opts.as_of.unwrap_or(data_end));
+    entry.period = Some(period.to_string());
+
+    let t = Instant::now();
+    let models = crate::models::fit(&tables, period, &cfg.clv);
+    entry.warnings.extend(models.warnings());
+    entry.stages_ms.models = ms(t);
+
+    let t = Instant::now();
+    let indicators = crate::indicators::compute_all(
+        &tables,
+        period,
+        &cfg.indicators,
+        models.values().as_ref(),
+    )
+    .context("computing the indicators")?;
+    entry.stages_ms.indicators = ms(t);
+
+    let t = Instant::now();
+    let evidence = crate::findings::Evidence::from_indicators(&indicators, &cfg.indicators);
+    let findings =
+        crate::findings::derive(&evidence, &cfg.targets, lang, &cfg.client.currency);
+    let input = crate::render::build::ReportInput {
+        config: &cfg,
+        lang,
+        date: opts.report_date,
+        period,
+        indicators: &indicators,
+        models: &models,
+        findings: &findings,
+        ledger: &ledger,
+    };
+    let report = crate::render::build::build_report(&input);
+    let wants = |f: OutputFormat| opts.formats.contains(&f);
+    let (html, pdf) = match (wants(OutputFormat::Html), wants(OutputFormat::Pdf)) {
+        (true, true) => {
+            let (h, p) = crate::render::render_html_and_pdf(&report, opts.templates.as_deref())?;
+            (Some(h), Some(p))
+        }
+        (true, false) => (Some(crate::render::render_html(&report, opts.templates.as_deref())?), None),
+        (false, true) => (None, Some(crate::render::render_pdf(&report)?)),
+        (false, false) => (None, None),
+    };
+    let json = wants(OutputFormat::Json)
+        .then(|| crate::results::AuditResults::new(&cfg, period, &indicators, &models, &findings, &ledger).to_json())
+        .transpose()?;
+    entry.stages_ms.render = ms(t);
+
+    let t = Instant::now();
+    let dir = opts.out.join(&entry.client).join(period.to_string());
+    let mut files: Vec<(&str, Vec<u8>)> = Vec::new();
+    if let Some(h) = html {
+        files.push(("report.html", h.into_bytes()));
+    }
+    if let Some(p) = pdf {
+        files.push(("report.pdf", p));
+    }
+    if let Some(j) = json {
+        files.push(("indicators.json", j.into_bytes()));
+    }
+    files.push(("validation.json", ledger.to_json().into_bytes()));
+    files.push(("rejected_rows.csv", ledger.rejected_rows_csv().into_bytes()));
+    if let Some(scores) = models.scores_csv()? {
+        files.push(("clv_scores.csv", scores));
+    }
+    entry.outputs = write_client_dir(&dir, &opts.out, &files)?;
+    entry.stages_ms.write = ms(t);
+
+    Ok(crate::portfolio::ClientHeadline::from_indicators(
+        &entry.client,
+        &cfg,
+        period,
+        &indicators,
+        &models,
+    ))
+}
+
+/// Writes a client's files into a staging folder and swaps it in; see [`StagedDir`].
+fn write_client_dir(dir: &Path, out: &Path, files: &[(&str, Vec<u8>)]) -> Result<Vec<OutputFile>> {
+    if let Some(parent) = dir.parent() {
+        output::recover(parent);
+    }
+    let staged = StagedDir::new(dir)?;
+    let mut written = Vec::new();
+    for (name, bytes) in files {
+        if let Err(e) = staged.write(name, bytes) {
+            staged.abandon();
+            return Err(e.into());
+        }
+        let path = dir.strip_prefix(out).unwrap_or(dir).join(name);
+        written.push(OutputFile { path, bytes: bytes.len() as u64, sha256: output::sha256_hex(bytes) });
+    }
+    // Testing aid: hold the staged folder so a test can kill the run at the worst moment.
+    if let Some(pause) = std::env::var("CRM_AUDIT_PAUSE_BEFORE_COMMIT_MS").ok().and_then(|v| v.parse().ok()) {
+        std::thread::sleep(std::time::Duration::from_millis(pause));
+    }
+    staged.commit()?;
+    Ok(written)
+}
+
+fn last_transaction_date(tables: &crate::tables::Tables) -> Result<Option<NaiveDate>> {
+    let dates = tables.transactions.column("date")?.date()?.clone();
+    Ok(dates.physical().max().map(crate::indicators::context::date_of_day))
+}
+
+fn inputs_of(cfg: &AuditConfig, ledger: &crate::ingest::Ledger) -> Vec<InputFile> {
+    ledger
+        .sources
+        .iter()
+        .map(|s| {
+            let path = cfg.resolve(&s.path);
+            let (sha256, bytes) = output::sha256_file(&path).unwrap_or_default();
+            InputFile {
+                path,
+                table: s.table.map(|t| t.name().to_string()),
+                bytes,
+                sha256,
+                encoding: s.detection.encoding.clone(),
+                delimiter: s.detection.delimiter.clone(),
+                rows_read: s.rows_read as u64,
+                rows_rejected: s.rows_rejected as u64,
+            }
+        })
+        .collect()
+}
+
+fn ledger_warnings(ledger: &crate::ingest::Ledger) -> Vec<String> {
+    let mut out = ledger.warnings.clone();
+    for s in &ledger.sources {
+        out.extend(s.warnings.iter().map(|w| format!("{}: {w}", s.path)));
+        out.extend(s.errors.iter().map(|e| format!("{}: {e}", s.path)));
+        if s.rows_rejected > 0 {
+            out.push(format!("{}: {} row(s) rejected (see rejected_rows.csv)", s.path, s.rows_rejected));
+        }
+    }
+    out
+}
+
+fn usability_error(ledger: &crate::ingest::Ledger) -> String {
+    let mut msgs: Vec<String> = ledger.errors.clone();
+    for s in &ledger.sources {
+        msgs.extend(s.errors.iter().map(|e| format!("{}: {e}", s.path)));
+    }
+    if msgs.is_empty() {
+        msgs.push("no usable transactions source".into());
+    }
+    msgs.join("; ")
+}
+
+/// Writes the portfolio pages (`OUT/<period>/index.html` and `index.pdf`) for every period that
+/// at least one client reached.
+pub fn write_portfolio(runs: &[ClientRun], opts: &RunOptions) -> Result<Vec<OutputFile>> {
+    let headlines: Vec<&crate::portfolio::ClientHeadline> =
+        runs.iter().filter_map(|r| r.summary.as_ref()).collect();
+    crate::portfolio::write_pages(&headlines, opts)
+}

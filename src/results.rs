@@ -1,0 +1,123 @@
+//! `indicators.json`: the typed results of one client and period, as every renderer reads them.
+//!
+//! The file is the serialisation of the same structs the report is built from, so a figure in
+//! the PDF can always be traced to this file.
+
+use crate::config::AuditConfig;
+use crate::findings::Finding;
+use crate::indicators::AllIndicators;
+use crate::ingest::Ledger;
+use crate::models::Models;
+use crate::period::Period;
+use serde::Serialize;
+
+/// Version of the indicators.json layout.
+pub const RESULTS_SCHEMA: u32 = 1;
+
+/// Everything computed for one client and period.
+#[derive(Debug, Serialize)]
+pub struct AuditResults<'a> {
+    /// Layout version.
+    pub schema_version: u32,
+    /// crm-audit version.
+    pub tool_version: &'static str,
+    /// Client identification.
+    pub client: ClientInfo<'a>,
+    /// The audit period (`2026-Q3`).
+    pub period: String,
+    /// Every indicator family for P, P−1, P−12m, P-level views and trends.
+    pub indicators: &'a AllIndicators,
+    /// The lifetime-value backtest (calibrated before P, predicting P).
+    pub clv_backtest: ModelRun<'a>,
+    /// The lifetime-value scoring run at P.end.
+    pub clv: ModelRun<'a>,
+    /// Ranked findings as printed in the report.
+    pub findings: &'a [Finding],
+    /// Data-quality summary per source (the full ledger is in validation.json).
+    pub data_quality: Vec<SourceQuality<'a>>,
+}
+
+/// Who the results are about.
+#[derive(Debug, Serialize)]
+pub struct ClientInfo<'a> {
+    /// Output identifier.
+    pub id: String,
+    /// Display name.
+    pub name: &'a str,
+    /// Currency of money figures.
+    pub currency: &'a str,
+}
+
+/// A model run: its report, or why it could not run.
+#[derive(Debug, Serialize)]
+pub struct ModelRun<'a> {
+    /// The analysis, when it ran.
+    pub report: Option<&'a crate::clv::ClvReport>,
+    /// The error, when it did not.
+    pub error: Option<&'a str>,
+}
+
+/// Rows read, accepted and rejected for one source.
+#[derive(Debug, Serialize)]
+pub struct SourceQuality<'a> {
+    /// File as given.
+    pub path: &'a str,
+    /// Canonical table.
+    pub table: Option<&'static str>,
+    /// Data rows read.
+    pub rows_read: usize,
+    /// Rows accepted.
+    pub rows_accepted: usize,
+    /// Rows rejected.
+    pub rows_rejected: usize,
+}
+
+fn run(r: &Result<crate::clv::ClvReport, String>) -> ModelRun<'_> {
+    match r {
+        Ok(report) => ModelRun { report: Some(report), error: None },
+        Err(e) => ModelRun { report: None, error: Some(e) },
+    }
+}
+
+impl<'a> AuditResults<'a> {
+    /// Gathers the results of one client's run.
+    pub fn new(
+        cfg: &'a AuditConfig,
+        period: Period,
+        indicators: &'a AllIndicators,
+        models: &'a Models,
+        findings: &'a [Finding],
+        ledger: &'a Ledger,
+    ) -> AuditResults<'a> {
+        AuditResults {
+            schema_version: RESULTS_SCHEMA,
+            tool_version: env!("CARGO_PKG_VERSION"),
+            client: ClientInfo {
+                id: cfg.client_id(),
+                name: &cfg.client.name,
+                currency: &cfg.client.currency,
+            },
+            period: period.to_string(),
+            indicators,
+            clv_backtest: run(&models.backtest),
+            clv: run(&models.scoring),
+            findings,
+            data_quality: ledger
+                .sources
+                .iter()
+                .map(|s| SourceQuality {
+                    path: &s.path,
+                    table: s.table.map(|t| t.name()),
+                    rows_read: s.rows_read,
+                    rows_accepted: s.rows_accepted,
+                    rows_rejected: s.rows_rejected,
+                })
+                .collect(),
+        }
+    }
+
+    /// Pretty JSON (stable field order, so two runs give identical bytes).
+    pub fn to_json(&self) -> serde_json::Result<String> {
+        serde_json::to_string_pretty(self)
+    }
+}
