@@ -187,3 +187,49 @@ pub const DEFINITIONS: &[Definition] = &[
              modelo se ejecutó y, si no, el histórico (margen acumulado); el informe indica cuál.",
     },
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::clv_hist::keyed_values;
+    use crate::indicators::fixture::{self, assert_fig, assert_missing};
+
+    #[test]
+    fn cac_averages_the_known_costs_of_the_periods_new_customers() {
+        let (tables, settings) = (fixture::tables(), fixture::settings());
+        let ctx = Context::prepare(&tables, &settings).unwrap();
+        let a = compute(&ctx, &fixture::status(&ctx, fixture::period())).unwrap();
+        // N = {c09 40, c10 60, c17 no cost} → 2 with a cost, CAC = (40 + 60) / 2 = 50
+        assert_fig(a.new_customers_with_cost, 2.0);
+        assert_fig(a.cac, 50.0);
+    }
+
+    #[test]
+    fn clv_to_cac_uses_historical_clv_unless_predictive_values_are_given() {
+        let (tables, settings) = (fixture::tables(), fixture::settings());
+        let ctx = Context::prepare(&tables, &settings).unwrap();
+        let status = fixture::status(&ctx, fixture::period());
+        // costs: c01 30, c09 40, c10 60, c19 100 = 230; historical CLV 180 + 60 + 30 + 1800 = 2070
+        let h = clv_to_cac(&ctx, &status, None).unwrap();
+        assert_eq!(h.basis, ClvBasis::Historical);
+        assert_fig(h.customers, 4.0);
+        assert_fig(h.average_cac, 57.5);
+        assert_fig(h.average_clv, 517.5);
+        assert_fig(h.ratio, 2070.0 / 230.0);
+        // predictive: 200 + 100 + 50 + 2000 = 2350 → 2350 / 230
+        let values = keyed_values(&ctx, Some(&fixture::values())).unwrap();
+        let p = clv_to_cac(&ctx, &status, values.as_ref()).unwrap();
+        assert_eq!(p.basis, ClvBasis::Predictive);
+        assert_fig(p.ratio, 2350.0 / 230.0);
+    }
+
+    #[test]
+    fn without_a_customers_table_cac_is_missing_for_that_reason() {
+        let mut tables = fixture::tables();
+        tables.customers = None;
+        let settings = fixture::settings();
+        let ctx = Context::prepare(&tables, &settings).unwrap();
+        let a = compute(&ctx, &fixture::status(&ctx, fixture::period())).unwrap();
+        assert_missing(a.cac, Missing::NoTable);
+    }
+}

@@ -165,3 +165,72 @@ pub const DEFINITIONS: &[Definition] = &[
              comparar.",
     },
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::figure::Missing;
+    use crate::indicators::context::Context;
+    use crate::indicators::fixture::{self, assert_fig, assert_missing};
+
+    fn base_of(period: &str) -> CustomerBase {
+        let (tables, settings) = (fixture::tables(), fixture::settings());
+        let ctx = Context::prepare(&tables, &settings).unwrap();
+        compute(&fixture::status(&ctx, period.parse().unwrap())).unwrap()
+    }
+
+    #[test]
+    fn flow_at_p_separates_retained_lapsed_new_and_reactivated() {
+        let b = base_of("2026-Q2");
+        // S = active in [2025-04-01, 2026-03-31] = {c01 c02 c03 c04 c05 c06 c11 c12 c13 c14 c15
+        //     c16 c19 c20} = 14 (c07, c18 last bought in Dec 2024; c08 has only a credit note there)
+        assert_fig(b.start_base, 14.0);
+        // E = active in [2025-07-01, 2026-06-30] = {c01 c02 c03 c04 c07 c09 c10 c11 c13 c15 c16
+        //     c17 c19 c20} = 14 (c04 bought on 2025-07-01, the window's first day: in)
+        assert_fig(b.end_base, 14.0);
+        // N = first purchase in P = {c09 (its credit note on 04-02 is not a purchase), c10, c17} = 3
+        assert_fig(b.new_customers, 3.0);
+        // retained = S ∩ E = {c01 c02 c03 c04 c11 c13 c15 c16 c19 c20} = 10
+        assert_fig(b.retained, 10.0);
+        // lapsed = S \ E = {c05 (last bought 2025-06-30, one day before E's window), c06, c12, c14} = 4
+        assert_fig(b.lapsed, 4.0);
+        // reactivated = {c07}: first purchase 2024-12-10, not in S, bought 2026-05-20 = 1
+        assert_fig(b.reactivated, 1.0);
+        // E = retained + N + reactivated = 10 + 3 + 1 = 14
+        // CRR = 10 / 14; churn = 4 / 14; textbook (E − N) / S = (14 − 3) / 14 = 11 / 14
+        assert_fig(b.retention_rate, 10.0 / 14.0);
+        assert_fig(b.churn_rate, 4.0 / 14.0);
+        assert_fig(b.textbook_retention_rate, 11.0 / 14.0);
+    }
+
+    #[test]
+    fn flow_at_p_minus_1_counts_the_credit_note_customer_as_lapsed_by_its_purchase() {
+        let b = base_of("2026-Q1");
+        // S' = active in [2025-01-01, 2025-12-31] = {c01 c03 c04 c05 c06 c08 c12 c13 c14 c15 c16
+        //      c19} = 12 (c08's purchase of 2025-02-01 is in; c02, c07, c18 bought in Dec 2024)
+        assert_fig(b.start_base, 12.0);
+        // E' = active in [2025-04-01, 2026-03-31] = 14 (the S of P)
+        assert_fig(b.end_base, 14.0);
+        // lapsed' = {c08}: its 2025-08-01 credit note does not keep it active = 1; retained' = 11
+        assert_fig(b.lapsed, 1.0);
+        assert_fig(b.retained, 11.0);
+        // N' = {c11, c20} = 2; reactivated' = {c02} (2024-12-01, then 2026-02-10) = 1
+        assert_fig(b.new_customers, 2.0);
+        assert_fig(b.reactivated, 1.0);
+        // CRR' = 11 / 12; churn' = 1 / 12; textbook = (14 − 2) / 12 = 1
+        assert_fig(b.retention_rate, 11.0 / 12.0);
+        assert_fig(b.churn_rate, 1.0 / 12.0);
+        assert_fig(b.textbook_retention_rate, 1.0);
+    }
+
+    #[test]
+    fn year_ago_base_is_outside_data_when_its_lookback_precedes_the_first_transaction() {
+        // P−12m = 2025-Q2 needs [2024-04-01, 2025-03-31]; the data start on 2024-12-01.
+        let b = base_of("2025-Q2");
+        assert_missing(b.start_base, Missing::OutsideData);
+        assert_missing(b.retention_rate, Missing::OutsideData);
+        assert_missing(b.new_customers, Missing::OutsideData);
+        // E's window [2024-07-01, 2025-06-30] also starts before the data.
+        assert_missing(b.end_base, Missing::OutsideData);
+    }
+}

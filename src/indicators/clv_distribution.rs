@@ -180,3 +180,71 @@ fn top_customers(
         })
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::clv_hist::keyed_values;
+    use crate::indicators::context::day_number;
+    use crate::indicators::fixture::{self, assert_fig, d};
+
+    fn ids(top: &[TopCustomer]) -> Vec<&str> {
+        top.iter().map(|t| t.customer_id.as_str()).collect()
+    }
+
+    #[test]
+    fn distribution_gives_percentiles_decile_shares_and_top_customers() {
+        let (tables, settings) = (fixture::tables(), fixture::settings());
+        let ctx = Context::prepare(&tables, &settings).unwrap();
+        let c = compute(&ctx, day_number(d("2026-06-30")), true, None).unwrap();
+        // sorted CLVs: 0 10 30 30 30 35 40 40 40 50 50 55 60 70 70 80 100 140 180 1800 (Σ 2910)
+        assert_fig(c.customers, 20.0);
+        assert_fig(c.total, 2910.0);
+        assert_fig(c.mean, 145.5);
+        // p10 at position 19 × 0.1 = 1.9: 10 + 0.9 × (30 − 10) = 28; p50 at 9.5: 50;
+        // p90 at 17.1: 140 + 0.1 × (180 − 140) = 144
+        assert_eq!(c.percentiles.len(), 9);
+        assert!((c.percentiles[0] - 28.0).abs() < 1e-9);
+        assert!((c.percentiles[4] - 50.0).abs() < 1e-9);
+        assert!((c.percentiles[8] - 144.0).abs() < 1e-9);
+        // tenths of 2 customers, highest first: 1800+180, 140+100, 80+70, 70+60, 55+50, 50+40,
+        // 40+40, 35+30, 30+30, 10+0 → 1980/2910, 240/2910, ..., 10/2910
+        let expected = [
+            1980.0, 240.0, 150.0, 130.0, 105.0, 90.0, 80.0, 65.0, 60.0, 10.0,
+        ];
+        assert_eq!(c.decile_shares.len(), 10);
+        for (got, want) in c.decile_shares.iter().zip(expected) {
+            assert!((got - want / 2910.0).abs() < 1e-9, "{got} vs {want}");
+        }
+        // by historical CLV, ties by id (c07/c15 at 70, c05/c16 at 50)
+        assert_eq!(c.top_ranked_by, ClvBasis::Historical);
+        assert_eq!(
+            ids(&c.top_customers),
+            [
+                "c19", "c01", "c02", "c13", "c03", "c07", "c15", "c09", "c11", "c05"
+            ]
+        );
+        assert_eq!(c.top_customers[0].historical_clv, 1800.0);
+        assert_eq!(c.top_customers[0].p_alive, None);
+    }
+
+    #[test]
+    fn with_predictive_values_the_top_table_ranks_by_them() {
+        let (tables, settings) = (fixture::tables(), fixture::settings());
+        let ctx = Context::prepare(&tables, &settings).unwrap();
+        let values = keyed_values(&ctx, Some(&fixture::values())).unwrap();
+        let c = compute(&ctx, day_number(d("2026-06-30")), true, values.as_ref()).unwrap();
+        // predictive: c19 2000, c15 300.5, c01 200, c16 120, c09 100, c17 80, c10 50; then the
+        // customers without a value, by id: c02, c03, c04
+        assert_eq!(c.top_ranked_by, ClvBasis::Predictive);
+        assert_eq!(
+            ids(&c.top_customers),
+            [
+                "c19", "c15", "c01", "c16", "c09", "c17", "c10", "c02", "c03", "c04"
+            ]
+        );
+        assert_eq!(c.top_customers[1].predictive_clv, Some(300.5));
+        assert_eq!(c.top_customers[1].historical_clv, 70.0);
+        assert_eq!(c.top_customers[1].p_alive, Some(0.6));
+    }
+}

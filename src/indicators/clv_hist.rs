@@ -132,3 +132,62 @@ pub const DEFINITIONS: &[Definition] = &[Definition {
     es: "Margen bruto acumulado (importe neto − coste) de las líneas de un cliente hasta el último \
          día del periodo, sobre los clientes con primera compra en o antes de ese día.",
 }];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::fixture::{self, assert_fig, d};
+
+    #[test]
+    fn historical_clv_is_cumulative_margin_of_customers_acquired_by_the_end() {
+        let (tables, settings) = (fixture::tables(), fixture::settings());
+        let ctx = Context::prepare(&tables, &settings).unwrap();
+        let s = summary(&ctx, day_number(d("2026-06-30")), true).unwrap();
+        // all 20 customers have a purchase by 2026-06-30; cumulative margins: c01 180, c02 140,
+        // c03 80, c04 40, c05 50, c06 40, c07 70, c08 0 (50 − 50 for the credit note), c09 60,
+        // c10 30, c11 55, c12 30, c13 100, c14 30, c15 70, c16 50, c17 40, c18 35, c19 1800,
+        // c20 10 → Σ = 2910, mean = 2910 / 20 = 145.5; sorted, the 10th and 11th are 50 and 50
+        assert_fig(s.customers, 20.0);
+        assert_fig(s.average, 145.5);
+        assert_fig(s.median, 50.0);
+        // public per-customer form used by other families
+        let c08 = historical_clv(&ctx, d("2026-06-30"))
+            .filter(col("customer_id").eq(lit("c08")))
+            .collect()
+            .unwrap();
+        assert_eq!(c08.column("clv").unwrap().f64().unwrap().get(0), Some(0.0));
+    }
+
+    #[test]
+    fn customers_not_yet_acquired_have_no_historical_clv() {
+        let (tables, settings) = (fixture::tables(), fixture::settings());
+        let ctx = Context::prepare(&tables, &settings).unwrap();
+        // by 2024-12-31 only c02 (20), c07 (30) and c18 (35) had bought: mean = 85 / 3
+        let s = summary(&ctx, day_number(d("2024-12-31")), true).unwrap();
+        assert_fig(s.customers, 3.0);
+        assert_fig(s.average, 85.0 / 3.0);
+    }
+
+    #[test]
+    fn value_frame_with_a_wrong_dtype_is_a_schema_error() {
+        let (tables, settings) = (fixture::tables(), fixture::settings());
+        let ctx = Context::prepare(&tables, &settings).unwrap();
+        let bad = fixture::values()
+            .lazy()
+            .with_column(col("clv").cast(DataType::String))
+            .collect()
+            .unwrap();
+        let err = keyed_values(&ctx, Some(&bad)).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                IndicatorError::Schema {
+                    table: "values",
+                    column: "clv",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+    }
+}

@@ -160,3 +160,71 @@ pub const DEFINITIONS: &[Definition] = &[Definition {
          que empiezan menos de A días después del inicio de los datos: algunos de sus clientes \
          pueden haber comprado antes.",
 }];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::fixture;
+
+    #[test]
+    fn cohorts_follow_first_purchase_months_with_k_counted_from_acquisition() {
+        let (tables, settings) = (fixture::tables(), fixture::settings());
+        let ctx = Context::prepare(&tables, &settings).unwrap();
+        let c = compute(&ctx, fixture::period()).unwrap();
+        // first-purchase months: 2024-12 {c02 c07 c18}, 2025-02 {c08}, 2025-04 {c12},
+        // 2025-05 {c01 c06}, 2025-06 {c03 c05 c14}, 2025-07 {c04}, 2025-08 {c13}, 2025-09 {c19},
+        // 2025-10 {c15}, 2025-12 {c16}, 2026-02 {c11 c20}, 2026-05 {c09}, 2026-06 {c10 c17}
+        let names: Vec<&str> = c.rows.iter().map(|r| r.cohort.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "2024-12", "2025-02", "2025-04", "2025-05", "2025-06", "2025-07", "2025-08",
+                "2025-09", "2025-10", "2025-12", "2026-02", "2026-05", "2026-06"
+            ]
+        );
+        let dec = &c.rows[0];
+        // 2024-12 → 2026-06 is k = 0..=18
+        assert_eq!((dec.size, dec.active.len()), (3, 19));
+        // k0 all three; k14 (2026-02) c02; k17 (2026-05) c02 and c07; others none
+        let mut active = vec![0u64; 19];
+        (active[0], active[14], active[17]) = (3, 1, 2);
+        assert_eq!(dec.active, active);
+        assert!((dec.retention[17] - 2.0 / 3.0).abs() < 1e-12);
+        // revenue: k0 50 + 70 + 85 = 205; k14 300; k17 100 + 90 = 190; k18 c02's credit note −30
+        let mut revenue = vec![0.0; 19];
+        (revenue[0], revenue[14], revenue[17], revenue[18]) = (205.0, 300.0, 190.0, -30.0);
+        assert_eq!(dec.revenue, revenue);
+        // 2025-06 {c03 c05 c14}: k0 all, 80 + 110 + 60 = 250; k11 (2026-05) c03, 50 + 70 = 120
+        let jun = &c.rows[4];
+        assert_eq!((jun.size, jun.active[0], jun.active[11]), (3, 3, 1));
+        assert_eq!((jun.revenue[0], jun.revenue[11]), (250.0, 120.0));
+        assert_eq!(jun.active.iter().sum::<u64>(), 4);
+        // 2026-06 {c10 c17}: only k0, 75 + 95 = 170
+        let last = c.rows.last().unwrap();
+        assert_eq!(
+            (last.active.clone(), last.revenue.clone()),
+            (vec![2], vec![170.0])
+        );
+        // data begin 2024-12-01, A = 365: months before 2025-12 are left-censored
+        assert!(c.rows[8].left_censored && !c.rows[9].left_censored);
+    }
+
+    #[test]
+    fn only_the_24_months_ending_with_p_are_cohorts() {
+        let (tables, settings) = (fixture::tables(), fixture::settings());
+        let ctx = Context::prepare(&tables, &settings).unwrap();
+        // P = 2026-06: the 24 months are 2024-07 ..= 2026-06, so all 13 cohorts show; P = 2027-01
+        // lies after the data → no rows, outside data
+        let june = compute(&ctx, "2026-06".parse().unwrap()).unwrap();
+        assert_eq!(june.rows.len(), 13);
+        let later = compute(&ctx, "2027-01".parse().unwrap()).unwrap();
+        assert_eq!(
+            (later.rows.len(), later.missing),
+            (0, Some(Missing::OutsideData))
+        );
+        assert_eq!(
+            month_label(month_index(fixture::d("2026-01-31")) - COHORT_MONTHS + 1),
+            "2024-02"
+        );
+    }
+}

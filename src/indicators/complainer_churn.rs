@@ -190,3 +190,63 @@ pub const DEFINITIONS: &[Definition] = &[
              indica.",
     },
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::clv_hist::keyed_values;
+    use crate::indicators::fixture::{self, assert_fig, assert_missing};
+
+    #[test]
+    fn complainers_in_s_churn_at_two_and_a_half_times_the_others_rate() {
+        let (tables, settings) = (fixture::tables(), fixture::settings());
+        let ctx = Context::prepare(&tables, &settings).unwrap();
+        let c = compute(&ctx, &fixture::status(&ctx, fixture::period())).unwrap();
+        // complaints opened in [2025-04-01, 2026-03-31] by customers in S: c12, c13, c14, c15
+        // (c18 complained there but is not in S; c16's and c20's complaints are in P) = 4;
+        // lapsed among them {c12, c14} = 2 → 2 / 4 = 0.5
+        assert_fig(c.complainers, 4.0);
+        assert_fig(c.complainers_lapsed, 2.0);
+        assert_fig(c.complainer_churn_rate, 0.5);
+        // others = 14 − 4 = 10, lapsed {c05, c06} = 2 → 0.2; relative risk = 0.5 / 0.2 = 2.5
+        assert_fig(c.others, 10.0);
+        assert_fig(c.others_lapsed, 2.0);
+        assert_fig(c.other_churn_rate, 0.2);
+        assert_fig(c.relative_risk, 2.5);
+    }
+
+    #[test]
+    fn clv_at_risk_sums_customers_with_a_complaint_open_at_the_end_of_p() {
+        let (tables, settings) = (fixture::tables(), fixture::settings());
+        let ctx = Context::prepare(&tables, &settings).unwrap();
+        let status = fixture::status(&ctx, fixture::period());
+        // open at 2026-06-30: c15 (unresolved), c16 (unresolved), c17 (resolved 2026-07-02) = 3
+        // historical CLV: 70 + 50 + 40 = 160
+        let h = clv_at_risk(&ctx, &status, None).unwrap();
+        assert_fig(h.customers, 3.0);
+        assert_fig(h.clv, 160.0);
+        assert_eq!(h.basis, ClvBasis::Historical);
+        // predictive: 300.5 + 120 + 80 = 500.5
+        let values = keyed_values(&ctx, Some(&fixture::values())).unwrap();
+        let p = clv_at_risk(&ctx, &status, values.as_ref()).unwrap();
+        assert_fig(p.clv, 500.5);
+        assert_eq!(p.basis, ClvBasis::Predictive);
+    }
+
+    #[test]
+    fn without_complaints_the_split_is_missing_not_zero() {
+        let mut tables = fixture::tables();
+        tables.complaints = None;
+        let settings = fixture::settings();
+        let ctx = Context::prepare(&tables, &settings).unwrap();
+        let status = fixture::status(&ctx, fixture::period());
+        assert_missing(
+            compute(&ctx, &status).unwrap().relative_risk,
+            Missing::NoTable,
+        );
+        assert_missing(
+            clv_at_risk(&ctx, &status, None).unwrap().clv,
+            Missing::NoTable,
+        );
+    }
+}

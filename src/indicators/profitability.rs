@@ -155,3 +155,47 @@ pub const DEFINITIONS: &[Definition] = &[
              encima del 100 % muestra cuánto beneficio devuelve la cola no rentable.",
     },
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::fixture::{self, assert_fig};
+    use crate::tables::Tables;
+
+    fn profitability_of(tables: &Tables) -> Profitability {
+        let settings = fixture::settings();
+        let ctx = Context::prepare(tables, &settings).unwrap();
+        compute(&ctx, &fixture::status(&ctx, fixture::period())).unwrap()
+    }
+
+    #[test]
+    fn margin_over_the_window_and_cost_to_serve_find_the_unprofitable() {
+        let p = profitability_of(&fixture::tables());
+        // margin in [2025-07-01, 2026-06-30] per customer in E: c01 80+60 = 140,
+        // c02 100+20+10−10 = 120, c03 20+30 = 50, c04 40, c07 40, c09 −20+80 = 60, c10 30,
+        // c11 30+25 = 55, c13 50+50 = 100, c15 30+40 = 70, c16 50, c17 40, c19 600+500+700 = 1800,
+        // c20 10 → Σ = 2605 over 14 customers
+        assert_fig(p.customers, 14.0);
+        assert_fig(p.margin, 2605.0);
+        assert_fig(p.margin_per_customer, 2605.0 / 14.0);
+        // top ⌈0.2 × 14⌉ = 3: c19 1800 + c01 140 + c02 120 = 2060 → 2060 / 2605
+        assert_fig(p.top20_margin_share, 2060.0 / 2605.0);
+        // complaints opened in the window: c13, c15, c16, c17, c20 (one each, 50 apiece):
+        // contribution c13 50, c15 20, c16 0, c17 −10, c20 −40 → unprofitable {c17, c20} = 2
+        assert_fig(p.unprofitable_customers, 2.0);
+        assert_fig(p.unprofitable_share, 2.0 / 14.0);
+        // Σ contribution = −10 − 40 = −50
+        assert_fig(p.unprofitable_contribution, -50.0);
+        assert!(p.complaints_charged);
+    }
+
+    #[test]
+    fn without_complaints_table_contribution_is_the_margin() {
+        let mut tables = fixture::tables();
+        tables.complaints = None;
+        let p = profitability_of(&tables);
+        // every margin in E is positive (lowest: c20 10) → nobody unprofitable
+        assert_fig(p.unprofitable_customers, 0.0);
+        assert!(!p.complaints_charged);
+    }
+}

@@ -75,3 +75,38 @@ pub const DEFINITIONS: &[Definition] = &[
              día cuentan una vez.",
     },
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::context::Context;
+    use crate::indicators::fixture::{self, assert_fig};
+
+    fn retention_of(period: &str) -> Retention {
+        let (tables, settings) = (fixture::tables(), fixture::settings());
+        let ctx = Context::prepare(&tables, &settings).unwrap();
+        compute(&fixture::status(&ctx, period.parse().unwrap())).unwrap()
+    }
+
+    #[test]
+    fn period_over_period_retention_counts_previous_actives_buying_again() {
+        let r = retention_of("2026-Q2");
+        // active in 2026-Q1 = {c02, c11, c19, c20} = 4; of those active in Q2 = {c02, c11, c19} = 3
+        assert_fig(r.previous_active, 4.0);
+        assert_fig(r.previous_active_retained, 3.0);
+        assert_fig(r.period_over_period, 0.75);
+        // P−12m = 2025-Q2: active in 2025-Q1 = {c08}, which did not buy in Q2 → 0 / 1
+        assert_fig(retention_of("2025-Q2").period_over_period, 0.0);
+    }
+
+    #[test]
+    fn repeat_rate_counts_two_invoices_on_one_day_as_one_purchase_day() {
+        let r = retention_of("2026-Q2");
+        // purchase days in [2025-07-01, 2026-06-30] among E (14): c01 2, c02 2 (its credit note
+        // day does not count), c03 1 (two invoices on 2026-05-12), c04 1, c07 1, c09 1, c10 1,
+        // c11 2, c13 2, c15 2, c16 1, c17 1, c19 3, c20 1 → ≥ 2: {c01 c02 c11 c13 c15 c19} = 6
+        assert_fig(r.repeat_customers, 6.0);
+        // 6 / 14
+        assert_fig(r.repeat_purchase_rate, 6.0 / 14.0);
+    }
+}

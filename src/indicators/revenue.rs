@@ -203,3 +203,105 @@ pub const DEFINITIONS: &[Definition] = &[
              compensa la pérdida de otro.",
     },
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::fixture::{self, assert_fig, assert_missing};
+    use crate::tables::Tables;
+
+    fn revenue_of(tables: &Tables, period: &str) -> Revenue {
+        let settings = fixture::settings();
+        let ctx = Context::prepare(tables, &settings).unwrap();
+        compute(&ctx, &fixture::status(&ctx, period.parse().unwrap())).unwrap()
+    }
+
+    #[test]
+    fn revenue_margin_and_orders_of_p_include_credit_notes_in_money_not_in_orders() {
+        let r = revenue_of(&fixture::tables(), "2026-Q2");
+        // revenue = c01 150 + c02 (60 + 40 − 30) + c03 (50 + 70) + c07 90 + c09 (−50 + 200)
+        //         + c10 75 + c11 60 + c13 120 + c15 110 + c17 95 + c19 1200 = 2240
+        assert_fig(r.revenue, 2240.0);
+        // cost = 90 + (40 + 30 − 20) + (30 + 40) + 50 + (−30 + 120) + 45 + 35 + 70 + 70 + 55 + 500
+        //      = 1125; margin = 2240 − 1125 = 1115; rate = 1115 / 2240
+        assert_fig(r.gross_margin, 1115.0);
+        assert_fig(r.gross_margin_rate, 1115.0 / 2240.0);
+        // invoices with a purchase line: F030 F031 F032 F033 F034 F035 F036 F037 F038 F039 F040
+        // F041 = 12 (credit notes R001, R003 are not orders)
+        assert_fig(r.invoices, 12.0);
+        // active in P = {c01 c02 c03 c07 c09 c10 c11 c13 c15 c17 c19} = 11
+        assert_fig(r.active_in_period, 11.0);
+        assert_fig(r.purchase_frequency, 12.0 / 11.0);
+        // AOV = 2240 / 12
+        assert_fig(r.average_order_value, 2240.0 / 12.0);
+        assert!(!r.invoices_are_purchase_days);
+    }
+
+    #[test]
+    fn nrr_and_grr_follow_the_previous_periods_active_customers() {
+        let r = revenue_of(&fixture::tables(), "2026-Q2");
+        // active in 2026-Q1: c02 300, c11 80, c19 800, c20 100 → Σ rev_P−1 = 1280
+        // their revenue in Q2: c02 70, c11 60, c19 1200, c20 0 → 1330; NRR = 1330 / 1280
+        assert_fig(r.net_revenue_retention, 1330.0 / 1280.0);
+        // GRR = (min(70,300) + min(60,80) + min(1200,800) + min(0,100)) / 1280 = 930 / 1280
+        assert_fig(r.gross_revenue_retention, 930.0 / 1280.0);
+    }
+
+    #[test]
+    fn previous_and_year_ago_periods_have_their_own_totals() {
+        let q1 = revenue_of(&fixture::tables(), "2026-Q1");
+        // 2026-Q1: c02 300 + c11 80 + c19 800 + c20 100 = 1280; margin 100 + 30 + 500 + 10 = 640
+        assert_fig(q1.revenue, 1280.0);
+        assert_fig(q1.gross_margin, 640.0);
+        // base = active in 2025-Q4 {c01 200, c15 90, c16 150} = 440, none bought in Q1 → 0 / 440
+        assert_fig(q1.net_revenue_retention, 0.0);
+        let q2_2025 = revenue_of(&fixture::tables(), "2025-Q2");
+        // 2025-Q2: c01 100 + c03 80 + c05 110 + c06 (40 + 40) + c12 100 + c14 60 = 530
+        assert_fig(q2_2025.revenue, 530.0);
+        // margin: 40 + 30 + 50 + 40 + 30 + 30 = 220
+        assert_fig(q2_2025.gross_margin, 220.0);
+        // base = active in 2025-Q1 = {c08: 120}, which bought nothing in Q2 → 0 / 120
+        assert_fig(q2_2025.net_revenue_retention, 0.0);
+        // 2024-Q4 starts before the data (2024-12-01)
+        assert_missing(
+            revenue_of(&fixture::tables(), "2024-Q4").revenue,
+            Missing::OutsideData,
+        );
+    }
+
+    #[test]
+    fn without_invoice_numbers_each_purchase_day_is_an_invoice() {
+        let mut tables = fixture::tables();
+        let mut tx = tables.transactions.clone();
+        tx.with_column(Column::full_null(
+            "invoice_id".into(),
+            tx.height(),
+            &DataType::String,
+        ))
+        .unwrap();
+        tables.transactions = tx;
+        let r = revenue_of(&tables, "2026-Q2");
+        // purchase days in P: one each for the 11 active customers (c03's two invoices share
+        // 2026-05-12; c02's credit-note day is not a purchase day) = 11
+        assert_fig(r.invoices, 11.0);
+        assert_fig(r.average_order_value, 2240.0 / 11.0);
+        assert!(r.invoices_are_purchase_days);
+    }
+
+    #[test]
+    fn without_costs_margins_are_missing_not_zero() {
+        let mut tables = fixture::tables();
+        let mut tx = tables.transactions.clone();
+        tx.with_column(Column::full_null(
+            "cost".into(),
+            tx.height(),
+            &DataType::Float64,
+        ))
+        .unwrap();
+        tables.transactions = tx;
+        let r = revenue_of(&tables, "2026-Q2");
+        assert_missing(r.gross_margin, Missing::NoColumn);
+        assert_missing(r.gross_margin_rate, Missing::NoColumn);
+        assert_fig(r.revenue, 2240.0);
+    }
+}

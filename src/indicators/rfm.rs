@@ -270,3 +270,69 @@ pub const DEFINITIONS: &[Definition] = &[Definition {
          A punto de dormirse R = 3, FM < 2; No podemos perderlos R = 1, FM ≥ 4; En riesgo R ≤ 2, \
          FM ≥ 3; Hibernando R ≤ 2, FM ≥ 2; Perdidos R ≤ 2, FM < 2.",
 }];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::context::Context;
+    use crate::indicators::fixture;
+
+    #[test]
+    fn quintile_scores_and_segments_follow_the_documented_rules() {
+        let (tables, settings) = (fixture::tables(), fixture::settings());
+        let ctx = Context::prepare(&tables, &settings).unwrap();
+        let rfm = compute(&fixture::status(&ctx, fixture::period())).unwrap();
+        // E = 14 customers. Recency (days to 2026-06-30), frequency (purchase days), monetary:
+        //   c10 0/1/75  c17 20/1/95  c19 25/3/3000  c15 29/2/200  c07 41/1/90  c09 46/1/150
+        //   c03 49/1/120  c02 56/2/370  c01 71/2/350  c11 76/2/140  c13 86/2/250  c20 140/1/100
+        //   c16 211/1/150  c04 364/1/90
+        // score = 1 + ⌊5 w / 14⌋ (w = customers strictly worse):
+        //   R: c10 w13→5, c17 12→5, c19 11→4, c15 10→4, c07 9→4, c09 8→3, c03 7→3, c02 6→3,
+        //      c01 5→2, c11 4→2, c13 3→2, c20 2→1, c16 1→1, c04 0→1
+        //   F: frequency 1 (8 customers) w0→1, 2 (5) w8→3, 3 (c19) w13→5
+        //   M: c10 w0→1, c04 c07 w1→1, c17 w3→2, c20 w4→2, c03 w5→2, c11 w6→3, c09 c16 w7→3,
+        //      c15 w9→4, c13 w10→4, c01 w11→4, c02 w12→5, c19 w13→5
+        // segments (F+M): c19 R4 10 Champions; c02 R3 8, c15 R4 7 Loyal; c10 R5 2, c17 R5 3 New;
+        //   c07 R4 2 Promising; c09 R3 4 Need attention; c03 R3 3 About to sleep;
+        //   c01 R2 7, c11 R2 6, c13 R2 7 At risk; c16 R1 4 Hibernating; c04 R1 2, c20 R1 3 Lost
+        assert_eq!(rfm.customers.value, Some(14.0));
+        let expect = [
+            (RfmSegment::Champions, 1, 3000.0),
+            (RfmSegment::Loyal, 2, 570.0),
+            (RfmSegment::PotentialLoyalist, 0, 0.0),
+            (RfmSegment::New, 2, 170.0),
+            (RfmSegment::Promising, 1, 90.0),
+            (RfmSegment::NeedAttention, 1, 150.0),
+            (RfmSegment::AboutToSleep, 1, 120.0),
+            (RfmSegment::AtRisk, 3, 740.0),
+            (RfmSegment::CantLoseThem, 0, 0.0),
+            (RfmSegment::Hibernating, 1, 150.0),
+            (RfmSegment::Lost, 2, 190.0),
+        ];
+        for (got, (segment, customers, revenue)) in rfm.segments.iter().zip(expect) {
+            assert_eq!(
+                (got.segment, got.customers, got.revenue),
+                (segment, customers, revenue)
+            );
+        }
+        // revenue shares over Σ M = 5180: Champions 3000 / 5180
+        assert!((rfm.segments[0].revenue_share.unwrap() - 3000.0 / 5180.0).abs() < 1e-12);
+        assert!((rfm.segments[7].customer_share - 3.0 / 14.0).abs() < 1e-12);
+        // grid cell R5 × F1 = {c10, c17}: 2 customers, 170 of revenue
+        let cell = rfm
+            .grid
+            .iter()
+            .find(|c| c.recency == 5 && c.frequency == 1)
+            .unwrap();
+        assert_eq!((cell.customers, cell.revenue), (2, 170.0));
+        assert_eq!(rfm.grid.iter().map(|c| c.customers).sum::<u64>(), 14);
+    }
+
+    #[test]
+    fn every_segment_has_a_label_in_both_languages() {
+        for s in RfmSegment::ALL {
+            assert!(!s.label_en().is_empty() && !s.label_es().is_empty());
+        }
+        assert_eq!(RfmSegment::CantLoseThem.label_es(), "No podemos perderlos");
+    }
+}

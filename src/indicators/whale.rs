@@ -116,3 +116,38 @@ pub(crate) fn compute(ctx: &Context, status: &PeriodStatus) -> PolarsResult<Whal
         points,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::fixture;
+
+    #[test]
+    fn whale_curve_rises_above_the_total_before_the_unprofitable_tail() {
+        let (tables, settings) = (fixture::tables(), fixture::settings());
+        let ctx = Context::prepare(&tables, &settings).unwrap();
+        let w = compute(&ctx, &fixture::status(&ctx, fixture::period())).unwrap();
+        // contributions, highest first: c19 1800, c01 140, c02 120, c09 60, c11 55, c03 50,
+        // c13 50, c04 40, c07 40, c10 30, c15 20, c16 0, c17 −10, c20 −40; total = 2605 − 5 × 50
+        // = 2355; cumulative: 1800 1940 2060 2120 2175 2225 2275 2315 2355 2385 2405 2405 2395 2355
+        assert_eq!(w.customers, 14);
+        fixture::assert_fig(w.total_contribution, 2355.0);
+        // peak 2405 first reached after 11 customers
+        fixture::assert_fig(w.peak_share, 2405.0 / 2355.0);
+        fixture::assert_fig(w.peak_customer_share, 11.0 / 14.0);
+        // 14 customers ≤ 100: one point per customer plus the origin
+        assert_eq!(w.points.len(), 15);
+        assert_eq!(
+            w.points[0],
+            WhalePoint {
+                customer_share: 0.0,
+                cumulative_contribution: 0.0,
+                cumulative_share: Some(0.0)
+            }
+        );
+        assert_eq!(w.points[1].cumulative_contribution, 1800.0);
+        assert_eq!(w.points[11].cumulative_contribution, 2405.0);
+        assert_eq!(w.points[14].customer_share, 1.0);
+        assert_eq!(w.points[14].cumulative_share, Some(1.0));
+    }
+}
