@@ -1,0 +1,235 @@
+//! Indicators stage: customer acquisition cost (CAC) and CLV : CAC, where the customers table
+//! carries an acquisition cost.
+//!
+//! Depends on [`super::context`] (first purchases) and [`super::clv_hist`] (CLV per customer).
+
+use super::clv_hist::{ClvBasis, per_customer};
+use super::context::{Context, between};
+use super::definition::Definition;
+use super::status::{Coverage, PeriodStatus, one_row};
+use crate::figure::{Figure, Missing};
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Acquisition cost of a period's new customers.
+///
+/// CAC = Σ acquisition_cost / count over the customers whose first purchase is in P and whose
+/// acquisition cost is known.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Acquisition {
+    /// New customers in the period with a known acquisition cost.
+    pub new_customers_with_cost: Figure,
+    /// Their average acquisition cost.
+    pub cac: Figure,
+}
+
+/// Lifetime value against acquisition cost at P.
+///
+/// Over the customers acquired by P.end with a known acquisition cost and a CLV:
+/// ratio = Σ CLV / Σ acquisition_cost (= mean CLV / mean CAC).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ClvToCac {
+    /// Customers in the comparison.
+    pub customers: Figure,
+    /// Their mean acquisition cost.
+    pub average_cac: Figure,
+    /// Their mean CLV.
+    pub average_clv: Figure,
+    /// Mean CLV / mean CAC.
+    pub ratio: Figure,
+    /// Predictive CLV when the model stage supplied it, else historical.
+    pub basis: ClvBasis,
+}
+
+/// `key`, `cost` of the customers with a known acquisition cost, or why there are none.
+fn costs(ctx: &Context) -> Result<LazyFrame, Missing> {
+    let customers = ctx.tables.customers.as_ref().ok_or(Missing::NoTable)?;
+    let known = customers
+        .column("acquisition_cost")
+        .map(|c| c.null_count() < c.len());
+    if !known.unwrap_or(false) {
+        return Err(Missing::NoColumn);
+    }
+    let by_id = customers
+        .clone()
+        .lazy()
+        .filter(col("acquisition_cost").is_not_null())
+        .group_by([col("customer_id")])
+        .agg([col("acquisition_cost").first().alias("cost")]);
+    Ok(ctx.with_keys(by_id).select([col("key"), col("cost")]))
+}
+
+pub(crate) fn compute(ctx: &Context, status: &PeriodStatus) -> PolarsResult<Acquisition> {
+    let costs = match costs(ctx) {
+        Ok(c) => c,
+        Err(reason) => {
+            let m = Figure::missing(reason);
+            return Ok(Acquisition {
+                new_customers_with_cost: m,
+                cac: m,
+            });
+        }
+    };
+    let w = status.windows;
+    let new =
+        ctx.first_purchases
+            .clone()
+            .lazy()
+            .filter(between(col("first_purchase"), w.start, w.end));
+    let v = one_row(
+        costs
+            .join(
+                new,
+                [col("key")],
+                [col("key")],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .select([len().alias("n"), col("cost").sum().alias("cost")]),
+        &["n", "cost"],
+    )?;
+    let (n, cost) = (v[0].unwrap_or(0.0), v[1].unwrap_or(0.0));
+    let covered = status.coverage.lookback;
+    Ok(Acquisition {
+        new_customers_with_cost: Coverage::gate(covered, Figure::of(n)),
+        cac: Coverage::gate(covered, Figure::ratio(cost, n)),
+    })
+}
+
+pub(crate) fn clv_to_cac(
+    ctx: &Context,
+    status: &PeriodStatus,
+    values: Option<&DataFrame>,
+) -> PolarsResult<ClvToCac> {
+    let basis = if values.is_some() {
+        ClvBasis::Predictive
+    } else {
+        ClvBasis::Historical
+    };
+    let costs = match costs(ctx) {
+        Ok(c) => c,
+        Err(reason) => {
+            let m = Figure::missing(reason);
+            return Ok(ClvToCac {
+                customers: m,
+                average_cac: m,
+                average_clv: m,
+                ratio: m,
+                basis,
+            });
+        }
+    };
+    if values.is_none() && !ctx.has_cost {
+        let m = Figure::missing(Missing::NoColumn);
+        return Ok(ClvToCac {
+            customers: m,
+            average_cac: m,
+            average_clv: m,
+            ratio: m,
+            basis,
+        });
+    }
+    let acquired = per_customer(ctx, status.windows.end);
+    let clv = match values {
+        Some(v) => acquired.select([col("key")]).join(
+            v.clone().lazy().select([col("key"), col("clv")]),
+            [col("key")],
+            [col("key")],
+            JoinArgs::new(JoinType::Inner),
+        ),
+        None => acquired,
+    };
+    let v = one_row(
+        costs
+            .join(
+                clv,
+                [col("key")],
+                [col("key")],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .select([
+                len().alias("n"),
+                col("cost").sum().alias("cost"),
+                col("clv").sum().alias("clv"),
+            ]),
+        &["n", "cost", "clv"],
+    )?;
+    let [n, cost, clv] = [0, 1, 2].map(|i| v[i].unwrap_or(0.0));
+    let covered = status.coverage.period;
+    Ok(ClvToCac {
+        customers: Coverage::gate(covered, Figure::of(n)),
+        average_cac: Coverage::gate(covered, Figure::ratio(cost, n)),
+        average_clv: Coverage::gate(covered, Figure::ratio(clv, n)),
+        ratio: Coverage::gate(covered, Figure::ratio(clv, cost)),
+        basis,
+    })
+}
+
+/// Methodology text of the acquisition family.
+pub const DEFINITIONS: &[Definition] = &[
+    Definition {
+        id: "cac",
+        name_en: "Customer acquisition cost (CAC)",
+        name_es: "Coste de adquisición de clientes (CAC)",
+        en: "Mean acquisition cost, as recorded in the customers table, of the customers whose first \
+             purchase is in the period; customers without a recorded cost are left out.",
+        es: "Coste de adquisición medio, según la tabla de clientes, de los clientes cuya primera \
+             compra cae en el periodo; se excluyen los clientes sin coste registrado.",
+    },
+    Definition {
+        id: "clv_to_cac",
+        name_en: "CLV : CAC",
+        name_es: "CLV : CAC",
+        en: "Over the customers acquired by the period's last day with a recorded acquisition cost: \
+             mean CLV / mean acquisition cost. CLV is the predictive value when the model ran, \
+             otherwise the historical value (cumulative margin); the report says which.",
+        es: "Sobre los clientes adquiridos hasta el último día del periodo con coste de adquisición \
+             registrado: CLV medio / coste de adquisición medio. El CLV es el predictivo si el \
+             modelo se ejecutó y, si no, el histórico (margen acumulado); el informe indica cuál.",
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::clv_hist::keyed_values;
+    use crate::indicators::fixture::{self, assert_fig, assert_missing};
+
+    #[test]
+    fn cac_averages_the_known_costs_of_the_periods_new_customers() {
+        let (tables, settings) = (fixture::tables(), fixture::settings());
+        let ctx = Context::prepare(&tables, &settings).unwrap();
+        let a = compute(&ctx, &fixture::status(&ctx, fixture::period())).unwrap();
+        // N = {c09 40, c10 60, c17 no cost} → 2 with a cost, CAC = (40 + 60) / 2 = 50
+        assert_fig(a.new_customers_with_cost, 2.0);
+        assert_fig(a.cac, 50.0);
+    }
+
+    #[test]
+    fn clv_to_cac_uses_historical_clv_unless_predictive_values_are_given() {
+        let (tables, settings) = (fixture::tables(), fixture::settings());
+        let ctx = Context::prepare(&tables, &settings).unwrap();
+        let status = fixture::status(&ctx, fixture::period());
+        // costs: c01 30, c09 40, c10 60, c19 100 = 230; historical CLV 180 + 60 + 30 + 1800 = 2070
+        let h = clv_to_cac(&ctx, &status, None).unwrap();
+        assert_eq!(h.basis, ClvBasis::Historical);
+        assert_fig(h.customers, 4.0);
+        assert_fig(h.average_cac, 57.5);
+        assert_fig(h.average_clv, 517.5);
+        assert_fig(h.ratio, 2070.0 / 230.0);
+        // predictive: 200 + 100 + 50 + 2000 = 2350 → 2350 / 230
+        let values = keyed_values(&ctx, Some(&fixture::values())).unwrap();
+        let p = clv_to_cac(&ctx, &status, values.as_ref()).unwrap();
+        assert_eq!(p.basis, ClvBasis::Predictive);
+        assert_fig(p.ratio, 2350.0 / 230.0);
+    }
+
+    #[test]
+    fn without_a_customers_table_cac_is_missing_for_that_reason() {
+        let mut tables = fixture::tables();
+        tables.customers = None;
+        let settings = fixture::settings();
+        let ctx = Context::prepare(&tables, &settings).unwrap();
+        let a = compute(&ctx, &fixture::status(&ctx, fixture::period())).unwrap();
+        assert_missing(a.cac, Missing::NoTable);
+    }
+}

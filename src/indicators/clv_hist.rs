@@ -1,0 +1,193 @@
+//! Indicators stage: historical customer lifetime value (cumulative margin to a date) and its
+//! distribution at P; also where predictive values (from the CLV model stage) join the indicators.
+//!
+//! Depends on [`super::context`]; reads the optional per-customer value frame
+//! (`customer_id`, `clv`, `p_alive`) that the model stage produces.
+
+use super::context::{Context, day_number};
+use super::definition::Definition;
+use super::error::IndicatorError;
+use super::status::Coverage;
+use crate::figure::{Figure, Missing};
+use chrono::NaiveDate;
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Which lifetime value a figure uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClvBasis {
+    /// Cumulative margin to P.end (used when no predictive values were supplied).
+    Historical,
+    /// The model stage's predictive CLV.
+    Predictive,
+}
+
+/// Per customer acquired by `end`: `customer_id` and `clv` = Σ (net_amount − cost) of all its
+/// lines dated on or before `end`. Public so other families (e.g. neglected valuable customers)
+/// rank by the same value until predictive CLV is available.
+pub fn historical_clv(ctx: &Context, end: NaiveDate) -> LazyFrame {
+    ctx.with_ids(per_customer(ctx, day_number(end)))
+        .select([col("customer_id"), col("clv")])
+}
+
+/// `key`, `clv` for customers whose first purchase is on or before `end`.
+pub(crate) fn per_customer(ctx: &Context, end: i32) -> LazyFrame {
+    ctx.daily
+        .clone()
+        .lazy()
+        .filter(col("day").lt_eq(lit(end)))
+        .group_by([col("key")])
+        .agg([
+            col("margin").sum().alias("clv"),
+            col("purchase").any(true).alias("acquired"),
+        ])
+        .filter(col("acquired"))
+        .select([col("key"), col("clv")])
+}
+
+/// Checks the model stage's value frame and keys it: `key`, `clv`, `p_alive`.
+pub(crate) fn keyed_values(
+    ctx: &Context,
+    values: Option<&DataFrame>,
+) -> Result<Option<DataFrame>, IndicatorError> {
+    let Some(v) = values else { return Ok(None) };
+    for (column, dtype) in [
+        ("customer_id", DataType::String),
+        ("clv", DataType::Float64),
+        ("p_alive", DataType::Float64),
+    ] {
+        if v.column(column)
+            .map(|c| c.dtype() != &dtype)
+            .unwrap_or(true)
+        {
+            return Err(IndicatorError::Schema {
+                table: "values",
+                column,
+                problem: v
+                    .column(column)
+                    .map(|c| format!("has dtype {}", c.dtype()))
+                    .unwrap_or_else(|_| "is missing".into()),
+                expected: dtype.to_string(),
+            });
+        }
+    }
+    let keyed = ctx
+        .with_keys(
+            v.clone()
+                .lazy()
+                .select([col("customer_id"), col("clv"), col("p_alive")]),
+        )
+        .select([col("key"), col("clv"), col("p_alive")])
+        .collect()
+        .map_err(|source| IndicatorError::Query {
+            family: "clv_hist",
+            source,
+        })?;
+    Ok(Some(keyed))
+}
+
+/// Average historical CLV of the customers acquired by the period's end.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct HistoricalClv {
+    /// Customers with a first purchase on or before the period's end.
+    pub customers: Figure,
+    /// Mean cumulative margin.
+    pub average: Figure,
+    /// Median cumulative margin.
+    pub median: Figure,
+}
+
+pub(crate) fn summary(ctx: &Context, end: i32, covered: bool) -> PolarsResult<HistoricalClv> {
+    let df = per_customer(ctx, end)
+        .select([
+            len().alias("n"),
+            col("clv").mean().alias("mean"),
+            col("clv").median().alias("median"),
+        ])
+        .collect()?;
+    let get = |name: &str| -> PolarsResult<Figure> {
+        let c = df.column(name)?.cast(&DataType::Float64)?;
+        let v = c.f64()?.get(0);
+        Ok(if !ctx.has_cost && name != "n" {
+            Figure::missing(Missing::NoColumn)
+        } else {
+            v.into()
+        })
+    };
+    Ok(HistoricalClv {
+        customers: Coverage::gate(covered, get("n")?),
+        average: Coverage::gate(covered, get("mean")?),
+        median: Coverage::gate(covered, get("median")?),
+    })
+}
+
+/// Methodology text of the lifetime-value family.
+pub const DEFINITIONS: &[Definition] = &[Definition {
+    id: "historical_clv",
+    name_en: "Historical customer lifetime value",
+    name_es: "Valor de vida del cliente histórico",
+    en: "Cumulative gross margin (net amount − cost) of a customer's lines up to the period's last \
+         day, over the customers whose first purchase is on or before that day.",
+    es: "Margen bruto acumulado (importe neto − coste) de las líneas de un cliente hasta el último \
+         día del periodo, sobre los clientes con primera compra en o antes de ese día.",
+}];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::fixture::{self, assert_fig, d};
+
+    #[test]
+    fn historical_clv_is_cumulative_margin_of_customers_acquired_by_the_end() {
+        let (tables, settings) = (fixture::tables(), fixture::settings());
+        let ctx = Context::prepare(&tables, &settings).unwrap();
+        let s = summary(&ctx, day_number(d("2026-06-30")), true).unwrap();
+        // all 20 customers have a purchase by 2026-06-30; cumulative margins: c01 180, c02 140,
+        // c03 80, c04 40, c05 50, c06 40, c07 70, c08 0 (50 − 50 for the credit note), c09 60,
+        // c10 30, c11 55, c12 30, c13 100, c14 30, c15 70, c16 50, c17 40, c18 35, c19 1800,
+        // c20 10 → Σ = 2910, mean = 2910 / 20 = 145.5; sorted, the 10th and 11th are 50 and 50
+        assert_fig(s.customers, 20.0);
+        assert_fig(s.average, 145.5);
+        assert_fig(s.median, 50.0);
+        // public per-customer form used by other families
+        let c08 = historical_clv(&ctx, d("2026-06-30"))
+            .filter(col("customer_id").eq(lit("c08")))
+            .collect()
+            .unwrap();
+        assert_eq!(c08.column("clv").unwrap().f64().unwrap().get(0), Some(0.0));
+    }
+
+    #[test]
+    fn customers_not_yet_acquired_have_no_historical_clv() {
+        let (tables, settings) = (fixture::tables(), fixture::settings());
+        let ctx = Context::prepare(&tables, &settings).unwrap();
+        // by 2024-12-31 only c02 (20), c07 (30) and c18 (35) had bought: mean = 85 / 3
+        let s = summary(&ctx, day_number(d("2024-12-31")), true).unwrap();
+        assert_fig(s.customers, 3.0);
+        assert_fig(s.average, 85.0 / 3.0);
+    }
+
+    #[test]
+    fn value_frame_with_a_wrong_dtype_is_a_schema_error() {
+        let (tables, settings) = (fixture::tables(), fixture::settings());
+        let ctx = Context::prepare(&tables, &settings).unwrap();
+        let bad = fixture::values()
+            .lazy()
+            .with_column(col("clv").cast(DataType::String))
+            .collect()
+            .unwrap();
+        let err = keyed_values(&ctx, Some(&bad)).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                IndicatorError::Schema {
+                    table: "values",
+                    column: "clv",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+    }
+}

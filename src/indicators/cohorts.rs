@@ -1,0 +1,230 @@
+//! Indicators stage: monthly acquisition cohorts (customers and revenue) up to P.end.
+//!
+//! Depends on [`super::context`] (daily frame and first purchases).
+
+use super::context::{Context, day_number};
+use super::definition::Definition;
+use crate::figure::Missing;
+use crate::period::Period;
+use chrono::{Datelike, Duration, NaiveDate};
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Cohorts shown: the acquisition months of the 24 months ending with P.end's month.
+pub const COHORT_MONTHS: i32 = 24;
+
+/// One acquisition cohort: cell k is the k-th month after the acquisition month (k = 0 is that
+/// month itself), up to P.end's month.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CohortRow {
+    /// Acquisition month, `YYYY-MM`.
+    pub cohort: String,
+    /// Customers whose first purchase is in that month.
+    pub size: u64,
+    /// Cohort customers with a purchase (a line with net_amount > 0) in month k.
+    pub active: Vec<u64>,
+    /// active[k] / size.
+    pub retention: Vec<f64>,
+    /// Net revenue of the cohort's customers in month k (credit notes included).
+    pub revenue: Vec<f64>,
+    /// The month starts less than A days after the data begin, so some of its "first" purchases
+    /// may be returning customers whose earlier purchases predate the data.
+    pub left_censored: bool,
+}
+
+/// The cohort matrices.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cohorts {
+    /// Oldest cohort first; months without new customers are omitted.
+    pub rows: Vec<CohortRow>,
+    /// Why there are no rows, when there are none for a reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub missing: Option<Missing>,
+}
+
+fn month_of(expr: Expr) -> Expr {
+    let date = expr.cast(DataType::Date);
+    date.clone().dt().year().cast(DataType::Int32) * lit(12)
+        + date.dt().month().cast(DataType::Int32)
+        - lit(1)
+}
+
+fn month_index(d: NaiveDate) -> i32 {
+    d.year() * 12 + d.month0() as i32
+}
+
+fn month_label(index: i32) -> String {
+    format!("{}-{:02}", index.div_euclid(12), index.rem_euclid(12) + 1)
+}
+
+pub(crate) fn compute(ctx: &Context, period: Period) -> PolarsResult<Cohorts> {
+    let covered = ctx.data_range.is_some_and(|r| period.end <= r.last);
+    let Some(range) = ctx.data_range.filter(|_| covered) else {
+        return Ok(Cohorts {
+            rows: Vec::new(),
+            missing: Some(Missing::OutsideData),
+        });
+    };
+    let last = month_index(period.end);
+    let first = last - COHORT_MONTHS + 1;
+    let cohort_of = ctx
+        .first_purchases
+        .clone()
+        .lazy()
+        .with_column(month_of(col("first_purchase")).alias("cohort"))
+        .filter(
+            col("cohort")
+                .gt_eq(lit(first))
+                .and(col("cohort").lt_eq(lit(last))),
+        )
+        .select([col("key"), col("cohort")]);
+    let sizes = cohort_of
+        .clone()
+        .group_by([col("cohort")])
+        .agg([len().alias("size")]);
+    let cells = ctx
+        .daily
+        .clone()
+        .lazy()
+        .filter(col("day").lt_eq(lit(day_number(period.end))))
+        .join(
+            cohort_of,
+            [col("key")],
+            [col("key")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .with_column((month_of(col("day")) - col("cohort")).alias("k"))
+        .filter(col("k").gt_eq(lit(0)))
+        .group_by([col("cohort"), col("k")])
+        .agg([
+            col("key")
+                .filter(col("purchase"))
+                .n_unique()
+                .alias("active"),
+            col("net").sum().alias("revenue"),
+        ])
+        .collect()?;
+    let sizes = sizes.sort(["cohort"], Default::default()).collect()?;
+    let censor_until = month_index(range.first + Duration::days(ctx.settings.activity_window_days));
+    let (cohort, size) = (
+        sizes.column("cohort")?.i32()?,
+        sizes.column("size")?.cast(&DataType::UInt64)?,
+    );
+    let size = size.u64()?;
+    let (cc, ck) = (cells.column("cohort")?.i32()?, cells.column("k")?.i32()?);
+    let (ca, cr) = (
+        cells.column("active")?.cast(&DataType::UInt64)?,
+        cells.column("revenue")?,
+    );
+    let (ca, cr) = (ca.u64()?, cr.f64()?);
+    let rows = (0..sizes.height())
+        .filter_map(|i| Some((cohort.get(i)?, size.get(i)?)))
+        .map(|(m0, n)| {
+            let width = (last - m0 + 1) as usize;
+            let (mut active, mut revenue) = (vec![0u64; width], vec![0.0; width]);
+            for j in (0..cells.height()).filter(|&j| cc.get(j) == Some(m0)) {
+                let k = ck.get(j).unwrap_or(0) as usize;
+                active[k] = ca.get(j).unwrap_or(0);
+                revenue[k] = cr.get(j).unwrap_or(0.0);
+            }
+            CohortRow {
+                cohort: month_label(m0),
+                size: n,
+                retention: active.iter().map(|&a| a as f64 / n as f64).collect(),
+                active,
+                revenue,
+                left_censored: m0 < censor_until,
+            }
+        })
+        .collect();
+    Ok(Cohorts {
+        rows,
+        missing: None,
+    })
+}
+
+/// Methodology text of the cohort family.
+pub const DEFINITIONS: &[Definition] = &[Definition {
+    id: "cohorts",
+    name_en: "Acquisition cohorts",
+    name_es: "Cohortes de captación",
+    en: "Customers grouped by the month of their first purchase, for the 24 months ending with the \
+         period's last month. Cell k is the share of the cohort with a purchase (net amount > 0) in \
+         the k-th month after the acquisition month (k = 0 is the acquisition month); the revenue \
+         version gives the cohort's net revenue in that month. Cohorts that start less than A days \
+         after the data begin are marked: some of their customers may have bought before the data.",
+    es: "Clientes agrupados por el mes de su primera compra, para los 24 meses que terminan con el \
+         último mes del periodo. La celda k es la proporción de la cohorte con una compra (importe \
+         neto > 0) en el k-ésimo mes después del mes de captación (k = 0 es el propio mes); la \
+         versión de ingresos da los ingresos netos de la cohorte en ese mes. Se marcan las cohortes \
+         que empiezan menos de A días después del inicio de los datos: algunos de sus clientes \
+         pueden haber comprado antes.",
+}];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::fixture;
+
+    #[test]
+    fn cohorts_follow_first_purchase_months_with_k_counted_from_acquisition() {
+        let (tables, settings) = (fixture::tables(), fixture::settings());
+        let ctx = Context::prepare(&tables, &settings).unwrap();
+        let c = compute(&ctx, fixture::period()).unwrap();
+        // first-purchase months: 2024-12 {c02 c07 c18}, 2025-02 {c08}, 2025-04 {c12},
+        // 2025-05 {c01 c06}, 2025-06 {c03 c05 c14}, 2025-07 {c04}, 2025-08 {c13}, 2025-09 {c19},
+        // 2025-10 {c15}, 2025-12 {c16}, 2026-02 {c11 c20}, 2026-05 {c09}, 2026-06 {c10 c17}
+        let names: Vec<&str> = c.rows.iter().map(|r| r.cohort.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "2024-12", "2025-02", "2025-04", "2025-05", "2025-06", "2025-07", "2025-08",
+                "2025-09", "2025-10", "2025-12", "2026-02", "2026-05", "2026-06"
+            ]
+        );
+        let dec = &c.rows[0];
+        // 2024-12 → 2026-06 is k = 0..=18
+        assert_eq!((dec.size, dec.active.len()), (3, 19));
+        // k0 all three; k14 (2026-02) c02; k17 (2026-05) c02 and c07; others none
+        let mut active = vec![0u64; 19];
+        (active[0], active[14], active[17]) = (3, 1, 2);
+        assert_eq!(dec.active, active);
+        assert!((dec.retention[17] - 2.0 / 3.0).abs() < 1e-12);
+        // revenue: k0 50 + 70 + 85 = 205; k14 300; k17 100 + 90 = 190; k18 c02's credit note −30
+        let mut revenue = vec![0.0; 19];
+        (revenue[0], revenue[14], revenue[17], revenue[18]) = (205.0, 300.0, 190.0, -30.0);
+        assert_eq!(dec.revenue, revenue);
+        // 2025-06 {c03 c05 c14}: k0 all, 80 + 110 + 60 = 250; k11 (2026-05) c03, 50 + 70 = 120
+        let jun = &c.rows[4];
+        assert_eq!((jun.size, jun.active[0], jun.active[11]), (3, 3, 1));
+        assert_eq!((jun.revenue[0], jun.revenue[11]), (250.0, 120.0));
+        assert_eq!(jun.active.iter().sum::<u64>(), 4);
+        // 2026-06 {c10 c17}: only k0, 75 + 95 = 170
+        let last = c.rows.last().unwrap();
+        assert_eq!(
+            (last.active.clone(), last.revenue.clone()),
+            (vec![2], vec![170.0])
+        );
+        // data begin 2024-12-01, A = 365: months before 2025-12 are left-censored
+        assert!(c.rows[8].left_censored && !c.rows[9].left_censored);
+    }
+
+    #[test]
+    fn only_the_24_months_ending_with_p_are_cohorts() {
+        let (tables, settings) = (fixture::tables(), fixture::settings());
+        let ctx = Context::prepare(&tables, &settings).unwrap();
+        // P = 2026-06: the 24 months are 2024-07 ..= 2026-06, so all 13 cohorts show; P = 2027-01
+        // lies after the data → no rows, outside data
+        let june = compute(&ctx, "2026-06".parse().unwrap()).unwrap();
+        assert_eq!(june.rows.len(), 13);
+        let later = compute(&ctx, "2027-01".parse().unwrap()).unwrap();
+        assert_eq!(
+            (later.rows.len(), later.missing),
+            (0, Some(Missing::OutsideData))
+        );
+        assert_eq!(
+            month_label(month_index(fixture::d("2026-01-31")) - COHORT_MONTHS + 1),
+            "2024-02"
+        );
+    }
+}

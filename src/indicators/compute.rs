@@ -1,0 +1,304 @@
+//! Indicators stage: the entry point that prepares the inputs once and runs the families in
+//! parallel (rayon) for P, P−1, P−12m, the P-level views and the trend series.
+//!
+//! Depends on every family module; nothing depends on it but the caller of [`compute`].
+
+use super::clv_hist::{keyed_values, summary};
+use super::context::Context;
+use super::error::{IndicatorError, QueryContext};
+use super::model::{Indicators, PeriodLabels, Snapshot};
+use super::status::PeriodStatus;
+use super::trend::TREND_PERIODS;
+use super::{
+    acquisition, base, clv_distribution, cohorts, complainer_churn, profitability, retention,
+    revenue, rfm, trend, whale,
+};
+use crate::config::IndicatorSettings;
+use crate::period::Period;
+use crate::tables::Tables;
+use polars::prelude::*;
+use rayon::prelude::*;
+
+/// Computes every customer and revenue indicator of one client for `period`.
+///
+/// `values` is the CLV model stage's per-customer frame (`customer_id` String, `clv` Float64,
+/// `p_alive` Float64); without it, figures defined on predictive CLV use historical CLV and say so.
+pub fn compute(
+    tables: &Tables,
+    period: Period,
+    settings: &IndicatorSettings,
+    values: Option<&DataFrame>,
+) -> Result<Indicators, IndicatorError> {
+    let ctx = Context::prepare(tables, settings)?;
+    let values = keyed_values(&ctx, values)?;
+    let values = values.as_ref();
+    let (previous, year_ago) = (period.previous(), period.year_ago());
+    let mut periods = period.trailing(TREND_PERIODS);
+    if !periods.contains(&year_ago) {
+        periods.insert(0, year_ago);
+    }
+    let (statuses, (cohorts, distribution)) = rayon::join(
+        || {
+            periods
+                .par_iter()
+                .map(|p| PeriodStatus::compute(&ctx, *p))
+                .collect::<Result<Vec<_>, _>>()
+        },
+        || {
+            rayon::join(
+                || cohorts::compute(&ctx, period),
+                || {
+                    let covered = ctx.data_range.is_some_and(|r| period.end <= r.last);
+                    let end = super::context::day_number(period.end);
+                    clv_distribution::compute(&ctx, end, covered, values)
+                },
+            )
+        },
+    );
+    let statuses = statuses.family("status")?;
+    let status_of = |p: Period| {
+        statuses
+            .iter()
+            .find(|s| s.period == p)
+            .expect("status computed")
+    };
+    let current = status_of(period);
+    let (snapshots, (at_p, trend)) = rayon::join(
+        || {
+            [period, previous, year_ago]
+                .par_iter()
+                .map(|p| snapshot(&ctx, status_of(*p)))
+                .collect::<Result<Vec<_>, _>>()
+        },
+        || {
+            rayon::join(
+                || -> Result<_, IndicatorError> {
+                    Ok((
+                        whale::compute(&ctx, current).family("whale")?,
+                        rfm::compute(current).family("rfm")?,
+                        acquisition::clv_to_cac(&ctx, current, values).family("acquisition")?,
+                        complainer_churn::clv_at_risk(&ctx, current, values)
+                            .family("complainer_churn")?,
+                    ))
+                },
+                || {
+                    period
+                        .trailing(TREND_PERIODS)
+                        .par_iter()
+                        .map(|p| trend::point(&ctx, status_of(*p)))
+                        .collect::<Result<Vec<_>, _>>()
+                        .family("trend")
+                },
+            )
+        },
+    );
+    let [current_snapshot, previous_snapshot, year_ago_snapshot]: [Snapshot; 3] =
+        snapshots?.try_into().expect("three snapshots");
+    let (whale_curve, rfm, clv_to_cac, clv_at_risk) = at_p?;
+    Ok(Indicators {
+        periods: PeriodLabels {
+            granularity: period.granularity,
+            current: period.into(),
+            previous: previous.into(),
+            year_ago: year_ago.into(),
+        },
+        data_range: ctx.data_range,
+        activity_window_days: settings.activity_window_days,
+        current: current_snapshot,
+        previous: previous_snapshot,
+        year_ago: year_ago_snapshot,
+        cohorts: cohorts.family("cohorts")?,
+        whale_curve,
+        rfm,
+        clv_distribution: distribution.family("clv_distribution")?,
+        clv_to_cac,
+        clv_at_risk,
+        trend: trend?,
+    })
+}
+
+/// The per-period families of one period, from its status frame.
+fn snapshot(ctx: &Context, status: &PeriodStatus) -> Result<Snapshot, IndicatorError> {
+    Ok(Snapshot {
+        period: status.period.into(),
+        base: base::compute(status).family("base")?,
+        retention: retention::compute(status).family("retention")?,
+        revenue: revenue::compute(ctx, status).family("revenue")?,
+        profitability: profitability::compute(ctx, status).family("profitability")?,
+        clv: summary(ctx, status.windows.end, status.coverage.period).family("clv_hist")?,
+        acquisition: acquisition::compute(ctx, status).family("acquisition")?,
+        complainer_churn: complainer_churn::compute(ctx, status).family("complainer_churn")?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::figure::{Figure, Missing};
+    use crate::indicators::fixture::{self, assert_fig};
+
+    fn values(
+        points: &[super::super::model::TrendPoint],
+        f: impl Fn(&super::super::model::TrendPoint) -> Figure,
+    ) -> Vec<Option<f64>> {
+        points.iter().map(|p| f(p).value).collect()
+    }
+
+    #[test]
+    fn compute_fills_p_p_minus_1_and_year_ago_and_the_trend() {
+        let (tables, settings) = (fixture::tables(), fixture::settings());
+        let ind = compute(
+            &tables,
+            fixture::period(),
+            &settings,
+            Some(&fixture::values()),
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                ind.periods.current.label.as_str(),
+                ind.periods.previous.label.as_str(),
+                ind.periods.year_ago.label.as_str()
+            ),
+            ("2026-Q2", "2026-Q1", "2025-Q2")
+        );
+        let range = ind.data_range.unwrap();
+        assert_eq!(
+            (range.first, range.last),
+            (fixture::d("2024-12-01"), fixture::d("2026-06-30"))
+        );
+        assert_fig(ind.current.base.retention_rate, 10.0 / 14.0);
+        assert_fig(ind.previous.base.retention_rate, 11.0 / 12.0);
+        assert_eq!(
+            ind.year_ago.base.retention_rate.missing,
+            Some(Missing::OutsideData)
+        );
+        assert_fig(ind.year_ago.revenue.revenue, 530.0);
+        assert_fig(ind.current.clv.average, 145.5);
+        assert_fig(ind.clv_at_risk.clv, 500.5);
+        let trend = &ind.trend;
+        let labels: Vec<&str> = trend.iter().map(|p| p.period.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "2024-Q3", "2024-Q4", "2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1",
+                "2026-Q2"
+            ]
+        );
+        // revenue: 2025-Q1 c08 120; Q2 530; Q3 c04 90 − c08 120 + c13 130 + c19 1000 = 1100;
+        // Q4 c01 200 + c15 90 + c16 150 = 440; 2026-Q1 1280; Q2 2240 (2024 quarters precede data)
+        let none = None;
+        assert_eq!(
+            values(trend, |p| p.revenue),
+            [
+                none,
+                none,
+                Some(120.0),
+                Some(530.0),
+                Some(1100.0),
+                Some(440.0),
+                Some(1280.0),
+                Some(2240.0)
+            ]
+        );
+        // margin: 50; 220; 40 − 50 + 50 + 600 = 640; 80 + 30 + 50 = 160; 640; 1115
+        assert_eq!(
+            values(trend, |p| p.gross_margin),
+            [
+                none,
+                none,
+                Some(50.0),
+                Some(220.0),
+                Some(640.0),
+                Some(160.0),
+                Some(640.0),
+                Some(1115.0)
+            ]
+        );
+        // E needs its 365-day window inside the data: from 2025-Q4 (window from 2025-01-01):
+        // 2025-Q4 = active in 2025 = 12; 2026-Q1 14; 2026-Q2 14
+        assert_eq!(
+            values(trend, |p| p.active_customers),
+            [
+                none,
+                none,
+                none,
+                none,
+                none,
+                Some(12.0),
+                Some(14.0),
+                Some(14.0)
+            ]
+        );
+        assert_eq!(
+            values(trend, |p| p.new_customers)[6..],
+            [Some(2.0), Some(3.0)]
+        );
+        // NRR from 2025-Q2 (2025-Q1 base inside data); bases never bought again but in P
+        assert_eq!(
+            values(trend, |p| p.net_revenue_retention),
+            [
+                none,
+                none,
+                none,
+                Some(0.0),
+                Some(0.0),
+                Some(0.0),
+                Some(0.0),
+                Some(1330.0 / 1280.0)
+            ]
+        );
+    }
+
+    #[test]
+    fn indicators_serialise_to_json_without_nan_and_read_back() {
+        let (tables, settings) = (fixture::tables(), fixture::settings());
+        let ind = compute(&tables, fixture::period(), &settings, None).unwrap();
+        let json = serde_json::to_string(&ind).unwrap();
+        assert!(!json.contains("NaN"));
+        let back: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(back["current"]["base"]["retained"]["value"], 10.0);
+        assert_eq!(
+            back["year_ago"]["base"]["start_base"]["missing"],
+            "outside_data"
+        );
+        assert_eq!(back["clv_at_risk"]["basis"], "historical");
+        let model: super::super::model::Indicators = serde_json::from_str(&json).unwrap();
+        assert_eq!(model.rfm.segments.len(), 11);
+    }
+
+    #[test]
+    fn empty_transactions_give_missing_figures_not_errors() {
+        let settings = fixture::settings();
+        let ind = compute(
+            &crate::tables::Tables::empty(),
+            fixture::period(),
+            &settings,
+            None,
+        )
+        .unwrap();
+        assert_eq!(ind.data_range, None);
+        assert_eq!(
+            ind.current.revenue.revenue.missing,
+            Some(Missing::OutsideData)
+        );
+        assert_eq!(
+            ind.current.base.start_base.missing,
+            Some(Missing::OutsideData)
+        );
+        assert!(ind.cohorts.rows.is_empty());
+    }
+
+    #[test]
+    fn every_definition_has_both_languages_and_a_unique_id() {
+        let defs = super::super::definitions();
+        let mut ids: Vec<&str> = defs.iter().map(|d| d.id).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), defs.len());
+        assert!(
+            defs.iter()
+                .all(|d| !d.en.is_empty() && !d.es.is_empty() && !d.name_es.is_empty())
+        );
+    }
+}

@@ -1,0 +1,278 @@
+//! Indicators stage: the prepared inputs every indicator family reads.
+//!
+//! Depends on the canonical tables (`crate::tables`) and the indicator settings only. The
+//! transaction lines are reduced once, in polars' lazy engine, to one row per customer and day,
+//! keyed by a dense `u32` customer key and sorted by (key, day): every later per-customer query
+//! groups by a sorted integer key, which is several times faster than grouping lines by a text id.
+
+use super::error::{IndicatorError, QueryContext};
+use crate::config::IndicatorSettings;
+use crate::tables::Tables;
+use chrono::{Duration, NaiveDate};
+use polars::prelude::*;
+use polars::series::IsSorted;
+use serde::{Deserialize, Serialize};
+
+/// Offset that keeps any plausible day number positive inside the combined (key, day) sort key.
+const DAY_OFFSET: i64 = 500_000;
+/// Multiplier of the customer key inside the combined sort key (room for ±500,000 days).
+const KEY_STRIDE: i64 = 1_000_000;
+
+/// First and last transaction date of the client's data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataRange {
+    /// Date of the earliest transaction line.
+    pub first: NaiveDate,
+    /// Date of the latest transaction line.
+    pub last: NaiveDate,
+}
+
+impl DataRange {
+    /// Whether `[from, to]` lies wholly inside the data.
+    pub fn covers(&self, from: NaiveDate, to: NaiveDate) -> bool {
+        self.first <= from && to <= self.last
+    }
+}
+
+/// The canonical tables reduced to what the customer and revenue families query.
+pub struct Context<'a> {
+    /// The client's canonical tables, for families that read raw lines (invoice counts).
+    pub tables: &'a Tables,
+    /// Indicator settings (activity window, cost per complaint, ...).
+    pub settings: &'a IndicatorSettings,
+    /// `key` (u32) and `customer_id` (String): one row per customer seen in the transactions.
+    pub keys: DataFrame,
+    /// One row per customer and day with transactions, sorted by (key, day): `key` (u32, flagged
+    /// sorted), `day` (i32 days since 1970-01-01), `net` (Σ net_amount), `margin`
+    /// (Σ net_amount − cost over lines with a cost), `purchase` (some line has net_amount > 0).
+    pub daily: DataFrame,
+    /// `key`, `first_purchase` (i32 day of the first line with net_amount > 0).
+    pub first_purchases: DataFrame,
+    /// Complaints keyed to transacting customers: `key`, `opened` (i32 day), `resolved` (i32 day,
+    /// null while open); `None` without a complaints table.
+    pub complaints: Option<DataFrame>,
+    /// Date range of the transactions; `None` when there are none.
+    pub data_range: Option<DataRange>,
+    /// Some transaction line carries a cost, so margins can be computed.
+    pub has_cost: bool,
+    /// Some transaction line carries an invoice number.
+    pub has_invoice_ids: bool,
+    /// The complaints table has resolution times, so "open at a date" is known.
+    pub has_resolved_at: bool,
+}
+
+/// Day number (days since 1970-01-01) of a date, the integer the prepared frames use.
+pub fn day_number(date: NaiveDate) -> i32 {
+    (date - NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid epoch")).num_days() as i32
+}
+
+/// The date of a day number.
+pub fn date_of(day: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid epoch") + Duration::days(i64::from(day))
+}
+
+/// `expr` in `[from, to]`, both ends included (the crate does not enable polars' `is_between`).
+pub(crate) fn between(expr: Expr, from: i32, to: i32) -> Expr {
+    expr.clone().gt_eq(lit(from)).and(expr.lt_eq(lit(to)))
+}
+
+fn check(
+    df: &DataFrame,
+    table: &'static str,
+    column: &'static str,
+    expected: DataType,
+) -> Result<(), IndicatorError> {
+    let problem = match df.column(column) {
+        Err(_) => "is missing".to_string(),
+        Ok(c) if *c.dtype() == expected || *c.dtype() == DataType::Null => return Ok(()),
+        Ok(c) => format!("has dtype {}", c.dtype()),
+    };
+    Err(IndicatorError::Schema {
+        table,
+        column,
+        problem,
+        expected: expected.to_string(),
+    })
+}
+
+fn any_value(df: &DataFrame, column: &str) -> bool {
+    df.column(column)
+        .map(|c| c.null_count() < c.len())
+        .unwrap_or(false)
+}
+
+impl<'a> Context<'a> {
+    /// Checks the columns the families read and builds the keyed daily frame.
+    pub fn prepare(
+        tables: &'a Tables,
+        settings: &'a IndicatorSettings,
+    ) -> Result<Self, IndicatorError> {
+        let tx = &tables.transactions;
+        let datetime = DataType::Datetime(TimeUnit::Milliseconds, None);
+        check(tx, "transactions", "customer_id", DataType::String)?;
+        check(tx, "transactions", "date", DataType::Date)?;
+        check(tx, "transactions", "net_amount", DataType::Float64)?;
+        check(tx, "transactions", "cost", DataType::Float64)?;
+        check(tx, "transactions", "invoice_id", DataType::String)?;
+        if let Some(c) = &tables.complaints {
+            check(c, "complaints", "customer_id", DataType::String)?;
+            check(c, "complaints", "opened_at", datetime.clone())?;
+            check(c, "complaints", "resolved_at", datetime)?;
+        }
+        if let Some(c) = &tables.customers {
+            check(c, "customers", "customer_id", DataType::String)?;
+            check(c, "customers", "acquisition_cost", DataType::Float64)?;
+        }
+        let keys = customer_keys(tx).family("context")?;
+        let daily = daily_frame(tx, &keys).family("context")?;
+        let first_purchases = daily
+            .clone()
+            .lazy()
+            .filter(col("purchase"))
+            .group_by([col("key")])
+            .agg([col("day").min().alias("first_purchase")])
+            .collect()
+            .family("context")?;
+        let complaints = match &tables.complaints {
+            Some(c) => Some(keyed_complaints(c, &keys).family("context")?),
+            None => None,
+        };
+        let data_range = data_range(&daily).family("context")?;
+        Ok(Context {
+            tables,
+            settings,
+            has_cost: any_value(tx, "cost"),
+            has_invoice_ids: any_value(tx, "invoice_id"),
+            has_resolved_at: tables
+                .complaints
+                .as_ref()
+                .is_some_and(|c| any_value(c, "resolved_at")),
+            keys,
+            daily,
+            first_purchases,
+            complaints,
+            data_range,
+        })
+    }
+
+    /// The activity window A in days.
+    pub fn window_days(&self) -> i32 {
+        self.settings.activity_window_days as i32
+    }
+
+    /// Adds `customer_id` to a frame that has `key`.
+    pub fn with_ids(&self, lf: LazyFrame) -> LazyFrame {
+        lf.join(
+            self.keys.clone().lazy(),
+            [col("key")],
+            [col("key")],
+            JoinArgs::new(JoinType::Inner),
+        )
+    }
+
+    /// Adds `key` to a frame that has `customer_id`, dropping customers without transactions.
+    pub(crate) fn with_keys(&self, lf: LazyFrame) -> LazyFrame {
+        lf.join(
+            self.keys.clone().lazy(),
+            [col("customer_id")],
+            [col("customer_id")],
+            JoinArgs::new(JoinType::Inner),
+        )
+    }
+}
+
+fn customer_keys(tx: &DataFrame) -> PolarsResult<DataFrame> {
+    tx.clone()
+        .lazy()
+        .filter(col("customer_id").is_not_null())
+        .group_by([col("customer_id")])
+        .agg([len().alias("lines")])
+        .with_row_index("key", None)
+        .select([col("key"), col("customer_id")])
+        .collect()
+}
+
+fn daily_frame(tx: &DataFrame, keys: &DataFrame) -> PolarsResult<DataFrame> {
+    let kd = col("key").cast(DataType::Int64) * lit(KEY_STRIDE)
+        + col("date").cast(DataType::Int32).cast(DataType::Int64)
+        + lit(DAY_OFFSET);
+    let mut daily = tx
+        .clone()
+        .lazy()
+        .filter(col("date").is_not_null())
+        .join(
+            keys.clone().lazy(),
+            [col("customer_id")],
+            [col("customer_id")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .select([
+            kd.alias("kd"),
+            col("net_amount"),
+            (col("net_amount") - col("cost")).alias("line_margin"),
+        ])
+        .sort(["kd"], Default::default())
+        .group_by([col("kd")])
+        .agg([
+            col("net_amount").sum().alias("net"),
+            col("line_margin").sum().alias("margin"),
+            col("net_amount").gt(lit(0.0)).any(true).alias("purchase"),
+        ])
+        .sort(["kd"], Default::default())
+        .select([
+            (col("kd") / lit(KEY_STRIDE))
+                .cast(DataType::UInt32)
+                .alias("key"),
+            (col("kd") % lit(KEY_STRIDE) - lit(DAY_OFFSET))
+                .cast(DataType::Int32)
+                .alias("day"),
+            col("net"),
+            col("margin"),
+            col("purchase"),
+        ])
+        .collect()?;
+    // Sorted by kd, hence by key: telling polars lets every group-by on `key` use contiguous
+    // slices instead of a hash table.
+    daily.apply("key", |c| {
+        let mut c = c.clone();
+        c.set_sorted_flag(IsSorted::Ascending);
+        c
+    })?;
+    Ok(daily)
+}
+
+fn keyed_complaints(complaints: &DataFrame, keys: &DataFrame) -> PolarsResult<DataFrame> {
+    complaints
+        .clone()
+        .lazy()
+        .filter(col("opened_at").is_not_null())
+        .join(
+            keys.clone().lazy(),
+            [col("customer_id")],
+            [col("customer_id")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .select([
+            col("key"),
+            col("opened_at")
+                .cast(DataType::Date)
+                .cast(DataType::Int32)
+                .alias("opened"),
+            col("resolved_at")
+                .cast(DataType::Date)
+                .cast(DataType::Int32)
+                .alias("resolved"),
+        ])
+        .collect()
+}
+
+fn data_range(daily: &DataFrame) -> PolarsResult<Option<DataRange>> {
+    let day = daily.column("day")?.i32()?;
+    Ok(match (day.min(), day.max()) {
+        (Some(first), Some(last)) => Some(DataRange {
+            first: date_of(first),
+            last: date_of(last),
+        }),
+        _ => None,
+    })
+}

@@ -1,0 +1,307 @@
+//! Indicators stage: revenue, gross margin, invoices, purchase frequency, order value, NRR, GRR.
+//!
+//! Depends on [`super::status`] and, for invoice counts, on the raw transaction lines.
+
+use super::context::{Context, between};
+use super::definition::Definition;
+use super::status::{Coverage, PeriodStatus, one_row};
+use crate::figure::{Figure, Missing};
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Revenue and order figures of a period.
+///
+/// revenue = Σ net_amount of the period's lines (credit notes included); gross margin =
+/// Σ (net_amount − cost); invoices = distinct invoice numbers among lines with net_amount > 0;
+/// purchase frequency = invoices / customers active in P; AOV = revenue / invoices;
+/// over the customers active in P−1: NRR = Σ rev_P / Σ rev_P−1, GRR = Σ min(rev_P, rev_P−1) / Σ rev_P−1.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Revenue {
+    /// Net revenue of the period.
+    pub revenue: Figure,
+    /// Revenue − cost.
+    pub gross_margin: Figure,
+    /// Gross margin / revenue.
+    pub gross_margin_rate: Figure,
+    /// Distinct invoices with a purchase line.
+    pub invoices: Figure,
+    /// Customers with a purchase in the period.
+    pub active_in_period: Figure,
+    /// Invoices per customer active in the period.
+    pub purchase_frequency: Figure,
+    /// Average order value: revenue / invoices.
+    pub average_order_value: Figure,
+    /// Net revenue retention over the previous period's active customers.
+    pub net_revenue_retention: Figure,
+    /// Gross revenue retention over the previous period's active customers.
+    pub gross_revenue_retention: Figure,
+    /// The export has no invoice numbers, so each customer's purchase day counts as one invoice.
+    pub invoices_are_purchase_days: bool,
+}
+
+/// The headline subset the trend series needs (no scan of the raw lines).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Totals {
+    pub(crate) revenue: Figure,
+    pub(crate) gross_margin: Figure,
+    pub(crate) gross_margin_rate: Figure,
+    pub(crate) active_in_period: f64,
+    pub(crate) purchase_days: f64,
+    pub(crate) net_revenue_retention: Figure,
+    pub(crate) gross_revenue_retention: Figure,
+}
+
+/// `num / den` for a denominator that must be positive (a negative revenue base is no base).
+fn over_positive(num: f64, den: f64) -> Figure {
+    if den > 0.0 {
+        Figure::of(num / den)
+    } else {
+        Figure::missing(Missing::EmptyBase)
+    }
+}
+
+pub(crate) fn totals(ctx: &Context, status: &PeriodStatus) -> PolarsResult<Totals> {
+    let (rev, prev) = (col("revenue"), col("revenue_prev"));
+    let kept = when(rev.clone().lt(prev.clone()))
+        .then(rev.clone())
+        .otherwise(prev.clone());
+    let in_prev = col("active_prev");
+    let v = one_row(
+        status.lazy().select([
+            rev.clone().sum().alias("revenue"),
+            col("margin").sum().alias("margin"),
+            col("active").sum().alias("active"),
+            col("purchase_days").sum().alias("days"),
+            rev.filter(in_prev.clone()).sum().alias("nrr_num"),
+            kept.filter(in_prev.clone()).sum().alias("grr_num"),
+            prev.filter(in_prev).sum().alias("base"),
+        ]),
+        &[
+            "revenue", "margin", "active", "days", "nrr_num", "grr_num", "base",
+        ],
+    )?;
+    let [revenue, margin, active, days, nrr_num, grr_num, base] =
+        [0, 1, 2, 3, 4, 5, 6].map(|i| v[i].unwrap_or(0.0));
+    let cov = status.coverage;
+    let with_cost = |f: Figure| {
+        if ctx.has_cost {
+            f
+        } else {
+            Figure::missing(Missing::NoColumn)
+        }
+    };
+    Ok(Totals {
+        revenue: Coverage::gate(cov.period, Figure::of(revenue)),
+        gross_margin: Coverage::gate(cov.period, with_cost(Figure::of(margin))),
+        gross_margin_rate: Coverage::gate(cov.period, with_cost(over_positive(margin, revenue))),
+        active_in_period: active,
+        purchase_days: days,
+        net_revenue_retention: Coverage::gate(cov.previous, over_positive(nrr_num, base)),
+        gross_revenue_retention: Coverage::gate(cov.previous, over_positive(grr_num, base)),
+    })
+}
+
+/// Distinct invoice numbers among the period's lines with net_amount > 0.
+fn invoice_count(ctx: &Context, status: &PeriodStatus) -> PolarsResult<f64> {
+    let w = status.windows;
+    let v = one_row(
+        ctx.tables
+            .transactions
+            .clone()
+            .lazy()
+            .filter(
+                between(col("date").cast(DataType::Int32), w.start, w.end)
+                    .and(col("net_amount").gt(lit(0.0)))
+                    .and(col("invoice_id").is_not_null()),
+            )
+            .select([col("invoice_id").n_unique().alias("invoices")]),
+        &["invoices"],
+    )?;
+    Ok(v[0].unwrap_or(0.0))
+}
+
+pub(crate) fn compute(ctx: &Context, status: &PeriodStatus) -> PolarsResult<Revenue> {
+    let t = totals(ctx, status)?;
+    let invoices = if ctx.has_invoice_ids {
+        invoice_count(ctx, status)?
+    } else {
+        t.purchase_days
+    };
+    let cov = status.coverage.period;
+    Ok(Revenue {
+        revenue: t.revenue,
+        gross_margin: t.gross_margin,
+        gross_margin_rate: t.gross_margin_rate,
+        invoices: Coverage::gate(cov, Figure::of(invoices)),
+        active_in_period: Coverage::gate(cov, Figure::of(t.active_in_period)),
+        purchase_frequency: Coverage::gate(cov, Figure::ratio(invoices, t.active_in_period)),
+        average_order_value: t
+            .revenue
+            .value
+            .map_or(t.revenue, |r| Figure::ratio(r, invoices)),
+        net_revenue_retention: t.net_revenue_retention,
+        gross_revenue_retention: t.gross_revenue_retention,
+        invoices_are_purchase_days: !ctx.has_invoice_ids,
+    })
+}
+
+/// Methodology text of the revenue family.
+pub const DEFINITIONS: &[Definition] = &[
+    Definition {
+        id: "revenue",
+        name_en: "Revenue",
+        name_es: "Ingresos",
+        en: "Sum of the net amounts of the period's transaction lines, credit notes included.",
+        es: "Suma de los importes netos de las líneas del periodo, abonos incluidos.",
+    },
+    Definition {
+        id: "gross_margin",
+        name_en: "Gross margin",
+        name_es: "Margen bruto",
+        en: "Sum of net amount − cost over the period's lines; lines without a cost are left out. \
+             Rate = gross margin / revenue.",
+        es: "Suma de importe neto − coste en las líneas del periodo; las líneas sin coste se \
+             excluyen. Tasa = margen bruto / ingresos.",
+    },
+    Definition {
+        id: "purchase_frequency",
+        name_en: "Purchase frequency",
+        name_es: "Frecuencia de compra",
+        en: "Distinct invoices per customer active in the period. An invoice is a distinct invoice \
+             number among lines with net amount > 0 (credit notes are not orders); when the export \
+             has no invoice numbers, each customer's purchase day counts as one invoice.",
+        es: "Facturas distintas por cliente activo en el periodo. Una factura es un número de \
+             factura distinto entre las líneas de importe neto > 0 (los abonos no son pedidos); si \
+             la exportación no trae números de factura, cada día de compra de un cliente cuenta \
+             como una factura.",
+    },
+    Definition {
+        id: "average_order_value",
+        name_en: "Average order value",
+        name_es: "Ticket medio",
+        en: "Revenue / invoices.",
+        es: "Ingresos / facturas.",
+    },
+    Definition {
+        id: "net_revenue_retention",
+        name_en: "Net revenue retention (NRR)",
+        name_es: "Retención neta de ingresos (NRR)",
+        en: "Over the customers active in the previous period: their revenue in this period / their \
+             revenue in the previous period.",
+        es: "Sobre los clientes activos en el periodo anterior: sus ingresos en este periodo / sus \
+             ingresos en el periodo anterior.",
+    },
+    Definition {
+        id: "gross_revenue_retention",
+        name_en: "Gross revenue retention (GRR)",
+        name_es: "Retención bruta de ingresos (GRR)",
+        en: "Over the customers active in the previous period: Σ min(revenue this period, revenue \
+             previous period) / Σ revenue previous period; growth of one customer cannot offset \
+             the loss of another.",
+        es: "Sobre los clientes activos en el periodo anterior: Σ mín(ingresos de este periodo, \
+             ingresos del anterior) / Σ ingresos del anterior; el crecimiento de un cliente no \
+             compensa la pérdida de otro.",
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::fixture::{self, assert_fig, assert_missing};
+    use crate::tables::Tables;
+
+    fn revenue_of(tables: &Tables, period: &str) -> Revenue {
+        let settings = fixture::settings();
+        let ctx = Context::prepare(tables, &settings).unwrap();
+        compute(&ctx, &fixture::status(&ctx, period.parse().unwrap())).unwrap()
+    }
+
+    #[test]
+    fn revenue_margin_and_orders_of_p_include_credit_notes_in_money_not_in_orders() {
+        let r = revenue_of(&fixture::tables(), "2026-Q2");
+        // revenue = c01 150 + c02 (60 + 40 − 30) + c03 (50 + 70) + c07 90 + c09 (−50 + 200)
+        //         + c10 75 + c11 60 + c13 120 + c15 110 + c17 95 + c19 1200 = 2240
+        assert_fig(r.revenue, 2240.0);
+        // cost = 90 + (40 + 30 − 20) + (30 + 40) + 50 + (−30 + 120) + 45 + 35 + 70 + 70 + 55 + 500
+        //      = 1125; margin = 2240 − 1125 = 1115; rate = 1115 / 2240
+        assert_fig(r.gross_margin, 1115.0);
+        assert_fig(r.gross_margin_rate, 1115.0 / 2240.0);
+        // invoices with a purchase line: F030 F031 F032 F033 F034 F035 F036 F037 F038 F039 F040
+        // F041 = 12 (credit notes R001, R003 are not orders)
+        assert_fig(r.invoices, 12.0);
+        // active in P = {c01 c02 c03 c07 c09 c10 c11 c13 c15 c17 c19} = 11
+        assert_fig(r.active_in_period, 11.0);
+        assert_fig(r.purchase_frequency, 12.0 / 11.0);
+        // AOV = 2240 / 12
+        assert_fig(r.average_order_value, 2240.0 / 12.0);
+        assert!(!r.invoices_are_purchase_days);
+    }
+
+    #[test]
+    fn nrr_and_grr_follow_the_previous_periods_active_customers() {
+        let r = revenue_of(&fixture::tables(), "2026-Q2");
+        // active in 2026-Q1: c02 300, c11 80, c19 800, c20 100 → Σ rev_P−1 = 1280
+        // their revenue in Q2: c02 70, c11 60, c19 1200, c20 0 → 1330; NRR = 1330 / 1280
+        assert_fig(r.net_revenue_retention, 1330.0 / 1280.0);
+        // GRR = (min(70,300) + min(60,80) + min(1200,800) + min(0,100)) / 1280 = 930 / 1280
+        assert_fig(r.gross_revenue_retention, 930.0 / 1280.0);
+    }
+
+    #[test]
+    fn previous_and_year_ago_periods_have_their_own_totals() {
+        let q1 = revenue_of(&fixture::tables(), "2026-Q1");
+        // 2026-Q1: c02 300 + c11 80 + c19 800 + c20 100 = 1280; margin 100 + 30 + 500 + 10 = 640
+        assert_fig(q1.revenue, 1280.0);
+        assert_fig(q1.gross_margin, 640.0);
+        // base = active in 2025-Q4 {c01 200, c15 90, c16 150} = 440, none bought in Q1 → 0 / 440
+        assert_fig(q1.net_revenue_retention, 0.0);
+        let q2_2025 = revenue_of(&fixture::tables(), "2025-Q2");
+        // 2025-Q2: c01 100 + c03 80 + c05 110 + c06 (40 + 40) + c12 100 + c14 60 = 530
+        assert_fig(q2_2025.revenue, 530.0);
+        // margin: 40 + 30 + 50 + 40 + 30 + 30 = 220
+        assert_fig(q2_2025.gross_margin, 220.0);
+        // base = active in 2025-Q1 = {c08: 120}, which bought nothing in Q2 → 0 / 120
+        assert_fig(q2_2025.net_revenue_retention, 0.0);
+        // 2024-Q4 starts before the data (2024-12-01)
+        assert_missing(
+            revenue_of(&fixture::tables(), "2024-Q4").revenue,
+            Missing::OutsideData,
+        );
+    }
+
+    #[test]
+    fn without_invoice_numbers_each_purchase_day_is_an_invoice() {
+        let mut tables = fixture::tables();
+        let mut tx = tables.transactions.clone();
+        tx.with_column(Column::full_null(
+            "invoice_id".into(),
+            tx.height(),
+            &DataType::String,
+        ))
+        .unwrap();
+        tables.transactions = tx;
+        let r = revenue_of(&tables, "2026-Q2");
+        // purchase days in P: one each for the 11 active customers (c03's two invoices share
+        // 2026-05-12; c02's credit-note day is not a purchase day) = 11
+        assert_fig(r.invoices, 11.0);
+        assert_fig(r.average_order_value, 2240.0 / 11.0);
+        assert!(r.invoices_are_purchase_days);
+    }
+
+    #[test]
+    fn without_costs_margins_are_missing_not_zero() {
+        let mut tables = fixture::tables();
+        let mut tx = tables.transactions.clone();
+        tx.with_column(Column::full_null(
+            "cost".into(),
+            tx.height(),
+            &DataType::Float64,
+        ))
+        .unwrap();
+        tables.transactions = tx;
+        let r = revenue_of(&tables, "2026-Q2");
+        assert_missing(r.gross_margin, Missing::NoColumn);
+        assert_missing(r.gross_margin_rate, Missing::NoColumn);
+        assert_fig(r.revenue, 2240.0);
+    }
+}
