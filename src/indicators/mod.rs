@@ -7,6 +7,7 @@
 
 pub mod acquisition;
 pub mod activity;
+pub mod all;
 pub mod base;
 pub mod breakdown;
 pub mod clv_distribution;
@@ -41,6 +42,7 @@ pub mod whale;
 #[cfg(test)]
 pub(crate) mod fixture;
 
+pub use all::{AllIndicators, ServicePeriods, ServiceSnapshot, ServiceTrendPoint, compute_all};
 pub use compute::compute;
 pub use definition::Definition;
 pub use error::IndicatorError;

@@ -1,0 +1,166 @@
+//! Every indicator family of one client and period: the customer and revenue families
+//! ([`super::compute`]) and the service families (complaints, satisfaction, engagement), computed
+//! side by side with rayon. This is the model `indicators.json` serialises.
+
+use super::complaints::{ComplaintIndicators, compute_complaints};
+use super::engagement::{EngagementIndicators, compute_engagement};
+use super::error::{IndicatorError, QueryContext};
+use super::model::{Indicators, PeriodLabel};
+use super::neglected_customers::ValueBasis;
+use super::satisfaction::{SatisfactionIndicators, compute_satisfaction};
+use super::trend::TREND_PERIODS;
+use crate::config::IndicatorSettings;
+use crate::figure::Figure;
+use crate::period::Period;
+use crate::tables::Tables;
+use polars::prelude::*;
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// All families of one client and period.
+#[derive(Debug, Clone, Serialize)]
+pub struct AllIndicators {
+    /// Customer base, retention, revenue, cohorts, profitability, CLV, RFM, CAC.
+    #[serde(flatten)]
+    pub core: Indicators,
+    /// Complaints, satisfaction and engagement for P, P−1 and P−12m.
+    pub service: ServicePeriods,
+    /// Service headline figures of the trend periods, oldest first (same periods as `trend`).
+    pub service_trend: Vec<ServiceTrendPoint>,
+}
+
+/// The service families for the three compared periods.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServicePeriods {
+    /// P.
+    pub current: ServiceSnapshot,
+    /// P−1.
+    pub previous: ServiceSnapshot,
+    /// P−12m.
+    pub year_ago: ServiceSnapshot,
+}
+
+/// The service families of one period.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceSnapshot {
+    /// The period.
+    pub period: PeriodLabel,
+    /// Complaint counts, rates, Pareto, resolution times, backlog, sales during complaints.
+    pub complaints: ComplaintIndicators,
+    /// NPS, CSAT, coverage.
+    pub satisfaction: SatisfactionIndicators,
+    /// Contact regularity, channel mix, neglected valuable customers, cross-selling.
+    pub engagement: EngagementIndicators,
+}
+
+/// Service headline figures of one trend period.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceTrendPoint {
+    /// The period.
+    pub period: PeriodLabel,
+    /// Complaints opened per 100 active customers.
+    pub complaints_per_100: Figure,
+    /// Median resolution time of complaints resolved in the period, hours.
+    pub median_resolution_hours: Figure,
+    /// Net promoter score.
+    pub nps: Figure,
+    /// CSAT share of 4–5 answers.
+    pub csat: Figure,
+}
+
+/// Computes every family. `values` is the model stage's per-customer frame (`customer_id`,
+/// `clv`, `p_alive`); without it, value-ranked figures use historical CLV and say so.
+pub fn compute_all(
+    tables: &Tables,
+    period: Period,
+    settings: &IndicatorSettings,
+    values: Option<&DataFrame>,
+) -> Result<AllIndicators, IndicatorError> {
+    let (core, service) = rayon::join(
+        || super::compute(tables, period, settings, values),
+        || service(tables, period, settings, values),
+    );
+    let (service, service_trend) = service?;
+    Ok(AllIndicators { core: core?, service, service_trend })
+}
+
+type ServiceResult = Result<(ServicePeriods, Vec<ServiceTrendPoint>), IndicatorError>;
+
+fn service(
+    tables: &Tables,
+    period: Period,
+    settings: &IndicatorSettings,
+    values: Option<&DataFrame>,
+) -> ServiceResult {
+    let (ranked, basis) = match values {
+        Some(v) => (
+            v.clone().lazy().select([col("customer_id"), col("clv").alias("value")]).collect(),
+            ValueBasis::PredictiveClv,
+        ),
+        None => (historical_values(tables, period), ValueBasis::HistoricalClv),
+    };
+    let ranked = ranked.family("engagement values")?;
+    let snapshot = |p: Period| -> Result<ServiceSnapshot, IndicatorError> {
+        let (complaints, (satisfaction, engagement)) = rayon::join(
+            || compute_complaints(tables, p, settings).family("complaints"),
+            || {
+                rayon::join(
+                    || compute_satisfaction(tables, p, settings).family("satisfaction"),
+                    || compute_engagement(tables, p, settings, &ranked, basis).family("engagement"),
+                )
+            },
+        );
+        Ok(ServiceSnapshot {
+            period: p.into(),
+            complaints: complaints?,
+            satisfaction: satisfaction?,
+            engagement: engagement?,
+        })
+    };
+    let three: Vec<ServiceSnapshot> = [period, period.previous(), period.year_ago()]
+        .par_iter()
+        .map(|p| snapshot(*p))
+        .collect::<Result<_, _>>()?;
+    let [current, previous, year_ago]: [ServiceSnapshot; 3] =
+        three.try_into().expect("three periods");
+    let trend = period
+        .trailing(TREND_PERIODS)
+        .par_iter()
+        .map(|p| trend_point(tables, *p, settings))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((ServicePeriods { current, previous, year_ago }, trend))
+}
+
+fn trend_point(
+    tables: &Tables,
+    p: Period,
+    settings: &IndicatorSettings,
+) -> Result<ServiceTrendPoint, IndicatorError> {
+    let (c, s) = rayon::join(
+        || compute_complaints(tables, p, settings),
+        || compute_satisfaction(tables, p, settings),
+    );
+    let c = c.family("complaints")?;
+    let s = s.family("satisfaction")?;
+    Ok(ServiceTrendPoint {
+        period: p.into(),
+        complaints_per_100: c.per_100_active_customers,
+        median_resolution_hours: c.resolution.median_hours,
+        nps: s.nps,
+        csat: s.csat,
+    })
+}
+
+/// Historical CLV per customer: cumulative margin (net − cost, net where cost is unknown) of
+/// transactions up to P.end.
+fn historical_values(tables: &Tables, period: Period) -> PolarsResult<DataFrame> {
+    tables
+        .transactions
+        .clone()
+        .lazy()
+        .filter(col("date").lt_eq(lit(period.end)))
+        .group_by([col("customer_id")])
+        .agg([(col("net_amount") - col("cost").fill_null(lit(0.0))).sum().alias("value")])
+        .sort(["customer_id"], SortMultipleOptions::default())
+        .collect()
+}
