@@ -23,7 +23,9 @@ pub enum ClvError {
         message: String,
     },
     /// No customer made a purchase on or before the calibration end.
-    #[error("no purchase (day with net amount > 0) on or before the calibration end {calibration_end}")]
+    #[error(
+        "no purchase (day with net amount > 0) on or before the calibration end {calibration_end}"
+    )]
     NoCustomers {
         /// End of calibration.
         calibration_end: NaiveDate,
@@ -35,6 +37,14 @@ pub enum ClvError {
         calibration_end: NaiveDate,
         /// End of holdout.
         holdout_end: NaiveDate,
+    },
+    /// A transaction file could not be read.
+    #[error("{}: {message}", path.display())]
+    Input {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What went wrong (missing column, unparsable date, ...).
+        message: String,
     },
     /// A polars query failed (a bug or an out-of-memory condition, not bad data).
     #[error("clv query: {0}")]

@@ -64,21 +64,33 @@ pub(crate) fn epoch_day(date: NaiveDate) -> i32 {
 /// Checks the columns the models read and returns the log as a lazy frame with an `Int32` `day`
 /// column and a per-line `value` (margin where cost is known, else net amount).
 fn prepared(transactions: &DataFrame) -> Result<LazyFrame, ClvError> {
-    let check = |name: &'static str, dtype: DataType, expected: &'static str| {
-        match transactions.column(name) {
-            Ok(c) if c.dtype() == &dtype => Ok(()),
-            _ => Err(ClvError::Column { column: name, expected }),
-        }
+    let check = |name: &'static str, dtype: DataType, expected: &'static str| match transactions
+        .column(name)
+    {
+        Ok(c) if c.dtype() == &dtype => Ok(()),
+        _ => Err(ClvError::Column {
+            column: name,
+            expected,
+        }),
     };
     check("customer_id", DataType::String, "String")?;
     check("date", DataType::Date, "Date")?;
     check("net_amount", DataType::Float64, "Float64")?;
     let has_cost = match transactions.column("cost") {
         Ok(c) if c.dtype() == &DataType::Float64 => true,
-        Ok(_) => return Err(ClvError::Column { column: "cost", expected: "Float64" }),
+        Ok(_) => {
+            return Err(ClvError::Column {
+                column: "cost",
+                expected: "Float64",
+            });
+        }
         Err(_) => false,
     };
-    let cost = if has_cost { col("cost") } else { lit(NULL).cast(DataType::Float64) };
+    let cost = if has_cost {
+        col("cost")
+    } else {
+        lit(NULL).cast(DataType::Float64)
+    };
     Ok(transactions
         .clone()
         .lazy()
@@ -88,7 +100,11 @@ fn prepared(transactions: &DataFrame) -> Result<LazyFrame, ClvError> {
             col("net_amount"),
             cost.alias("cost"),
         ])
-        .filter(col("customer_id").is_not_null().and(col("day").is_not_null()))
+        .filter(
+            col("customer_id")
+                .is_not_null()
+                .and(col("day").is_not_null()),
+        )
         .filter(col("net_amount").is_not_null())
         .with_column(
             when(col("cost").is_not_null())
@@ -113,7 +129,10 @@ fn purchase_days(log: LazyFrame, from: Option<i32>, to: i32) -> LazyFrame {
     }
     log.filter(in_range)
         .group_by([col("customer_id"), col("day")])
-        .agg([col("net_amount").sum().alias("net"), col("value").sum().alias("value")])
+        .agg([
+            col("net_amount").sum().alias("net"),
+            col("value").sum().alias("value"),
+        ])
         .filter(col("net").gt(lit(0.0)))
 }
 
@@ -130,21 +149,33 @@ pub fn summarise(
         .clone()
         .filter(col("day").lt_eq(lit(end)))
         .group_by_stable([col("customer_id")])
-        .agg([col("day").len().alias("lines"), col("cost").count().alias("costed")]);
+        .agg([
+            col("day").len().alias("lines"),
+            col("cost").count().alias("costed"),
+        ]);
     let repeat = col("day").gt(col("first"));
     let per_customer = purchase_days(log, None, end)
-        .with_column(col("day").min().over([col("customer_id")]).alias("first"))
+        .with_column(col("day").min().over([col("customer_id")])?.alias("first"))
         .group_by([col("customer_id")])
         .agg([
             col("first").first(),
             col("day").max().alias("last"),
             repeat.clone().cast(DataType::UInt32).sum().alias("x"),
-            when(repeat).then(col("value")).otherwise(lit(0.0)).sum().alias("repeat_value"),
+            when(repeat)
+                .then(col("value"))
+                .otherwise(lit(0.0))
+                .sum()
+                .alias("repeat_value"),
         ]);
     let frame = order
         .clone()
         .select([col("customer_id")])
-        .join(per_customer, [col("customer_id")], [col("customer_id")], ordered(JoinType::Inner))
+        .join(
+            per_customer,
+            [col("customer_id")],
+            [col("customer_id")],
+            ordered(JoinType::Inner),
+        )
         .select([
             col("customer_id"),
             col("x").cast(DataType::UInt32),
@@ -154,16 +185,32 @@ pub fn summarise(
                 .then(col("repeat_value") / col("x").cast(DataType::Float64))
                 .otherwise(lit(0.0))
                 .alias("zbar"),
-            (col("last") - col("first")).cast(DataType::Int32).alias("tx_days"),
-            (lit(end) - col("first")).cast(DataType::Int32).alias("age_days"),
+            (col("last") - col("first"))
+                .cast(DataType::Int32)
+                .alias("tx_days"),
+            (lit(end) - col("first"))
+                .cast(DataType::Int32)
+                .alias("age_days"),
         ])
         .collect()?;
     if frame.height() == 0 {
         return Err(ClvError::NoCustomers { calibration_end });
     }
-    let counts = order.select([col("lines").sum(), col("costed").sum()]).collect()?;
-    let lines = counts.column("lines")?.cast(&DataType::Float64)?.f64()?.get(0).unwrap_or(0.0);
-    let costed = counts.column("costed")?.cast(&DataType::Float64)?.f64()?.get(0).unwrap_or(0.0);
+    let counts = order
+        .select([col("lines").sum(), col("costed").sum()])
+        .collect()?;
+    let lines = counts
+        .column("lines")?
+        .cast(&DataType::Float64)?
+        .f64()?
+        .get(0)
+        .unwrap_or(0.0);
+    let costed = counts
+        .column("costed")?
+        .cast(&DataType::Float64)?
+        .f64()?
+        .get(0)
+        .unwrap_or(0.0);
     let spend_basis = if costed == 0.0 {
         SpendBasis::NetAmount
     } else if costed >= lines {
@@ -171,7 +218,12 @@ pub fn summarise(
     } else {
         SpendBasis::Mixed
     };
-    Ok(CustomerSummary { frame, unit, spend_basis, calibration_end })
+    Ok(CustomerSummary {
+        frame,
+        unit,
+        spend_basis,
+        calibration_end,
+    })
 }
 
 /// Purchase days of each summarised customer in (calibration end, holdout end], aligned with
@@ -191,17 +243,26 @@ pub(crate) fn holdout_purchases(
         .clone()
         .lazy()
         .select([col("customer_id")])
-        .join(counts, [col("customer_id")], [col("customer_id")], ordered(JoinType::Left))
+        .join(
+            counts,
+            [col("customer_id")],
+            [col("customer_id")],
+            ordered(JoinType::Left),
+        )
         .select([col("actual").fill_null(lit(0.0))])
         .collect()?;
-    Ok(joined.column("actual")?.f64()?.into_no_null_iter().collect())
+    Ok(joined
+        .column("actual")?
+        .f64()?
+        .into_no_null_iter()
+        .collect())
 }
 
 impl CustomerSummary {
     /// A Float64 column of the frame as a vector (x is converted).
     pub(crate) fn values(&self, name: &str) -> Result<Vec<f64>, ClvError> {
         let column = self.frame.column(name)?.cast(&DataType::Float64)?;
-        Ok(column.f64()?.into_iter().map(|v| v.unwrap_or(0.0)).collect())
+        Ok(column.f64()?.into_no_null_iter().collect())
     }
 
     /// Number of customers.
