@@ -3,9 +3,11 @@
 //! contract only.
 //!
 //! Definitions (the methodology appendix prints them as used):
-//! - a *purchase day* of a customer is a calendar day whose net amount, summed over that
-//!   customer's lines of the day, is > 0 (several invoices on one day count once; a day of only
-//!   credit notes is not a purchase);
+//! - a *purchase day* of a customer is a calendar day with at least one line whose net amount,
+//!   summed over that customer's lines of the day, is ≥ 0: several invoices on one day count
+//!   once, a day whose lines net to a negative amount (returns, credit notes) is not a purchase,
+//!   and a zero-value order (free or fully discounted items) is one, as in the CDNOW reference
+//!   data, whose published summary includes the 8 customers acquired with a $0 order;
 //! - the customer's first purchase is its first purchase day; customers whose first purchase is
 //!   after the calibration end are not yet acquired and are left out;
 //! - x = purchase days after the first, up to and including the calibration end (repeat
@@ -133,7 +135,7 @@ fn purchase_days(log: LazyFrame, from: Option<i32>, to: i32) -> LazyFrame {
             col("net_amount").sum().alias("net"),
             col("value").sum().alias("value"),
         ])
-        .filter(col("net").gt(lit(0.0)))
+        .filter(col("net").gt_eq(lit(0.0)))
 }
 
 /// Builds the summary of every customer with a purchase day on or before `calibration_end`.
