@@ -151,8 +151,9 @@ fn series_over_am1(big_a: f64, a: f64, big_c: f64, z: f64) -> Result<f64, Hyp2f1
     })
 }
 
-/// Log-likelihood of one customer.
-pub(crate) fn log_likelihood_one(p: &BgNbdParams, x: f64, t_x: f64, t: f64) -> f64 {
+/// Log-likelihood of one customer (the per-row formula `objective` sums, kept for its tests).
+#[cfg(test)]
+fn log_likelihood_one(p: &BgNbdParams, x: f64, t_x: f64, t: f64) -> f64 {
     let k = p.per_x(x);
     k.base + p.r * p.alpha.ln() - (p.r + x) * (p.alpha + t).ln() + softplus(p.ln_d(x, t_x, t))
 }

@@ -3,6 +3,8 @@
 
 use crate::cli::{Cli, Command};
 
+pub mod clv;
+
 /// Exit code: success.
 pub const EXIT_OK: i32 = 0;
 /// Exit code: a client failed, or validation found errors.
@@ -19,7 +21,7 @@ pub fn dispatch(cli: Cli) -> i32 {
             Err(anyhow::anyhow!("not available in this build yet"))
         }
         Command::Sample(_) => Err(anyhow::anyhow!("not available in this build yet")),
-        Command::Clv(_) => Err(anyhow::anyhow!("not available in this build yet")),
+        Command::Clv(args) => clv::run(&args),
     };
     match result {
         Ok(code) => code,
