@@ -6,16 +6,27 @@ use super::backtest::{Backtest, backtest_model};
 use super::error::ClvError;
 use super::estimate::{fit_bgnbd, fit_pareto_nbd};
 use super::fit::Fit;
-use super::report::{ClvReport, ClvWarning, ModelChoiceReason, ModelKind, PopulationFigures};
+use super::report::{
+    ClvReport, ClvWarning, ModelChoiceReason, ModelKind, PopulationFigures, StageTimings,
+};
 use super::rows::Rows;
 use super::scoring::{Horizon, Purchase, RowScore, score_rows};
 use super::spend::{Spend, fit_warnings};
-use super::summary::{CustomerSummary, SpendBasis, holdout_purchases, summarise, unit_days};
+use super::summary::{
+    CustomerSummary, SpendBasis, epoch_day, holdout_purchases, summarise, unit_days,
+};
 use crate::cli::{ModelChoice, TimeUnitArg};
 use crate::config::ClvSettings;
 use crate::figure::{Figure, Missing};
 use chrono::NaiveDate;
 use polars::prelude::*;
+use rayon::prelude::*;
+use std::time::Instant;
+
+/// Milliseconds since `start`.
+fn ms(start: Instant) -> f64 {
+    start.elapsed().as_secs_f64() * 1e3
+}
 
 /// Customers with a repeat purchase needed to fit a purchase model.
 pub const MIN_REPEAT_CUSTOMERS: usize = 10;
@@ -50,7 +61,10 @@ pub fn analyse(
             holdout_end: h,
         });
     }
+    let mut timings = StageTimings::default();
+    let clock = Instant::now();
     let summary = summarise(transactions, calibration_end, unit)?;
+    timings.summary_ms = ms(clock);
     let mut warnings = Vec::new();
     if summary.spend_basis == SpendBasis::Mixed {
         warnings.push(ClvWarning::MixedSpendBasis);
@@ -61,9 +75,10 @@ pub fn analyse(
         summary.values("T")?,
         summary.values("zbar")?,
     );
+    let clock = Instant::now();
     let (rows, index) = Rows::compress(&x, &t_x, &t, |_| true);
+    timings.compression_ms = ms(clock);
     let repeat_customers = x.iter().filter(|v| **v > 0.0).count();
-
     let (bgnbd, pareto_nbd) = if repeat_customers < MIN_REPEAT_CUSTOMERS {
         warnings.push(ClvWarning::TooFewRepeatCustomers {
             repeat_customers,
@@ -73,10 +88,14 @@ pub fn analyse(
     } else {
         let want_pareto = choice == ModelChoice::ParetoNbd
             || (choice == ModelChoice::Auto && holdout_end.is_some());
+        let clock = Instant::now();
         let bg = (choice != ModelChoice::ParetoNbd)
             .then(|| fitted(ModelKind::Bgnbd, fit_bgnbd(&rows), &mut warnings));
+        timings.bgnbd_fit_ms = ms(clock);
+        let clock = Instant::now();
         let pa =
             want_pareto.then(|| fitted(ModelKind::ParetoNbd, fit_pareto_nbd(&rows), &mut warnings));
+        timings.pareto_nbd_fit_ms = ms(clock);
         (bg.flatten(), pa.flatten())
     };
     let candidates: Vec<Purchase> = bgnbd
@@ -85,53 +104,49 @@ pub fn analyse(
         .into_iter()
         .chain(pareto_nbd.as_ref().map(|f| Purchase::Pareto(f.params)))
         .collect();
-
+    let clock = Instant::now();
     let backtest = match holdout_end {
         Some(end) => {
             let actual = holdout_purchases(transactions, &summary, end)?;
-            let length = f64::from(epoch_days(end) - epoch_days(calibration_end)) / unit_days(unit);
-            let models = candidates
-                .iter()
-                .map(|m| backtest_model(m, &rows, &index, &x, &actual, length))
-                .collect();
-            Some(Backtest {
-                holdout_end: end,
-                holdout_length: length,
-                customers: x.len(),
-                actual_total: actual.iter().sum(),
-                models,
-            })
+            let length = f64::from(epoch_day(end) - epoch_day(calibration_end)) / unit_days(unit);
+            Some(run_backtest(
+                &candidates,
+                &rows,
+                &index,
+                &x,
+                &actual,
+                end,
+                length,
+            ))
         }
         None => None,
     };
+    timings.backtest_ms = ms(clock);
     let chosen = choose(choice, &candidates, backtest.as_ref());
 
+    let clock = Instant::now();
     let spend = Spend::estimate(&x, &zbar, &mut warnings);
+    timings.gamma_gamma_fit_ms = ms(clock);
+    let clock = Instant::now();
     let horizon = Horizon::new(
         unit_days(unit),
         settings.horizon_months,
         settings.discount_rate,
     );
-    let row_scores = chosen.map(|(m, _)| (m, score_rows(&m, &rows, &horizon)));
-    let customer_scores: Vec<Option<RowScore>> = match &row_scores {
-        Some((_, s)) => index.iter().map(|&r| s[r as usize]).collect(),
-        None => vec![None; x.len()],
-    };
-    if let Some((m, _)) = &row_scores {
-        let failed = customer_scores.iter().filter(|s| s.is_none()).count();
-        if failed > 0 {
-            warnings.push(ClvWarning::PredictionFailed {
-                model: m.kind(),
-                customers: failed,
-            });
-        }
-    }
+    let customer_scores = score_customers(
+        chosen.map(|(m, _)| m),
+        &rows,
+        &index,
+        &horizon,
+        &mut warnings,
+    );
     let spends: Vec<Option<f64>> = x
         .iter()
         .zip(&zbar)
         .map(|(&xi, &zi)| spend.expected(xi, zi))
         .collect();
     let scores = scores_frame(&summary, &customer_scores, &spends)?;
+    timings.scoring_ms = ms(clock);
     let population = population(
         &customer_scores,
         &spends,
@@ -155,12 +170,55 @@ pub fn analyse(
         backtest,
         population,
         warnings,
+        timings,
         scores,
     })
 }
 
-fn epoch_days(d: NaiveDate) -> i32 {
-    super::summary::epoch_day(d)
+/// Every candidate model's backtest against the `actual` holdout purchase days.
+fn run_backtest(
+    candidates: &[Purchase],
+    rows: &Rows,
+    index: &[u32],
+    x: &[f64],
+    actual: &[f64],
+    holdout_end: NaiveDate,
+    length: f64,
+) -> Backtest {
+    Backtest {
+        holdout_end,
+        holdout_length: length,
+        customers: x.len(),
+        actual_total: actual.iter().sum(),
+        models: candidates
+            .iter()
+            .map(|m| backtest_model(m, rows, index, x, actual, length))
+            .collect(),
+    }
+}
+
+/// Scores the distinct rows and spreads them over the customers; `None` without a model or
+/// where the model's functions failed (counted in a warning).
+fn score_customers(
+    model: Option<Purchase>,
+    rows: &Rows,
+    index: &[u32],
+    horizon: &Horizon,
+    warnings: &mut Vec<ClvWarning>,
+) -> Vec<Option<RowScore>> {
+    let Some(model) = model else {
+        return vec![None; index.len()];
+    };
+    let per_row = score_rows(&model, rows, horizon);
+    let scores: Vec<Option<RowScore>> = index.par_iter().map(|&r| per_row[r as usize]).collect();
+    let failed = scores.iter().filter(|s| s.is_none()).count();
+    if failed > 0 {
+        warnings.push(ClvWarning::PredictionFailed {
+            model: model.kind(),
+            customers: failed,
+        });
+    }
+    scores
 }
 
 /// Records a failed fit or the warnings of a successful one.

@@ -25,6 +25,7 @@ mod pareto_nbd;
 mod report;
 mod rows;
 mod scoring;
+mod simulate;
 mod special;
 mod spend;
 mod summary;
@@ -39,5 +40,8 @@ pub use error::ClvError;
 pub use fit::{Fit, FitDiagnostics};
 pub use gamma_gamma::GammaGammaParams;
 pub use pareto_nbd::ParetoNbdParams;
-pub use report::{ClvReport, ClvWarning, ModelChoiceReason, ModelKind, PopulationFigures};
+pub use report::{
+    ClvReport, ClvWarning, ModelChoiceReason, ModelKind, PopulationFigures, StageTimings,
+};
+pub use simulate::{Simulation, simulate_transactions};
 pub use summary::{CustomerSummary, SpendBasis, summarise};

@@ -124,6 +124,26 @@ pub struct PopulationFigures {
     pub total_clv: Figure,
 }
 
+/// Wall-clock time of each step of [`super::analyse`], in milliseconds (for the run manifest
+/// and the benchmark).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct StageTimings {
+    /// Per-customer summary (polars).
+    pub summary_ms: f64,
+    /// Compression of identical customers into weighted rows.
+    pub compression_ms: f64,
+    /// BG/NBD fit.
+    pub bgnbd_fit_ms: f64,
+    /// Pareto/NBD fit.
+    pub pareto_nbd_fit_ms: f64,
+    /// Holdout backtest (including reading the holdout purchases).
+    pub backtest_ms: f64,
+    /// Gamma-Gamma fit (including its compression).
+    pub gamma_gamma_fit_ms: f64,
+    /// Scoring every customer and building the scores frame.
+    pub scoring_ms: f64,
+}
+
 /// Everything the lifetime-value analysis found.
 #[derive(Debug, Clone, Serialize)]
 pub struct ClvReport {
@@ -159,6 +179,8 @@ pub struct ClvReport {
     pub population: PopulationFigures,
     /// Degenerate inputs or fits and the fallbacks used.
     pub warnings: Vec<ClvWarning>,
+    /// Time spent in each step.
+    pub timings: StageTimings,
     /// One row per customer: customer_id, x, t_x, T, p_alive, expected_purchases_90d,
     /// expected_purchases_horizon, expected_spend, clv (model figures null when unavailable).
     #[serde(skip)]
