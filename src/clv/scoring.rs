@@ -91,6 +91,21 @@ pub(crate) struct RowScore {
     pub(crate) discounted: f64,
 }
 
+/// Expected purchases given alive over the 90 days, over the horizon, and discounted month by
+/// month: these depend on (x, T) only, not on t_x.
+fn if_alive(model: &Purchase, h: &Horizon, x: f64, t: f64) -> Result<[f64; 3], Hyp2f1Error> {
+    let next_90_days = model.expected_if_alive(NEXT_DAYS / h.unit_days, x, t)?;
+    let (mut previous, mut discounted) = (0.0, 0.0);
+    for (m, factor) in h.discounts.iter().enumerate() {
+        let cumulative =
+            model.expected_if_alive((m + 1) as f64 * MONTH_DAYS / h.unit_days, x, t)?;
+        discounted += (cumulative - previous) * factor;
+        previous = cumulative;
+    }
+    Ok([next_90_days, previous, discounted])
+}
+
+#[cfg(test)]
 fn score_one(
     model: &Purchase,
     h: &Horizon,
@@ -99,28 +114,49 @@ fn score_one(
     t: f64,
 ) -> Result<RowScore, Hyp2f1Error> {
     let alive = model.p_alive(x, t_x, t)?;
-    let next_90_days = alive * model.expected_if_alive(NEXT_DAYS / h.unit_days, x, t)?;
-    let (mut previous, mut discounted) = (0.0, 0.0);
-    for (m, factor) in h.discounts.iter().enumerate() {
-        let cumulative =
-            model.expected_if_alive((m + 1) as f64 * MONTH_DAYS / h.unit_days, x, t)?;
-        discounted += (cumulative - previous) * factor;
-        previous = cumulative;
-    }
+    let [next_90_days, horizon, discounted] = if_alive(model, h, x, t)?;
     Ok(RowScore {
         p_alive: alive,
-        next_90_days,
-        horizon: alive * previous,
+        next_90_days: alive * next_90_days,
+        horizon: alive * horizon,
         discounted: alive * discounted,
     })
 }
 
 /// Scores every distinct row in parallel; `None` where the model's functions failed.
+///
+/// Rows are sorted by (x, T, t_x), so the rows sharing (x, T) are consecutive: the expensive
+/// expectations (13 hypergeometric functions for BG/NBD) are computed once per run of equal
+/// (x, T), and only P(alive) once per row.
 pub(crate) fn score_rows(model: &Purchase, rows: &Rows, h: &Horizon) -> Vec<Option<RowScore>> {
+    let mut starts: Vec<usize> = (0..rows.len())
+        .filter(|&i| i == 0 || rows.x[i] != rows.x[i - 1] || rows.v[i] != rows.v[i - 1])
+        .collect();
+    let runs = starts.len();
+    starts.push(rows.len());
+    let per_run: Vec<Result<[f64; 3], Hyp2f1Error>> = (0..runs)
+        .into_par_iter()
+        .with_min_len(64)
+        .map(|k| if_alive(model, h, rows.x[starts[k]], rows.v[starts[k]]))
+        .collect();
+    let mut run_of_row = vec![0u32; rows.len()];
+    for k in 0..runs {
+        run_of_row[starts[k]..starts[k + 1]].fill(k as u32);
+    }
     (0..rows.len())
         .into_par_iter()
-        .with_min_len(256)
-        .map(|i| score_one(model, h, rows.x[i], rows.u[i], rows.v[i]).ok())
+        .with_min_len(4096)
+        .map(|i| {
+            let [next_90_days, horizon, discounted] =
+                per_run[run_of_row[i] as usize].as_ref().ok()?;
+            let alive = model.p_alive(rows.x[i], rows.u[i], rows.v[i]).ok()?;
+            Some(RowScore {
+                p_alive: alive,
+                next_90_days: alive * next_90_days,
+                horizon: alive * horizon,
+                discounted: alive * discounted,
+            })
+        })
         .collect()
 }
 
@@ -134,6 +170,29 @@ mod tests {
         let h = Horizon::new(7.0, 12, 0.10);
         assert!((h.discounts[11] - 1.0 / 1.1).abs() < 1e-15);
         assert!((h.discounts[5] - 1.1f64.powf(-0.5)).abs() < 1e-15);
+    }
+
+    #[test]
+    fn rows_sharing_x_and_t_reuse_the_expectations_but_not_p_alive() {
+        let model = Purchase::Bg(BgNbdParams {
+            r: 0.243,
+            alpha: 4.414,
+            a: 0.793,
+            b: 2.426,
+        });
+        let (rows, _) = Rows::compress(
+            &[2.0, 2.0, 0.0],
+            &[30.0, 10.0, 0.0],
+            &[38.86, 38.86, 38.86],
+            |_| true,
+        );
+        let h = Horizon::new(7.0, 12, 0.10);
+        let scored = score_rows(&model, &rows, &h);
+        for (i, s) in scored.iter().enumerate() {
+            let one = score_one(&model, &h, rows.x[i], rows.u[i], rows.v[i]).unwrap();
+            assert_eq!(s.unwrap(), one);
+        }
+        assert_ne!(scored[1].unwrap().p_alive, scored[2].unwrap().p_alive);
     }
 
     #[test]

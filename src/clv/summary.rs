@@ -37,7 +37,7 @@ pub enum SpendBasis {
 /// The summary of every customer acquired by the calibration end.
 #[derive(Debug, Clone)]
 pub struct CustomerSummary {
-    /// One row per customer, in order of first appearance in the log: `customer_id` (String),
+    /// One row per customer, sorted by customer_id: `customer_id` (String),
     /// `x` (UInt32), `t_x`, `T`, `zbar` (Float64), `tx_days`, `age_days` (Int32, t_x and T in
     /// days, exact keys for compressing identical customers).
     pub frame: DataFrame,
@@ -138,49 +138,59 @@ fn purchase_days(log: LazyFrame, from: Option<i32>, to: i32) -> LazyFrame {
         .filter(col("net").gt_eq(lit(0.0)))
 }
 
-/// Builds the summary of every customer with a purchase day on or before `calibration_end`.
+/// Builds the summary of every customer with a purchase day on or before `calibration_end`,
+/// sorted by customer_id.
 pub fn summarise(
     transactions: &DataFrame,
     calibration_end: NaiveDate,
     unit: TimeUnitArg,
 ) -> Result<CustomerSummary, ClvError> {
-    let log = prepared(transactions)?;
     let end = epoch_day(calibration_end);
     let days = unit_days(unit);
-    let order = log
-        .clone()
+    // One row per (customer, day) with its net total, value and line counts, computed once.
+    let per_day = prepared(transactions)?
         .filter(col("day").lt_eq(lit(end)))
-        .group_by_stable([col("customer_id")])
+        .group_by([col("customer_id"), col("day")])
         .agg([
+            col("net_amount").sum().alias("net"),
+            col("value").sum().alias("value"),
             col("day").len().alias("lines"),
             col("cost").count().alias("costed"),
-        ]);
-    let repeat = col("day").gt(col("first"));
-    let per_customer = purchase_days(log, None, end)
-        .with_column(col("day").min().over([col("customer_id")])?.alias("first"))
+        ])
+        .collect()?;
+    let counts = per_day
+        .clone()
+        .lazy()
+        .select([col("lines").sum(), col("costed").sum()])
+        .collect()?;
+    let count = |name: &str| -> Result<f64, ClvError> {
+        Ok(counts
+            .column(name)?
+            .cast(&DataType::Float64)?
+            .f64()?
+            .get(0)
+            .unwrap_or(0.0))
+    };
+    let (lines, costed) = (count("lines")?, count("costed")?);
+    // Sorted by day, each customer's first row is its first purchase day: polars keeps the row
+    // order within a group, so `first()` (a fast aggregation) gives that day's value.
+    let frame = per_day
+        .lazy()
+        .filter(col("net").gt_eq(lit(0.0)))
+        .sort(["day"], SortMultipleOptions::default())
         .group_by([col("customer_id")])
         .agg([
-            col("first").first(),
+            col("day").min().alias("first"),
             col("day").max().alias("last"),
-            repeat.clone().cast(DataType::UInt32).sum().alias("x"),
-            when(repeat)
-                .then(col("value"))
-                .otherwise(lit(0.0))
-                .sum()
-                .alias("repeat_value"),
-        ]);
-    let frame = order
-        .clone()
-        .select([col("customer_id")])
-        .join(
-            per_customer,
-            [col("customer_id")],
-            [col("customer_id")],
-            ordered(JoinType::Inner),
-        )
+            (col("day").len() - lit(1))
+                .cast(DataType::UInt32)
+                .alias("x"),
+            (col("value").sum() - col("value").first()).alias("repeat_value"),
+        ])
+        .sort(["customer_id"], SortMultipleOptions::default())
         .select([
             col("customer_id"),
-            col("x").cast(DataType::UInt32),
+            col("x"),
             ((col("last") - col("first")).cast(DataType::Float64) / lit(days)).alias("t_x"),
             ((lit(end) - col("first")).cast(DataType::Float64) / lit(days)).alias("T"),
             when(col("x").gt(lit(0)))
@@ -198,21 +208,6 @@ pub fn summarise(
     if frame.height() == 0 {
         return Err(ClvError::NoCustomers { calibration_end });
     }
-    let counts = order
-        .select([col("lines").sum(), col("costed").sum()])
-        .collect()?;
-    let lines = counts
-        .column("lines")?
-        .cast(&DataType::Float64)?
-        .f64()?
-        .get(0)
-        .unwrap_or(0.0);
-    let costed = counts
-        .column("costed")?
-        .cast(&DataType::Float64)?
-        .f64()?
-        .get(0)
-        .unwrap_or(0.0);
     let spend_basis = if costed == 0.0 {
         SpendBasis::NetAmount
     } else if costed >= lines {
@@ -275,5 +270,75 @@ impl CustomerSummary {
     /// True when no customer is summarised (never, for a summary `summarise` returned).
     pub fn is_empty(&self) -> bool {
         self.frame.height() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, m, day).unwrap()
+    }
+
+    #[test]
+    fn summary_counts_purchase_days_and_averages_repeat_values() {
+        // A: first day 01-01 (100 − 60 = 40); 01-08 two invoices (50 − 20) + 30 = 60; 01-15 a
+        // credit note only (net −20: not a purchase); 01-29 a zero-value order (a purchase, 0);
+        // 03-01 after the calibration end. B: acquired after it. C: one purchase on the last day.
+        let tx = df!(
+            "customer_id" => ["A", "A", "A", "A", "A", "A", "B", "C"],
+            "date" => [d(1, 1), d(1, 8), d(1, 8), d(1, 15), d(1, 29), d(3, 1), d(3, 5), d(2, 28)],
+            "net_amount" => [100.0, 50.0, 30.0, -20.0, 0.0, 10.0, 5.0, 10.0],
+            "cost" => [Some(60.0), Some(20.0), None, None, None, None, None, None],
+        )
+        .unwrap();
+        let s = summarise(&tx, d(2, 28), TimeUnitArg::Week).unwrap();
+        assert_eq!(s.len(), 2);
+        let ids = s
+            .frame
+            .column("customer_id")
+            .unwrap()
+            .str()
+            .unwrap()
+            .clone();
+        assert_eq!((ids.get(0), ids.get(1)), (Some("A"), Some("C")));
+        // A: x = 2 (01-08, 01-29); t_x = 28/7 = 4; T = 58/7; zbar = (60 + 0)/2 = 30.
+        assert_eq!(s.values("x").unwrap(), [2.0, 0.0]);
+        assert_eq!(s.values("t_x").unwrap(), [4.0, 0.0]);
+        let t = s.values("T").unwrap();
+        assert!((t[0] - 58.0 / 7.0).abs() < 1e-12 && t[1] == 0.0, "{t:?}");
+        assert_eq!(s.values("zbar").unwrap(), [30.0, 0.0]);
+        // 6 lines up to 02-28, 2 of them with a cost.
+        assert_eq!(s.spend_basis, SpendBasis::Mixed);
+    }
+
+    #[test]
+    fn holdout_counts_purchase_days_after_the_calibration_end() {
+        let tx = df!(
+            "customer_id" => ["A", "A", "A", "A", "B"],
+            "date" => [d(1, 1), d(3, 1), d(3, 1), d(4, 1), d(3, 2)],
+            "net_amount" => [10.0, 5.0, 5.0, -3.0, 7.0],
+            "cost" => [None::<f64>, None, None, None, None],
+        )
+        .unwrap();
+        let s = summarise(&tx, d(2, 28), TimeUnitArg::Day).unwrap();
+        // A bought on one day (03-01, two invoices) and returned on 04-01; B is not acquired.
+        assert_eq!(holdout_purchases(&tx, &s, d(6, 30)).unwrap(), [1.0]);
+    }
+
+    #[test]
+    fn a_log_without_purchases_by_the_calibration_end_is_an_error() {
+        let tx = df!(
+            "customer_id" => ["A"],
+            "date" => [d(5, 1)],
+            "net_amount" => [10.0],
+            "cost" => [None::<f64>],
+        )
+        .unwrap();
+        assert!(matches!(
+            summarise(&tx, d(2, 28), TimeUnitArg::Week),
+            Err(ClvError::NoCustomers { .. })
+        ));
     }
 }
