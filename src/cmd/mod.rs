@@ -4,6 +4,7 @@
 use crate::cli::{Cli, Command};
 
 pub mod clients;
+pub mod clv;
 pub mod logging;
 
 /// Exit code: success.
@@ -23,7 +24,7 @@ pub fn dispatch(cli: Cli) -> i32 {
             Err(anyhow::anyhow!("not available in this build yet"))
         }
         Command::Sample(_) => Err(anyhow::anyhow!("not available in this build yet")),
-        Command::Clv(_) => Err(anyhow::anyhow!("not available in this build yet")),
+        Command::Clv(args) => clv::run(&args),
     };
     match result {
         Ok(code) => code,

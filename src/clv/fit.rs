@@ -1,0 +1,208 @@
+//! Maximum-likelihood fitting shared by the three models: several starts, the bounded BFGS of
+//! [`super::optimise`] on log-parameters, and honest diagnostics. Part of the clv stage; depends
+//! on [`super::optimise`] and [`super::rows`].
+//!
+//! On very large data the starts are run on an even-stride sample of the distinct rows (about
+//! 20,000) and only the best one is polished on all rows, which costs a few full evaluations
+//! instead of hundreds.
+
+use super::optimise::{Minimum, Settings, minimise};
+use super::rows::Rows;
+use serde::Serialize;
+
+/// Distinct rows above which the starts are run on a sample.
+const SAMPLE_ROWS: usize = 20_000;
+
+/// How a maximum-likelihood fit went.
+#[derive(Debug, Clone, Serialize)]
+pub struct FitDiagnostics {
+    /// Log-likelihood at the estimates (sum over customers).
+    pub log_likelihood: f64,
+    /// The gradient vanished at the estimates (within tolerance).
+    pub converged: bool,
+    /// Optimiser iterations of the final run.
+    pub iterations: usize,
+    /// Starting points tried.
+    pub starts: usize,
+    /// Starting points whose run converged.
+    pub starts_converged: usize,
+    /// Largest gradient component of the mean log-likelihood in log-parameters at the end.
+    pub gradient_norm: f64,
+    /// Customers in the fit.
+    pub customers: usize,
+    /// Distinct rows they compress to.
+    pub distinct_rows: usize,
+    /// Parameters stopped at the bound e^±16 (a degenerate fit; see the warnings).
+    pub parameters_at_bound: Vec<&'static str>,
+}
+
+/// A fitted model: parameters, diagnostics and (when the Hessian is invertible) standard errors.
+#[derive(Debug, Clone, Serialize)]
+pub struct Fit<P> {
+    /// Estimates.
+    #[serde(flatten)]
+    pub params: P,
+    /// Fit diagnostics.
+    #[serde(flatten)]
+    pub diagnostics: FitDiagnostics,
+    /// Asymptotic standard errors from the observed information (delta method from the
+    /// log-parameters); `None` when the Hessian is not positive definite.
+    pub standard_errors: Option<P>,
+}
+
+/// The objective of a model: −(mean log-likelihood) over rows at log-parameters, with gradient.
+pub(crate) type Objective = fn(&Rows, &[f64], &mut [f64]) -> f64;
+
+/// A fit in log-parameter space, before conversion to a model's parameter struct.
+pub(crate) struct RawFit {
+    pub(crate) theta: Vec<f64>,
+    pub(crate) diagnostics: FitDiagnostics,
+    /// Standard errors of the natural parameters, in the order of `theta`.
+    pub(crate) standard_errors: Option<Vec<f64>>,
+}
+
+/// Fits `objective` on `rows` from each of `starts`; `None` if no start gave a finite value.
+pub(crate) fn fit(
+    objective: Objective,
+    rows: &Rows,
+    starts: &[Vec<f64>],
+    names: &'static [&'static str],
+    gradient_tolerance: f64,
+) -> Option<RawFit> {
+    let settings = Settings {
+        gradient_tolerance,
+        ..Settings::default()
+    };
+    let sample = rows.sample(SAMPLE_ROWS);
+    let runs: Vec<Minimum> = starts
+        .iter()
+        .map(|s| {
+            minimise(
+                |t: &[f64], g: &mut [f64]| objective(&sample, t, g),
+                s,
+                &settings,
+            )
+        })
+        .filter(|m| m.value.is_finite())
+        .collect();
+    let starts_converged = runs.iter().filter(|m| m.converged).count();
+    let best = runs
+        .into_iter()
+        .min_by(|a, b| a.value.total_cmp(&b.value))?;
+    let best = if sample.len() < rows.len() {
+        minimise(
+            |t: &[f64], g: &mut [f64]| objective(rows, t, g),
+            &best.theta,
+            &settings,
+        )
+    } else {
+        best
+    };
+    let customers = rows.customers();
+    let standard_errors = standard_errors(objective, rows, &best.theta, customers);
+    let parameters_at_bound = names
+        .iter()
+        .zip(&best.at_bound)
+        .filter(|(_, b)| **b)
+        .map(|(n, _)| *n)
+        .collect();
+    Some(RawFit {
+        diagnostics: FitDiagnostics {
+            log_likelihood: -best.value * customers,
+            converged: best.converged,
+            iterations: best.iterations,
+            starts: starts.len(),
+            starts_converged,
+            gradient_norm: best.gradient_norm,
+            customers: customers as usize,
+            distinct_rows: rows.len(),
+            parameters_at_bound,
+        },
+        theta: best.theta,
+        standard_errors,
+    })
+}
+
+/// Standard errors of the natural parameters e^θ: the observed information in θ is
+/// `customers` × the Hessian of the mean objective (central differences of its gradient);
+/// SE(e^θᵢ) = e^θᵢ · √(I⁻¹)ᵢᵢ.
+fn standard_errors(
+    objective: Objective,
+    rows: &Rows,
+    theta: &[f64],
+    customers: f64,
+) -> Option<Vec<f64>> {
+    let n = theta.len();
+    let h = 1e-4;
+    let mut hessian = vec![vec![0.0; n]; n];
+    let (mut up, mut down) = (vec![0.0; n], vec![0.0; n]);
+    for j in 0..n {
+        let mut probe = theta.to_vec();
+        probe[j] = theta[j] + h;
+        objective(rows, &probe, &mut up);
+        probe[j] = theta[j] - h;
+        objective(rows, &probe, &mut down);
+        for i in 0..n {
+            hessian[i][j] = (up[i] - down[i]) / (2.0 * h) * customers;
+        }
+    }
+    for i in 0..n {
+        for j in 0..i {
+            let m = (hessian[i][j] + hessian[j][i]) / 2.0;
+            hessian[i][j] = m;
+            hessian[j][i] = m;
+        }
+    }
+    let inverse = invert_spd(hessian)?;
+    let se: Vec<f64> = (0..n)
+        .map(|i| theta[i].exp() * inverse[i][i].sqrt())
+        .collect();
+    se.iter().all(|v| v.is_finite()).then_some(se)
+}
+
+/// Inverse of a symmetric positive-definite matrix by Cholesky; `None` if it is not one.
+fn invert_spd(a: Vec<Vec<f64>>) -> Option<Vec<Vec<f64>>> {
+    let n = a.len();
+    let mut l = vec![vec![0.0; n]; n];
+    for i in 0..n {
+        for j in 0..=i {
+            let s: f64 = (0..j).map(|k| l[i][k] * l[j][k]).sum();
+            if i == j {
+                let d = a[i][i] - s;
+                if !(d > 0.0) {
+                    return None;
+                }
+                l[i][i] = d.sqrt();
+            } else {
+                l[i][j] = (a[i][j] - s) / l[j][j];
+            }
+        }
+    }
+    // Solve L Lᵀ X = I column by column.
+    let mut inv = vec![vec![0.0; n]; n];
+    for c in 0..n {
+        let mut y = vec![0.0; n];
+        for i in 0..n {
+            let rhs = if i == c { 1.0 } else { 0.0 };
+            y[i] = (rhs - (0..i).map(|k| l[i][k] * y[k]).sum::<f64>()) / l[i][i];
+        }
+        for i in (0..n).rev() {
+            inv[i][c] = (y[i] - (i + 1..n).map(|k| l[k][i] * inv[k][c]).sum::<f64>()) / l[i][i];
+        }
+    }
+    Some(inv)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cholesky_inverse_of_a_two_by_two() {
+        // [[4, 2], [2, 3]]⁻¹ = [[3, −2], [−2, 4]] / 8
+        let inv = invert_spd(vec![vec![4.0, 2.0], vec![2.0, 3.0]]).unwrap();
+        assert!((inv[0][0] - 0.375).abs() < 1e-15 && (inv[0][1] + 0.25).abs() < 1e-15);
+        assert!((inv[1][1] - 0.5).abs() < 1e-15);
+        assert!(invert_spd(vec![vec![1.0, 2.0], vec![2.0, 1.0]]).is_none());
+    }
+}

@@ -1,0 +1,344 @@
+//! The per-customer summary the models are fitted on, computed from the canonical transactions
+//! table with polars lazy group-bys. Part of the clv stage; depends on [`crate::tables`]' column
+//! contract only.
+//!
+//! Definitions (the methodology appendix prints them as used):
+//! - a *purchase day* of a customer is a calendar day with at least one line whose net amount,
+//!   summed over that customer's lines of the day, is ≥ 0: several invoices on one day count
+//!   once, a day whose lines net to a negative amount (returns, credit notes) is not a purchase,
+//!   and a zero-value order (free or fully discounted items) is one, as in the CDNOW reference
+//!   data, whose published summary includes the 8 customers acquired with a $0 order;
+//! - the customer's first purchase is its first purchase day; customers whose first purchase is
+//!   after the calibration end are not yet acquired and are left out;
+//! - x = purchase days after the first, up to and including the calibration end (repeat
+//!   purchases); t_x = (last purchase day − first) and T = (calibration end − first), in days
+//!   divided by the unit (7 for weeks, 1 for days);
+//! - zbar = mean value of the repeat purchase days, where a day's value is the sum over its lines
+//!   of net_amount − cost when the line's cost is known, else net_amount (0 when x = 0).
+
+use super::error::ClvError;
+use crate::cli::TimeUnitArg;
+use chrono::NaiveDate;
+use polars::prelude::*;
+use serde::Serialize;
+
+/// What the mean purchase value zbar (and so the CLV) measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SpendBasis {
+    /// Every calibration purchase line has a cost: values are margins.
+    Margin,
+    /// No line has a cost: values are net amounts (revenue).
+    NetAmount,
+    /// Some lines have a cost: margin where known, net amount elsewhere (see the warning).
+    Mixed,
+}
+
+/// The summary of every customer acquired by the calibration end.
+#[derive(Debug, Clone)]
+pub struct CustomerSummary {
+    /// One row per customer, sorted by customer_id: `customer_id` (String),
+    /// `x` (UInt32), `t_x`, `T`, `zbar` (Float64), `tx_days`, `age_days` (Int32, t_x and T in
+    /// days, exact keys for compressing identical customers).
+    pub frame: DataFrame,
+    /// Unit of t_x and T.
+    pub unit: TimeUnitArg,
+    /// What zbar measures.
+    pub spend_basis: SpendBasis,
+    /// End of calibration (inclusive).
+    pub calibration_end: NaiveDate,
+}
+
+/// Days in one model time unit.
+pub(crate) fn unit_days(unit: TimeUnitArg) -> f64 {
+    match unit {
+        TimeUnitArg::Week => 7.0,
+        TimeUnitArg::Day => 1.0,
+    }
+}
+
+/// Days since 1970-01-01, the physical value of a polars Date.
+pub(crate) fn epoch_day(date: NaiveDate) -> i32 {
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");
+    (date - epoch).num_days() as i32
+}
+
+/// Checks the columns the models read and returns the log as a lazy frame with an `Int32` `day`
+/// column and a per-line `value` (margin where cost is known, else net amount).
+fn prepared(transactions: &DataFrame) -> Result<LazyFrame, ClvError> {
+    let check = |name: &'static str, dtype: DataType, expected: &'static str| match transactions
+        .column(name)
+    {
+        Ok(c) if c.dtype() == &dtype => Ok(()),
+        _ => Err(ClvError::Column {
+            column: name,
+            expected,
+        }),
+    };
+    check("customer_id", DataType::String, "String")?;
+    check("date", DataType::Date, "Date")?;
+    check("net_amount", DataType::Float64, "Float64")?;
+    let has_cost = match transactions.column("cost") {
+        Ok(c) if c.dtype() == &DataType::Float64 => true,
+        Ok(_) => {
+            return Err(ClvError::Column {
+                column: "cost",
+                expected: "Float64",
+            });
+        }
+        Err(_) => false,
+    };
+    let cost = if has_cost {
+        col("cost")
+    } else {
+        lit(NULL).cast(DataType::Float64)
+    };
+    Ok(transactions
+        .clone()
+        .lazy()
+        .select([
+            col("customer_id"),
+            col("date").cast(DataType::Int32).alias("day"),
+            col("net_amount"),
+            cost.alias("cost"),
+        ])
+        .filter(
+            col("customer_id")
+                .is_not_null()
+                .and(col("day").is_not_null()),
+        )
+        .filter(col("net_amount").is_not_null())
+        .with_column(
+            when(col("cost").is_not_null())
+                .then(col("net_amount") - col("cost"))
+                .otherwise(col("net_amount"))
+                .alias("value"),
+        ))
+}
+
+/// Join arguments that keep the left frame's row order (the summary's order).
+fn ordered(how: JoinType) -> JoinArgs {
+    let mut args = JoinArgs::new(how);
+    args.maintain_order = MaintainOrderJoin::Left;
+    args
+}
+
+/// Purchase days (customer_id, day, value) with `from < day <= to`.
+fn purchase_days(log: LazyFrame, from: Option<i32>, to: i32) -> LazyFrame {
+    let mut in_range = col("day").lt_eq(lit(to));
+    if let Some(from) = from {
+        in_range = in_range.and(col("day").gt(lit(from)));
+    }
+    log.filter(in_range)
+        .group_by([col("customer_id"), col("day")])
+        .agg([
+            col("net_amount").sum().alias("net"),
+            col("value").sum().alias("value"),
+        ])
+        .filter(col("net").gt_eq(lit(0.0)))
+}
+
+/// Builds the summary of every customer with a purchase day on or before `calibration_end`,
+/// sorted by customer_id.
+pub fn summarise(
+    transactions: &DataFrame,
+    calibration_end: NaiveDate,
+    unit: TimeUnitArg,
+) -> Result<CustomerSummary, ClvError> {
+    let end = epoch_day(calibration_end);
+    let days = unit_days(unit);
+    // One row per (customer, day) with its net total, value and line counts, computed once.
+    let per_day = prepared(transactions)?
+        .filter(col("day").lt_eq(lit(end)))
+        .group_by([col("customer_id"), col("day")])
+        .agg([
+            col("net_amount").sum().alias("net"),
+            col("value").sum().alias("value"),
+            col("day").len().alias("lines"),
+            col("cost").count().alias("costed"),
+        ])
+        .collect()?;
+    let counts = per_day
+        .clone()
+        .lazy()
+        .select([col("lines").sum(), col("costed").sum()])
+        .collect()?;
+    let count = |name: &str| -> Result<f64, ClvError> {
+        Ok(counts
+            .column(name)?
+            .cast(&DataType::Float64)?
+            .f64()?
+            .get(0)
+            .unwrap_or(0.0))
+    };
+    let (lines, costed) = (count("lines")?, count("costed")?);
+    // Sorted by day, each customer's first row is its first purchase day: polars keeps the row
+    // order within a group, so `first()` (a fast aggregation) gives that day's value.
+    let frame = per_day
+        .lazy()
+        .filter(col("net").gt_eq(lit(0.0)))
+        .sort(["day"], SortMultipleOptions::default())
+        .group_by([col("customer_id")])
+        .agg([
+            col("day").min().alias("first"),
+            col("day").max().alias("last"),
+            (col("day").len() - lit(1))
+                .cast(DataType::UInt32)
+                .alias("x"),
+            (col("value").sum() - col("value").first()).alias("repeat_value"),
+        ])
+        .sort(["customer_id"], SortMultipleOptions::default())
+        .select([
+            col("customer_id"),
+            col("x"),
+            ((col("last") - col("first")).cast(DataType::Float64) / lit(days)).alias("t_x"),
+            ((lit(end) - col("first")).cast(DataType::Float64) / lit(days)).alias("T"),
+            when(col("x").gt(lit(0)))
+                .then(col("repeat_value") / col("x").cast(DataType::Float64))
+                .otherwise(lit(0.0))
+                .alias("zbar"),
+            (col("last") - col("first"))
+                .cast(DataType::Int32)
+                .alias("tx_days"),
+            (lit(end) - col("first"))
+                .cast(DataType::Int32)
+                .alias("age_days"),
+        ])
+        .collect()?;
+    if frame.height() == 0 {
+        return Err(ClvError::NoCustomers { calibration_end });
+    }
+    let spend_basis = if costed == 0.0 {
+        SpendBasis::NetAmount
+    } else if costed >= lines {
+        SpendBasis::Margin
+    } else {
+        SpendBasis::Mixed
+    };
+    Ok(CustomerSummary {
+        frame,
+        unit,
+        spend_basis,
+        calibration_end,
+    })
+}
+
+/// Purchase days of each summarised customer in (calibration end, holdout end], aligned with
+/// the summary's rows (0 for customers with none).
+pub(crate) fn holdout_purchases(
+    transactions: &DataFrame,
+    summary: &CustomerSummary,
+    holdout_end: NaiveDate,
+) -> Result<Vec<f64>, ClvError> {
+    let log = prepared(transactions)?;
+    let start = epoch_day(summary.calibration_end);
+    let counts = purchase_days(log, Some(start), epoch_day(holdout_end))
+        .group_by([col("customer_id")])
+        .agg([col("day").len().cast(DataType::Float64).alias("actual")]);
+    let joined = summary
+        .frame
+        .clone()
+        .lazy()
+        .select([col("customer_id")])
+        .join(
+            counts,
+            [col("customer_id")],
+            [col("customer_id")],
+            ordered(JoinType::Left),
+        )
+        .select([col("actual").fill_null(lit(0.0))])
+        .collect()?;
+    Ok(joined
+        .column("actual")?
+        .f64()?
+        .into_no_null_iter()
+        .collect())
+}
+
+impl CustomerSummary {
+    /// A Float64 column of the frame as a vector (x is converted).
+    pub(crate) fn values(&self, name: &str) -> Result<Vec<f64>, ClvError> {
+        let column = self.frame.column(name)?.cast(&DataType::Float64)?;
+        Ok(column.f64()?.into_no_null_iter().collect())
+    }
+
+    /// Number of customers.
+    pub fn len(&self) -> usize {
+        self.frame.height()
+    }
+
+    /// True when no customer is summarised (never, for a summary `summarise` returned).
+    pub fn is_empty(&self) -> bool {
+        self.frame.height() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, m, day).unwrap()
+    }
+
+    #[test]
+    fn summary_counts_purchase_days_and_averages_repeat_values() {
+        // A: first day 01-01 (100 − 60 = 40); 01-08 two invoices (50 − 20) + 30 = 60; 01-15 a
+        // credit note only (net −20: not a purchase); 01-29 a zero-value order (a purchase, 0);
+        // 03-01 after the calibration end. B: acquired after it. C: one purchase on the last day.
+        let tx = df!(
+            "customer_id" => ["A", "A", "A", "A", "A", "A", "B", "C"],
+            "date" => [d(1, 1), d(1, 8), d(1, 8), d(1, 15), d(1, 29), d(3, 1), d(3, 5), d(2, 28)],
+            "net_amount" => [100.0, 50.0, 30.0, -20.0, 0.0, 10.0, 5.0, 10.0],
+            "cost" => [Some(60.0), Some(20.0), None, None, None, None, None, None],
+        )
+        .unwrap();
+        let s = summarise(&tx, d(2, 28), TimeUnitArg::Week).unwrap();
+        assert_eq!(s.len(), 2);
+        let ids = s
+            .frame
+            .column("customer_id")
+            .unwrap()
+            .str()
+            .unwrap()
+            .clone();
+        assert_eq!((ids.get(0), ids.get(1)), (Some("A"), Some("C")));
+        // A: x = 2 (01-08, 01-29); t_x = 28/7 = 4; T = 58/7; zbar = (60 + 0)/2 = 30.
+        assert_eq!(s.values("x").unwrap(), [2.0, 0.0]);
+        assert_eq!(s.values("t_x").unwrap(), [4.0, 0.0]);
+        let t = s.values("T").unwrap();
+        assert!((t[0] - 58.0 / 7.0).abs() < 1e-12 && t[1] == 0.0, "{t:?}");
+        assert_eq!(s.values("zbar").unwrap(), [30.0, 0.0]);
+        // 6 lines up to 02-28, 2 of them with a cost.
+        assert_eq!(s.spend_basis, SpendBasis::Mixed);
+    }
+
+    #[test]
+    fn holdout_counts_purchase_days_after_the_calibration_end() {
+        let tx = df!(
+            "customer_id" => ["A", "A", "A", "A", "B"],
+            "date" => [d(1, 1), d(3, 1), d(3, 1), d(4, 1), d(3, 2)],
+            "net_amount" => [10.0, 5.0, 5.0, -3.0, 7.0],
+            "cost" => [None::<f64>, None, None, None, None],
+        )
+        .unwrap();
+        let s = summarise(&tx, d(2, 28), TimeUnitArg::Day).unwrap();
+        // A bought on one day (03-01, two invoices) and returned on 04-01; B is not acquired.
+        assert_eq!(holdout_purchases(&tx, &s, d(6, 30)).unwrap(), [1.0]);
+    }
+
+    #[test]
+    fn a_log_without_purchases_by_the_calibration_end_is_an_error() {
+        let tx = df!(
+            "customer_id" => ["A"],
+            "date" => [d(5, 1)],
+            "net_amount" => [10.0],
+            "cost" => [None::<f64>],
+        )
+        .unwrap();
+        assert!(matches!(
+            summarise(&tx, d(2, 28), TimeUnitArg::Week),
+            Err(ClvError::NoCustomers { .. })
+        ));
+    }
+}
