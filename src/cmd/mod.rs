@@ -3,6 +3,8 @@
 
 use crate::cli::{Cli, Command};
 
+pub mod validate;
+
 /// Exit code: success.
 pub const EXIT_OK: i32 = 0;
 /// Exit code: a client failed, or validation found errors.
@@ -15,7 +17,8 @@ pub const EXIT_OUTPUT: i32 = 3;
 /// Runs a parsed command line and returns the process exit code.
 pub fn dispatch(cli: Cli) -> i32 {
     let result = match cli.command {
-        Command::Run(_) | Command::Validate(_) | Command::Init(_) => {
+        Command::Validate(args) => validate::run(&args),
+        Command::Run(_) | Command::Init(_) => {
             Err(anyhow::anyhow!("not available in this build yet"))
         }
         Command::Sample(_) => Err(anyhow::anyhow!("not available in this build yet")),

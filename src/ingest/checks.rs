@@ -75,7 +75,11 @@ pub(crate) fn unmatched(
         .clone()
         .lazy()
         .select([col("customer_id")])
-        .filter(col("customer_id").is_in(lit(known.clone()), false).not())
+        .filter(
+            col("customer_id")
+                .is_in(lit(known.clone()).implode(false), false)
+                .not(),
+        )
         .collect()?;
     if missing.height() == 0 {
         return Ok((None, None));
@@ -98,7 +102,7 @@ pub(crate) fn unmatched(
             vec![distinct.clone().with_name("id".into()).into_column()],
         )?
         .lazy()
-        .filter(col("id").is_in(lit(values.clone()), false))
+        .filter(col("id").is_in(lit(values.clone()).implode(false), false))
         .collect()?;
         if probe.height() * 2 > distinct.len() {
             hint = Some(if *kind == "email" { "e-mail" } else { "name" });

@@ -89,32 +89,45 @@ pub(crate) fn read_sheet(
     let configured = src
         .header_row
         .map(|r| (r as u32).saturating_sub(1 + row0) as usize);
+    // Leading rows with blank cells filled from merged regions, so a header split over two
+    // rows by vertically merged cells is seen whole.
     let rows: Vec<Vec<String>> = data
         .range
         .rows()
         .take(configured.map_or(HEADER_SEARCH_ROWS, |r| r + 1))
-        .map(|r| r.iter().map(|c| cell_text(c).unwrap_or_default()).collect())
+        .enumerate()
+        .map(|(i, r)| {
+            r.iter()
+                .enumerate()
+                .map(|(c, cell)| match cell_text(cell) {
+                    Some(t) if !t.trim().is_empty() => t,
+                    _ => merged_value(data, row0 + i as u32, col0 + c as u32).unwrap_or_default(),
+                })
+                .collect()
+        })
         .collect();
     let header_idx = configured.unwrap_or_else(|| detect_header_row(&rows, table));
-    let Some(header_cells) = rows.get(header_idx) else {
+    let Some(filled) = rows.get(header_idx).cloned() else {
         return Err(Msg::empty_file(shown));
     };
     let abs_header = row0 + header_idx as u32;
-    let filled: Vec<String> = header_cells
-        .iter()
-        .enumerate()
-        .map(|(c, text)| match text.trim().is_empty() {
-            true => merged_value(data, abs_header, col0 + c as u32).unwrap_or_default(),
-            false => text.clone(),
-        })
-        .collect();
     let width = filled.len();
     let mut columns: Vec<Vec<Option<String>>> = vec![Vec::new(); width];
     let mut row_numbers = Vec::new();
     let mut empty = 0;
     let mut lossy = vec![0usize; width];
     for (i, r) in data.range.rows().enumerate().skip(header_idx + 1) {
-        let texts: Vec<Option<String>> = r.iter().take(width).map(cell_text).collect();
+        let texts: Vec<Option<String>> = r
+            .iter()
+            .take(width)
+            .enumerate()
+            .map(|(c, cell)| match cell_text(cell) {
+                None if !data.merged.is_empty() => {
+                    merged_value(data, row0 + i as u32, col0 + c as u32)
+                }
+                t => t,
+            })
+            .collect();
         if texts
             .iter()
             .all(|t| t.as_deref().is_none_or(|t| t.trim().is_empty()))
