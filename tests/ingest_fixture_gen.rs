@@ -246,6 +246,41 @@ fn ventas_s2_xlsx(path: &Path) -> Result<(), XlsxError> {
     wb.save(path)
 }
 
+/// Ids stored as numbers: an 18-digit one already lost its last digits inside the file.
+fn long_ids_xlsx(path: &Path) -> Result<(), XlsxError> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name("Clientes")?;
+    let rows = vec![
+        vec![S("Customer ID"), S("Company Name")],
+        vec![N(123456789012345678.0), S("Numeric Corp")],
+        vec![S("123456789012345678"), S("Text Corp")],
+        vec![N(42.0), S("Small Id SL")],
+    ];
+    write_rows(ws, 0, &rows)?;
+    wb.save(path)
+}
+
+/// Typed columns as a data warehouse writes them: integer ids, a Date, a float amount, and a
+/// text date column that still needs parsing.
+fn invoices_parquet(path: &Path) {
+    use polars::prelude::*;
+    let days: Vec<i32> = vec![20_530, 20_531]; // 2026-03-18, 2026-03-19
+    let mut df = DataFrame::new(
+        2,
+        vec![
+            Column::new("customer_id".into(), [981i64, 77]),
+            Int32Chunked::from_vec("date".into(), days)
+                .into_date()
+                .into_column(),
+            Column::new("net_amount".into(), [125.0f64, -25.0]),
+            Column::new("invoice_id".into(), ["INV-1", "CN-1"]),
+        ],
+    )
+    .unwrap();
+    let file = std::fs::File::create(path).unwrap();
+    ParquetWriter::new(file).finish(&mut df).unwrap();
+}
+
 fn windows_1252(path: &Path, text: &str) {
     let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(text);
     assert!(
@@ -260,6 +295,13 @@ fn utf16le_bom(path: &Path, text: &str) {
     let mut bytes = vec![0xFF, 0xFE];
     text.encode_utf16()
         .for_each(|u| bytes.extend_from_slice(&u.to_le_bytes()));
+    std::fs::write(path, bytes).unwrap();
+}
+
+fn utf16be_bom(path: &Path, text: &str) {
+    let mut bytes = vec![0xFE, 0xFF];
+    text.encode_utf16()
+        .for_each(|u| bytes.extend_from_slice(&u.to_be_bytes()));
     std::fs::write(path, bytes).unwrap();
 }
 
@@ -334,4 +376,16 @@ fn regenerate_ingest_fixtures() {
             "30-06-2026\t1003\t99,90\tA-4",
         ]),
     );
+
+    let cases = root().join("cases");
+    utf16be_bom(
+        &cases.join("utf16be.csv"),
+        "Customer ID,Date,Amount\nCÓ-1,2026-05-04,7.5\n",
+    );
+    windows_1252(
+        &cases.join("ventas_b.csv"),
+        "Fecha;Cliente;Importe\n02/02/2026;Peña;2,50\n",
+    );
+    long_ids_xlsx(&cases.join("long_ids.xlsx")).unwrap();
+    invoices_parquet(&cases.join("invoices.parquet"));
 }
