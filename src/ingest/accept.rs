@@ -46,10 +46,10 @@ pub(crate) fn accept_rows(
     let mut totals_row = totals_word;
     if let Some(t) = totals_row {
         keep[t] = false;
-    } else if let Some(t) = n.checked_sub(1).filter(|&t| !keep[t]) {
-        if totals::is_unlabelled_totals_row(raw, pieces, t, &keep) {
-            totals_row = Some(t);
-        }
+    } else if let Some(t) = n.checked_sub(1).filter(|&t| !keep[t])
+        && totals::is_unlabelled_totals_row(raw, pieces, t, &keep)
+    {
+        totals_row = Some(t);
     }
     let mask = BooleanChunked::from_slice("accepted".into(), &keep);
     if let Some(t) = totals_row {
@@ -208,6 +208,6 @@ fn add(
 /// Largest groups first.
 fn sorted(groups: BTreeMap<(usize, Problem), ReasonCount>) -> Vec<ReasonCount> {
     let mut v: Vec<ReasonCount> = groups.into_values().collect();
-    v.sort_by(|a, b| b.count.cmp(&a.count));
+    v.sort_by_key(|g| std::cmp::Reverse(g.count));
     v
 }

@@ -86,13 +86,11 @@ pub(crate) fn assemble(
         pieces.push(p);
     }
     for p in &pieces {
-        if let Some(f) = &p.converted.format {
-            if matches!(p.spec.ty, ColType::Date | ColType::DateTime) {
-                ledger.detection.date_formats.push(ColumnFormat {
-                    column: p.spec.name.to_string(),
-                    format: f.clone(),
-                });
-            }
+        if let (Some(f), ColType::Date | ColType::DateTime) = (&p.converted.format, p.spec.ty) {
+            ledger.detection.date_formats.push(ColumnFormat {
+                column: p.spec.name.to_string(),
+                format: f.clone(),
+            });
         }
         warn_if_mostly_unreadable(raw, p, ledger);
     }

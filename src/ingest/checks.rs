@@ -9,9 +9,13 @@ use super::ledger::{
 use crate::tables::{ColType, TableKind};
 use chrono::NaiveDate;
 use polars::prelude::*;
+use rayon::slice::ParallelSliceMut;
 
 /// Temporary column holding each accepted row's 1-based row in the file.
 pub(crate) const ROW_COLUMN: &str = "__row";
+
+/// Temporary column of row hashes for the duplicate check.
+const HASH_COLUMN: &str = "__hash";
 
 /// The date that tells when a row of a table happened.
 pub(crate) fn main_date(table: TableKind) -> &'static str {
@@ -22,17 +26,42 @@ pub(crate) fn main_date(table: TableKind) -> &'static str {
     }
 }
 
-/// Rows identical in every canonical column to an earlier row.
+/// Rows identical in every canonical column to an earlier row. Rows are hashed column-wise and
+/// the hashes sorted; only rows whose hash repeats are compared exactly, so a clean
+/// 20-million-row table costs one hashing pass and one parallel sort of integers.
 pub(crate) fn duplicates(df: &DataFrame) -> PolarsResult<Option<Duplicates>> {
-    let keys: Vec<Expr> = df
-        .get_column_names()
-        .into_iter()
-        .filter(|n| n.as_str() != ROW_COLUMN)
-        .map(|n| col(n.clone()))
+    let data: Vec<&Column> = df
+        .columns()
+        .iter()
+        .filter(|c| c.name() != ROW_COLUMN)
         .collect();
-    let groups = df
-        .clone()
+    let Some((first_col, rest)) = data.split_first() else {
+        return Ok(None);
+    };
+    let state = PlSeedableRandomStateQuality::seed_from_u64(0x00c0_ffee);
+    let mut hashes = Vec::with_capacity(df.height());
+    first_col.vec_hash(state.clone(), &mut hashes)?;
+    for c in rest {
+        c.vec_hash_combine(state.clone(), &mut hashes)?;
+    }
+    let mut sorted = hashes.clone();
+    sorted.par_sort_unstable();
+    let mut repeated: Vec<u64> = sorted
+        .windows(2)
+        .filter(|w| w[0] == w[1])
+        .map(|w| w[0])
+        .collect();
+    if repeated.is_empty() {
+        return Ok(None);
+    }
+    repeated.dedup();
+    let mut hashed = df.clone();
+    hashed.with_column(UInt64Chunked::from_vec(HASH_COLUMN.into(), hashes).into_column())?;
+    let keys: Vec<Expr> = data.iter().map(|c| col(c.name().clone())).collect();
+    let repeated = Series::new(HASH_COLUMN.into(), repeated);
+    let groups = hashed
         .lazy()
+        .filter(col(HASH_COLUMN).is_in(lit(repeated).implode(false), false))
         .group_by(keys)
         .agg([
             len().alias("n"),

@@ -5,7 +5,7 @@
 
 use super::ledger::{Msg, Problem};
 use super::parse::amount::{DecimalSep, Votes, decide_decimal, decimal_vote, parse_amount};
-use super::parse::date::{self, ColumnShape, Order, OrderError, SerialBase, Stamp};
+use super::parse::date::{self, ColumnShape, OrderError, SerialBase, Stamp};
 use super::parse::flag::parse_flag;
 use crate::tables::ColType;
 use polars::prelude::*;
@@ -48,10 +48,10 @@ pub(crate) fn convert(
     if col.dtype() == &target && !ctx.lowercase && ty != ColType::Text {
         return Ok(plain(col.clone(), name));
     }
-    if col.dtype() != &DataType::String {
-        if let Some(c) = cast_typed(col, ty)? {
-            return Ok(plain(c, name));
-        }
+    if col.dtype() != &DataType::String
+        && let Some(c) = cast_typed(col, ty)?
+    {
+        return Ok(plain(c, name));
     }
     let text = to_text(col)?;
     let ca = text.str().map_err(|e| e.to_string())?;
@@ -165,16 +165,25 @@ fn text_column(ca: &StringChunked, name: PlSmallStr, lowercase: bool) -> Convert
 }
 
 fn column_decimal(ca: &StringChunked, file: DecimalSep) -> DecimalSep {
-    let mut votes = Votes::default();
-    ca.iter().flatten().for_each(|s| votes.add(decimal_vote(s)));
-    decide_decimal(votes, file)
+    decide_decimal(string_votes(ca), file)
 }
 
-/// Votes over a whole column, for the file-level decision.
+/// Votes over a column, for the file-level decision.
 pub(crate) fn votes(col: &Column) -> Votes {
+    col.str().map(string_votes).unwrap_or_default()
+}
+
+/// Unambiguous values agreeing unanimously this many times settle a column: reading on could
+/// only find values of the other kind, and those fail to parse and are reported row by row.
+const SETTLED_VOTES: usize = 10_000;
+
+fn string_votes(ca: &StringChunked) -> Votes {
     let mut votes = Votes::default();
-    if let Ok(ca) = col.str() {
-        ca.iter().flatten().for_each(|s| votes.add(decimal_vote(s)));
+    for s in ca.iter().flatten() {
+        votes.add(decimal_vote(s));
+        if votes.dot + votes.comma >= SETTLED_VOTES && (votes.dot == 0 || votes.comma == 0) {
+            break;
+        }
     }
     votes
 }
@@ -234,6 +243,9 @@ fn flags(ca: &StringChunked, name: PlSmallStr) -> Converted {
     }
 }
 
+/// Parses one cell of a date column.
+type StampParser = dyn Fn(&str) -> Option<Stamp>;
+
 fn dates(
     ca: &StringChunked,
     name: PlSmallStr,
@@ -241,32 +253,36 @@ fn dates(
     ty: ColType,
     ctx: &ColumnContext,
 ) -> Result<Converted, String> {
+    let order_error = |e: OrderError| match e {
+        OrderError::Ambiguous { example } => Msg::ambiguous_dates(header, &name, &example),
+        OrderError::Conflicting {
+            day_first,
+            month_first,
+        } => Msg::conflicting_dates(header, &name, &day_first, &month_first),
+    };
     let explicit = ctx
         .date_format
         .as_deref()
         .filter(|f| !f.starts_with("excel"));
-    let (parse, format): (Box<dyn Fn(&str) -> Option<Stamp>>, String) = match explicit {
+    // The first value that only fits one order settles the column; a later value fitting only
+    // the other order fails to parse and is caught below as a conflict.
+    let mut shape = ColumnShape::default();
+    if explicit.is_none() {
+        for s in ca.iter().flatten().filter(|s| !blank(s)) {
+            shape.add(s);
+            if shape.has_evidence() {
+                break;
+            }
+        }
+    }
+    let order = shape.order(ctx.day_first_hint).map_err(order_error)?;
+    let base = ctx.serial_base;
+    let (parse, format): (Box<StampParser>, String) = match explicit {
         Some(fmt) => {
             let fmt = fmt.to_string();
-            (
-                Box::new(move |s| with_format(s, &fmt)),
-                ctx.date_format.clone().unwrap_or_default(),
-            )
+            (Box::new(move |s| with_format(s, &fmt)), fmt_label(ctx))
         }
         None => {
-            let mut shape = ColumnShape::default();
-            ca.iter()
-                .flatten()
-                .filter(|s| !blank(s))
-                .for_each(|s| shape.add(s));
-            let order: Option<Order> = shape.order(ctx.day_first_hint).map_err(|e| match e {
-                OrderError::Ambiguous { example } => Msg::ambiguous_dates(header, &name, &example),
-                OrderError::Conflicting {
-                    day_first,
-                    month_first,
-                } => Msg::conflicting_dates(header, &name, &day_first, &month_first),
-            })?;
-            let base = ctx.serial_base;
             let format = shape
                 .first_valid
                 .as_deref()
@@ -275,12 +291,12 @@ fn dates(
         }
     };
     let (column, failures) = if ty == ColType::Date {
-        let (c, failures) = numbers::<Int32Type>(ca, name, |s| {
+        let (c, failures) = numbers::<Int32Type>(ca, name.clone(), |s| {
             parse(s).map(|t| t.days).ok_or(Problem::NotADate)
         });
         (c.into_date().into_column(), failures)
     } else {
-        let (c, failures) = numbers::<Int64Type>(ca, name, |s| {
+        let (c, failures) = numbers::<Int64Type>(ca, name.clone(), |s| {
             parse(s).map(Stamp::epoch_ms).ok_or(Problem::NotADate)
         });
         (
@@ -288,11 +304,22 @@ fn dates(
             failures,
         )
     };
+    if explicit.is_none() && order.is_some() {
+        failures
+            .iter()
+            .filter_map(|(row, _)| ca.get(*row))
+            .for_each(|s| shape.add(s));
+        shape.order(ctx.day_first_hint).map_err(order_error)?;
+    }
     Ok(Converted {
         column,
         failures,
         format: Some(format),
     })
+}
+
+fn fmt_label(ctx: &ColumnContext) -> String {
+    ctx.date_format.clone().unwrap_or_default()
 }
 
 /// Parses with audit.toml's chrono format: a date-time, else a date, else the format's date part.

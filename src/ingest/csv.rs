@@ -2,7 +2,7 @@
 //! polars parse the whole file in parallel with every column as text (ids stay text, nothing is
 //! inferred). Part of the ingest stage.
 
-use super::encoding::decode;
+use super::encoding::decode_owned;
 use super::header::{HEADER_SEARCH_ROWS, clean_headers, detect_header_row};
 use super::ledger::Msg;
 use super::parse::amount::DecimalSep;
@@ -22,8 +22,9 @@ pub(crate) fn read_csv(
     table: Option<TableKind>,
 ) -> Result<RawTable, String> {
     let bytes = std::fs::read(path).map_err(|e| Msg::unreadable(shown, &e))?;
-    let decoded = decode(&bytes, src.encoding.as_deref()).map_err(|e| format!("{shown}: {e}"))?;
-    let text: &[u8] = &decoded.utf8;
+    let (text, encoding, had_errors) =
+        decode_owned(bytes, src.encoding.as_deref()).map_err(|e| format!("{shown}: {e}"))?;
+    let text: &[u8] = &text;
     let (head, whole) = sample(text);
     let delimiter = match src.delimiter {
         Some(d) if d.is_ascii() && d != '"' => d as u8,
@@ -71,8 +72,8 @@ pub(crate) fn read_csv(
         .map_err(|e| Msg::unreadable(shown, &e))?;
     let (frame, rows, empty) = drop_empty_rows(frame, header_idx + 2);
     let mut warnings = Vec::new();
-    if decoded.had_errors {
-        warnings.push(Msg::decode_errors(decoded.encoding));
+    if had_errors {
+        warnings.push(Msg::decode_errors(encoding));
     }
     let decimal_hint = match src.decimal.and_then(DecimalSep::from_char) {
         Some(d) => Some(d),
@@ -84,12 +85,12 @@ pub(crate) fn read_csv(
         frame,
         rows,
         detection: RawDetection {
-            encoding: Some(decoded.encoding.to_string()),
+            encoding: Some(encoding.to_string()),
             delimiter: Some(delimiter as char),
             header_row: Some(header_idx + 1),
             decimal_hint,
             day_first_hint: delimiter == b';'
-                || decoded.encoding == "windows-1252"
+                || encoding == "windows-1252"
                 || decimal_hint == Some(DecimalSep::Comma),
             serial_base: None,
         },

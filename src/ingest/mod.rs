@@ -187,14 +187,12 @@ type Known = (Series, Vec<(&'static str, Series)>);
 fn known_customers(frames: &[&DataFrame]) -> Option<Known> {
     let all = concat(frames.iter().map(|f| (*f).clone()).collect())?;
     let unique = |name: &str| -> Option<Series> {
-        Some(
-            all.column(name)
-                .ok()?
-                .as_materialized_series()
-                .drop_nulls()
-                .unique()
-                .ok()?,
-        )
+        all.column(name)
+            .ok()?
+            .as_materialized_series()
+            .drop_nulls()
+            .unique()
+            .ok()
     };
     let ids = unique("customer_id")?;
     let mut others = Vec::new();

@@ -142,7 +142,7 @@ impl Synonyms {
     /// Whether a first cell marks a totals row (`TOTAL`, `Totales`, `Suma`, `Total general:`).
     pub(crate) fn is_totals_word(&self, cell: &str) -> bool {
         let n = normalize_header(cell);
-        !n.is_empty() && self.totals.iter().any(|w| *w == n)
+        !n.is_empty() && self.totals.contains(&n)
     }
 }
 

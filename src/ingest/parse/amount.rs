@@ -71,30 +71,34 @@ pub(crate) fn decide_decimal(votes: Votes, hint: DecimalSep) -> DecimalSep {
 /// What one value says about the decimal separator; `None` when it cannot tell (`12.345`, `7`).
 pub(crate) fn decimal_vote(s: &str) -> Option<DecimalSep> {
     let b = s.as_bytes();
-    let dots = b.iter().filter(|&&c| c == b'.').count();
-    let commas = b.iter().filter(|&&c| c == b',').count();
+    let (mut dots, mut commas, mut last_dot, mut last_comma) = (0, 0, 0, 0);
+    for (i, &c) in b.iter().enumerate() {
+        if c == b'.' {
+            dots += 1;
+            last_dot = i;
+        } else if c == b',' {
+            commas += 1;
+            last_comma = i;
+        }
+    }
     match (dots, commas) {
         (0, 0) => None,
-        (d, c) if d > 0 && c > 0 => {
-            let last_dot = b.iter().rposition(|&c| c == b'.');
-            let last_comma = b.iter().rposition(|&c| c == b',');
-            if last_dot > last_comma {
-                Some(DecimalSep::Dot)
-            } else {
-                Some(DecimalSep::Comma)
-            }
-        }
-        (d, 0) => single_kind_vote(b, b'.', d, DecimalSep::Dot, DecimalSep::Comma),
-        (0, c) => single_kind_vote(b, b',', c, DecimalSep::Comma, DecimalSep::Dot),
+        (d, c) if d > 0 && c > 0 => Some(if last_dot > last_comma {
+            DecimalSep::Dot
+        } else {
+            DecimalSep::Comma
+        }),
+        (d, 0) => single_kind_vote(b, last_dot, d, DecimalSep::Dot, DecimalSep::Comma),
+        (0, c) => single_kind_vote(b, last_comma, c, DecimalSep::Comma, DecimalSep::Dot),
         _ => None,
     }
 }
 
-/// `sep` occurs `count` times and the other separator never: repeated means thousands; once
-/// means decimal unless exactly three digits follow and the part before could be a group.
+/// The separator at `pos` occurs `count` times and the other never: repeated means thousands;
+/// once means decimal unless exactly three digits follow and the part before could be a group.
 fn single_kind_vote(
     b: &[u8],
-    sep: u8,
+    pos: usize,
     count: usize,
     as_decimal: DecimalSep,
     as_thousands: DecimalSep,
@@ -102,21 +106,20 @@ fn single_kind_vote(
     if count > 1 {
         return Some(as_thousands);
     }
-    let pos = b.iter().position(|&c| c == sep)?;
     let after = b[pos + 1..]
         .iter()
         .take_while(|c| c.is_ascii_digit())
         .count();
-    let before: Vec<u8> = b[..pos]
-        .iter()
-        .copied()
-        .filter(u8::is_ascii_digit)
-        .collect();
     if after != 3 {
         return Some(as_decimal);
     }
+    let before = b[..pos].iter().filter(|c| c.is_ascii_digit()).count();
+    let only_zero = b[..pos]
+        .iter()
+        .filter(|c| c.is_ascii_digit())
+        .all(|&c| c == b'0');
     // `0.123`, `.123` and `1234.567` cannot be thousands groupings.
-    if before.is_empty() || before == b"0" || before.len() > 3 {
+    if before == 0 || (before == 1 && only_zero) || before > 3 {
         return Some(as_decimal);
     }
     None
@@ -125,44 +128,56 @@ fn single_kind_vote(
 /// Parses an amount with a known decimal separator. `None` when the text is not an amount, or
 /// when its thousands grouping contradicts the separator (`12.5` in a decimal-comma column).
 pub(crate) fn parse_amount(s: &str, dec: DecimalSep) -> Option<f64> {
-    let (body, negative) = strip_decorations(s)?;
+    let b = s.as_bytes();
+    // Most cells are bare numbers: skip the search for currency marks and brackets.
+    let digits_from = usize::from(b.first() == Some(&b'-'));
+    let bare = b.get(digits_from).is_some_and(u8::is_ascii_digit)
+        && b.last().is_some_and(u8::is_ascii_digit);
+    let (body, negative) = match (bare, b.first()) {
+        (true, Some(b'-')) => (std::borrow::Cow::Borrowed(&s[1..]), true),
+        (true, _) => (std::borrow::Cow::Borrowed(s), false),
+        (false, _) => strip_decorations(s)?,
+    };
+    number_body(body.as_bytes(), negative, dec)
+}
+
+/// Powers of ten exactly representable as f64.
+const POW10: [f64; 19] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18,
+];
+
+/// Digits with grouping and one decimal separator. Up to 15 digits the value is the mantissa
+/// divided by a power of ten: both exact, and IEEE division rounds correctly, so the result is
+/// the same as `str::parse` without building a string.
+fn number_body(bytes: &[u8], negative: bool, dec: DecimalSep) -> Option<f64> {
     let (dec_b, thou_b) = match dec {
         DecimalSep::Dot => (b'.', b','),
         DecimalSep::Comma => (b',', b'.'),
     };
-    let mut buf = [0u8; 64];
-    let mut n = 0;
-    let mut push = |c: u8, n: &mut usize| -> Option<()> {
-        *buf.get_mut(*n)? = c;
-        *n += 1;
-        Some(())
-    };
-    if negative {
-        push(b'-', &mut n)?;
-    }
-    let bytes = body.as_bytes();
+    let mut mantissa: u64 = 0;
     let mut digits = 0usize;
+    let mut frac_digits = 0usize;
     let mut seen_decimal = false;
     let mut seen_thousands = false;
     let mut group_len: Option<usize> = None; // digits since the last thousands separator
     let mut lead_len = 0usize; // digits before the first thousands separator
-    let mut i = 0;
-    while i < bytes.len() {
-        let c = bytes[i];
+    for (i, &c) in bytes.iter().enumerate() {
         if c.is_ascii_digit() {
-            push(c, &mut n)?;
+            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
             digits += 1;
-            match group_len.as_mut() {
-                Some(g) if !seen_decimal => *g += 1,
-                _ if !seen_decimal => lead_len += 1,
-                _ => {}
+            if seen_decimal {
+                frac_digits += 1;
+            } else if let Some(g) = group_len.as_mut() {
+                *g += 1;
+            } else {
+                lead_len += 1;
             }
         } else if c == dec_b {
             if seen_decimal || group_len.is_some_and(|g| g != 3) {
                 return None;
             }
             seen_decimal = true;
-            push(b'.', &mut n)?;
         } else if c == thou_b || c == b' ' || c == b'\'' {
             if seen_decimal || digits == 0 || group_len.is_some_and(|g| g != 3) {
                 return None;
@@ -173,32 +188,44 @@ pub(crate) fn parse_amount(s: &str, dec: DecimalSep) -> Option<f64> {
             seen_thousands = true;
             group_len = Some(0);
         } else if (c == b'e' || c == b'E') && digits > 0 && !seen_thousands {
-            // Scientific notation, as spreadsheets write very large or small numbers.
-            push(b'e', &mut n)?;
-            i += 1;
-            while i < bytes.len() {
-                let c = bytes[i];
-                if c.is_ascii_digit() || c == b'+' || c == b'-' {
-                    push(c, &mut n)?;
-                } else {
-                    return None;
-                }
-                i += 1;
-            }
-            break;
+            return scientific(bytes, i, negative, dec_b);
         } else {
             return None;
         }
-        i += 1;
     }
     if digits == 0 || (!seen_decimal && group_len.is_some_and(|g| g != 3)) {
         return None;
     }
-    std::str::from_utf8(&buf[..n])
-        .ok()?
-        .parse::<f64>()
-        .ok()
-        .filter(|v| v.is_finite())
+    let value = if digits <= 15 {
+        mantissa as f64 / POW10[frac_digits]
+    } else {
+        let text: String = bytes
+            .iter()
+            .filter(|c| c.is_ascii_digit() || **c == dec_b)
+            .map(|&c| if c == dec_b { '.' } else { c as char })
+            .collect();
+        text.parse::<f64>().ok()?
+    };
+    Some(if negative { -value } else { value }).filter(|v| v.is_finite())
+}
+
+/// `1.5E+03`: spreadsheets write very large or small numbers this way (no grouping possible).
+fn scientific(bytes: &[u8], e_at: usize, negative: bool, dec_b: u8) -> Option<f64> {
+    let mut text = String::with_capacity(bytes.len() + 1);
+    if negative {
+        text.push('-');
+    }
+    for &c in &bytes[..e_at] {
+        text.push(if c == dec_b { '.' } else { c as char });
+    }
+    text.push('e');
+    for &c in &bytes[e_at + 1..] {
+        if !(c.is_ascii_digit() || c == b'+' || c == b'-') {
+            return None;
+        }
+        text.push(c as char);
+    }
+    text.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
 /// Removes surrounding blanks, currency symbols or codes, signs and accounting parentheses;
@@ -328,6 +355,22 @@ mod tests {
         assert_eq!(parse_amount("€", Dot), None);
         assert_eq!(parse_amount("--5", Dot), None);
         assert_eq!(parse_amount("1,2,3", Comma), None);
+    }
+
+    #[test]
+    fn fast_path_matches_the_standard_float_parser() {
+        // Cents from 0.00 to 99,999.99 in steps of 0.37 (prime-ish, so every last digit shows up).
+        let mut cents: u64 = 0;
+        while cents < 10_000_000 {
+            let text = format!("{}.{:02}", cents / 100, cents % 100);
+            assert_eq!(parse_amount(&text, Dot), text.parse::<f64>().ok(), "{text}");
+            cents += 37;
+        }
+        // Past 15 digits the standard parser is used.
+        assert_eq!(
+            parse_amount("1234567890123456.5", Dot),
+            Some(1234567890123456.5)
+        );
     }
 
     #[test]

@@ -198,6 +198,11 @@ impl ColumnShape {
         }
     }
 
+    /// Whether a value has already shown the order (day-first or month-first).
+    pub(crate) fn has_evidence(&self) -> bool {
+        self.day_first_example.is_some() || self.month_first_example.is_some()
+    }
+
     /// The column's order: any first number over 12 means day-first, any second number over 12
     /// means month-first; with neither, `day_first_hint` (a `;` or decimal-comma or Windows-1252
     /// file) decides, and without a hint the column is ambiguous.
