@@ -5,7 +5,11 @@ use crate::cli::{Cli, Command};
 
 pub mod clients;
 pub mod clv;
+pub mod init;
 pub mod logging;
+pub mod run;
+pub mod sample;
+pub mod validate;
 
 /// Exit code: success.
 pub const EXIT_OK: i32 = 0;
@@ -19,11 +23,15 @@ pub const EXIT_OUTPUT: i32 = 3;
 /// Runs a parsed command line and returns the process exit code.
 pub fn dispatch(cli: Cli) -> i32 {
     logging::init(cli.log_format, cli.quiet);
+    if let Some(jobs) = cli.jobs {
+        // The global pool serves ingest, indicators and models; `run` sizes its own as well.
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(jobs.into()).build_global();
+    }
     let result = match cli.command {
-        Command::Run(_) | Command::Validate(_) | Command::Init(_) => {
-            Err(anyhow::anyhow!("not available in this build yet"))
-        }
-        Command::Sample(_) => Err(anyhow::anyhow!("not available in this build yet")),
+        Command::Run(args) => run::run(&args, cli.jobs, cli.quiet),
+        Command::Validate(args) => validate::run(&args),
+        Command::Sample(args) => sample::run(&args),
+        Command::Init(args) => init::run(&args),
         Command::Clv(args) => clv::run(&args),
     };
     match result {

@@ -1,1 +1,212 @@
-//! ingest stage (to be filled in).
+//! Ingest stage: reads a client's exports (CSV through polars, spreadsheets through calamine,
+//! Parquet through polars) into the canonical [`Tables`](crate::tables::Tables), and accounts for
+//! every row in the data-quality [`Ledger`]. Depends on the configuration and the table
+//! definitions only.
+//!
+//! Per source: plan ([`discover`]) → read raw text columns ([`csv`], [`sheet`], [`parquet`]) →
+//! map headers ([`mapping`], [`synonyms`]) → convert and accept rows ([`assemble`]). Then, over
+//! all sources: duplicates, customer ids missing from the customers table, date ranges and
+//! future dates ([`checks`]), and the concatenation of each table's sources.
+
+mod accept;
+mod assemble;
+mod checks;
+mod convert;
+mod csv;
+mod discover;
+mod encoding;
+mod header;
+pub mod ledger;
+mod mapping;
+mod parquet;
+mod parse;
+mod raw;
+mod sheet;
+mod sniff;
+mod source;
+mod synonyms;
+mod totals;
+
+pub use ledger::Ledger;
+
+use crate::config::AuditConfig;
+use crate::tables::{TableKind, Tables};
+use checks::ROW_COLUMN;
+use ledger::{Msg, TableCount};
+use polars::prelude::*;
+use rayon::prelude::*;
+use source::{SourceOutcome, read_source};
+
+/// What ingest gives the rest of the pipeline.
+#[derive(Debug, Clone)]
+pub struct IngestResult {
+    /// The canonical tables (only the readable sources).
+    pub tables: Tables,
+    /// What was read, accepted, rejected and why.
+    pub ledger: Ledger,
+}
+
+/// Reads every source of a client. A broken file never stops the others; without a readable
+/// transactions source the ledger has an error and `ledger.usable()` is false.
+pub fn ingest_client(cfg: &AuditConfig) -> IngestResult {
+    let today = chrono::Local::now().date_naive();
+    ingest_client_as_of(cfg, today)
+}
+
+/// [`ingest_client`] with the day future dates are judged against fixed (for tests and reruns).
+pub fn ingest_client_as_of(cfg: &AuditConfig, today: chrono::NaiveDate) -> IngestResult {
+    let mut ledger = Ledger::new(cfg.client_id(), cfg.client.name.clone(), today);
+    let plans = discover::plan(cfg);
+    let mut outcomes: Vec<SourceOutcome> = plans
+        .par_iter()
+        .map(|p| match p {
+            Ok(plan) => read_source(plan),
+            Err(l) => SourceOutcome {
+                ledger: l.clone(),
+                frame: None,
+                skipped: false,
+            },
+        })
+        .collect();
+    run_checks(&mut outcomes, today);
+    let mut tables = Tables::empty();
+    for kind in TableKind::ALL {
+        let frames: Vec<DataFrame> = outcomes
+            .iter_mut()
+            .filter_map(|o| match &mut o.frame {
+                Some((t, f)) if *t == kind => {
+                    Some(f.drop(ROW_COLUMN).unwrap_or_else(|_| f.clone()))
+                }
+                _ => None,
+            })
+            .collect();
+        let sources = frames.len();
+        if let Some(df) = concat(frames) {
+            ledger.tables.push(TableCount {
+                table: kind,
+                rows: df.height(),
+                sources,
+            });
+            tables.set(kind, df);
+        } else if kind == TableKind::Transactions {
+            ledger.errors.push(Msg::no_transactions());
+        } else {
+            ledger.warnings.push(Msg::no_source_for(kind));
+        }
+    }
+    if tables.customers.is_none() {
+        ledger
+            .warnings
+            .retain(|w| *w != Msg::no_source_for(TableKind::Customers));
+        ledger.warnings.push(Msg::no_customers_table());
+    }
+    for o in outcomes {
+        if o.skipped {
+            ledger.warnings.extend(o.ledger.warnings);
+        } else {
+            ledger.sources.push(o.ledger);
+        }
+    }
+    IngestResult { tables, ledger }
+}
+
+fn concat(frames: Vec<DataFrame>) -> Option<DataFrame> {
+    let mut it = frames.into_iter();
+    let mut first = it.next()?;
+    for f in it {
+        if first.vstack_mut_owned(f).is_err() {
+            return None;
+        }
+    }
+    first.rechunk_mut();
+    Some(first)
+}
+
+/// Duplicates, unmatched customers, date ranges and future dates, per source.
+fn run_checks(outcomes: &mut [SourceOutcome], today: chrono::NaiveDate) {
+    let customer_frames: Vec<&DataFrame> = outcomes
+        .iter()
+        .filter_map(|o| {
+            o.frame
+                .as_ref()
+                .filter(|(t, _)| *t == TableKind::Customers)
+                .map(|(_, f)| f)
+        })
+        .collect();
+    let known = known_customers(&customer_frames);
+    let data_end = outcomes
+        .iter()
+        .filter_map(|o| {
+            o.frame
+                .as_ref()
+                .filter(|(t, _)| *t == TableKind::Transactions)
+        })
+        .filter_map(|(t, f)| checks::date_range(f, *t).ok().flatten())
+        .map(|r| r.max)
+        .max();
+    outcomes.par_iter_mut().for_each(|o| {
+        let Some((table, df)) = &o.frame else { return };
+        let l = &mut o.ledger;
+        let result = (|| -> PolarsResult<()> {
+            if let Some(d) = checks::duplicates(df)? {
+                l.warnings.push(Msg::duplicates(d.rows));
+                l.duplicates = Some(d);
+            }
+            if let (Some((ids, others)), true) = (&known, *table != TableKind::Customers) {
+                let others: Vec<(&str, Series)> =
+                    others.iter().map(|(k, s)| (*k, s.clone())).collect();
+                let (unmatched, hint) = checks::unmatched(df, ids, &others)?;
+                if let Some(u) = unmatched {
+                    l.warnings.push(Msg::unmatched(u.rows, u.distinct_ids));
+                    if let Some(kind) = hint {
+                        l.notes.push(Msg::unmatched_look_like(kind));
+                    }
+                    l.unmatched_customers = Some(u);
+                }
+            }
+            l.date_range = checks::date_range(df, *table)?;
+            l.future_dates = checks::future_dates(df, *table, today, data_end)?;
+            for f in &l.future_dates {
+                l.warnings.push(Msg::future_dates(
+                    &f.column,
+                    f.after_today,
+                    f.after_data_end,
+                ));
+            }
+            Ok(())
+        })();
+        if let Err(e) = result {
+            l.warnings.push(format!("checks could not run: {e}"));
+        }
+    });
+}
+
+/// The customers table's ids, and its lower-cased e-mails and names (for the keying hint).
+type Known = (Series, Vec<(&'static str, Series)>);
+
+fn known_customers(frames: &[&DataFrame]) -> Option<Known> {
+    let all = concat(frames.iter().map(|f| (*f).clone()).collect())?;
+    let unique = |name: &str| -> Option<Series> {
+        all.column(name)
+            .ok()?
+            .as_materialized_series()
+            .drop_nulls()
+            .unique()
+            .ok()
+    };
+    let ids = unique("customer_id")?;
+    let mut others = Vec::new();
+    if let Some(e) = unique("email") {
+        let lower: StringChunked = e
+            .str()
+            .ok()?
+            .iter()
+            .map(|v| v.map(str::to_lowercase))
+            .collect();
+        others.push(("email", lower.into_series()));
+    }
+    if let Some(n) = unique("name") {
+        others.push(("name", n));
+    }
+    Some((ids, others))
+}

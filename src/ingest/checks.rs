@@ -1,0 +1,233 @@
+//! Checks on the accepted rows of a source, as polars queries: exact duplicates, customer ids
+//! absent from the customers table, the date range and dates in the future. Rows are kept; the
+//! ledger counts them. Each frame carries its file row numbers in [`ROW_COLUMN`] until the checks
+//! are done. Part of the ingest stage.
+
+use super::ledger::{
+    DateRange, DuplicateExample, Duplicates, EXAMPLES_PER_REASON, FutureDates, UnmatchedCustomers,
+};
+use crate::tables::{ColType, TableKind};
+use chrono::NaiveDate;
+use polars::prelude::*;
+use rayon::slice::ParallelSliceMut;
+
+/// Temporary column holding each accepted row's 1-based row in the file.
+pub(crate) const ROW_COLUMN: &str = "__row";
+
+/// Temporary column of row hashes for the duplicate check.
+const HASH_COLUMN: &str = "__hash";
+
+/// The date that tells when a row of a table happened.
+pub(crate) fn main_date(table: TableKind) -> &'static str {
+    match table {
+        TableKind::Customers => "created_at",
+        TableKind::Complaints => "opened_at",
+        _ => "date",
+    }
+}
+
+/// Rows identical in every canonical column to an earlier row. Rows are hashed column-wise and
+/// the hashes sorted; only rows whose hash repeats are compared exactly, so a clean
+/// 20-million-row table costs one hashing pass and one parallel sort of integers.
+pub(crate) fn duplicates(df: &DataFrame) -> PolarsResult<Option<Duplicates>> {
+    let data: Vec<&Column> = df
+        .columns()
+        .iter()
+        .filter(|c| c.name() != ROW_COLUMN)
+        .collect();
+    let Some((first_col, rest)) = data.split_first() else {
+        return Ok(None);
+    };
+    let state = PlSeedableRandomStateQuality::seed_from_u64(0x00c0_ffee);
+    let mut hashes = Vec::with_capacity(df.height());
+    first_col.vec_hash(state.clone(), &mut hashes)?;
+    for c in rest {
+        c.vec_hash_combine(state.clone(), &mut hashes)?;
+    }
+    let mut sorted = hashes.clone();
+    sorted.par_sort_unstable();
+    let mut repeated: Vec<u64> = sorted
+        .windows(2)
+        .filter(|w| w[0] == w[1])
+        .map(|w| w[0])
+        .collect();
+    if repeated.is_empty() {
+        return Ok(None);
+    }
+    repeated.dedup();
+    let mut hashed = df.clone();
+    hashed.with_column(UInt64Chunked::from_vec(HASH_COLUMN.into(), hashes).into_column())?;
+    let keys: Vec<Expr> = data.iter().map(|c| col(c.name().clone())).collect();
+    let repeated = Series::new(HASH_COLUMN.into(), repeated);
+    let groups = hashed
+        .lazy()
+        .filter(col(HASH_COLUMN).is_in(lit(repeated).implode(false), false))
+        .group_by(keys)
+        .agg([
+            len().alias("n"),
+            col(ROW_COLUMN).min().alias("first"),
+            col(ROW_COLUMN).max().alias("last"),
+        ])
+        .filter(col("n").gt(lit(1)))
+        .select([
+            col("n").cast(DataType::UInt64),
+            col("first").cast(DataType::UInt64),
+            col("last").cast(DataType::UInt64),
+        ])
+        .sort(["first"], SortMultipleOptions::default())
+        .collect()?;
+    if groups.height() == 0 {
+        return Ok(None);
+    }
+    let n = groups.column("n")?.u64()?;
+    let first = groups.column("first")?.u64()?;
+    let last = groups.column("last")?.u64()?;
+    let rows = n.iter().flatten().map(|v| v as usize - 1).sum();
+    let examples = (0..groups.height().min(EXAMPLES_PER_REASON))
+        .map(|i| DuplicateExample {
+            first_row: first.get(i).unwrap_or(0) as usize,
+            repeated_at: last.get(i).unwrap_or(0) as usize,
+            times: n.get(i).unwrap_or(0) as usize,
+        })
+        .collect();
+    Ok(Some(Duplicates { rows, examples }))
+}
+
+/// Customer ids of `df` not in `known` (the customers table's ids), and the share of those that
+/// match `other` (customer e-mails or names), which hints at a file keyed differently.
+pub(crate) fn unmatched(
+    df: &DataFrame,
+    known: &Series,
+    others: &[(&str, Series)],
+) -> PolarsResult<(Option<UnmatchedCustomers>, Option<&'static str>)> {
+    let missing = df
+        .clone()
+        .lazy()
+        .select([col("customer_id")])
+        .filter(
+            col("customer_id")
+                .is_in(lit(known.clone()).implode(false), false)
+                .not(),
+        )
+        .collect()?;
+    if missing.height() == 0 {
+        return Ok((None, None));
+    }
+    let distinct = missing
+        .column("customer_id")?
+        .as_materialized_series()
+        .unique_stable()?;
+    let examples: Vec<String> = distinct
+        .str()?
+        .iter()
+        .flatten()
+        .take(EXAMPLES_PER_REASON)
+        .map(str::to_string)
+        .collect();
+    let mut hint = None;
+    for (kind, values) in others {
+        let probe = DataFrame::new(
+            distinct.len(),
+            vec![distinct.clone().with_name("id".into()).into_column()],
+        )?
+        .lazy()
+        .filter(col("id").is_in(lit(values.clone()).implode(false), false))
+        .collect()?;
+        if probe.height() * 2 > distinct.len() {
+            hint = Some(if *kind == "email" { "e-mail" } else { "name" });
+        }
+    }
+    let found = UnmatchedCustomers {
+        rows: missing.height(),
+        distinct_ids: distinct.len(),
+        examples,
+    };
+    Ok((Some(found), hint))
+}
+
+/// Earliest and latest value of the table's main date.
+pub(crate) fn date_range(df: &DataFrame, table: TableKind) -> PolarsResult<Option<DateRange>> {
+    let column = main_date(table);
+    let days = as_days(df.column(column)?)?;
+    let (Some(min), Some(max)) = (days.min(), days.max()) else {
+        return Ok(None);
+    };
+    Ok(Some(DateRange {
+        column: column.to_string(),
+        min: from_days(min),
+        max: from_days(max),
+    }))
+}
+
+/// Dates after `today`, and (for tables other than transactions) more than a month after the
+/// last transaction `data_end`.
+pub(crate) fn future_dates(
+    df: &DataFrame,
+    table: TableKind,
+    today: NaiveDate,
+    data_end: Option<NaiveDate>,
+) -> PolarsResult<Vec<FutureDates>> {
+    let today_days = to_days(today);
+    let end_days = data_end
+        .filter(|_| table != TableKind::Transactions)
+        .map(|d| to_days(d) + 31);
+    let rows = df.column(ROW_COLUMN)?.cast(&DataType::UInt64)?;
+    let rows = rows.u64()?;
+    let mut out = Vec::new();
+    for spec in table
+        .columns()
+        .iter()
+        .filter(|s| matches!(s.ty, ColType::Date | ColType::DateTime))
+    {
+        let days = as_days(df.column(spec.name)?)?;
+        let (mut after_today, mut after_end, mut examples) = (0, 0, Vec::new());
+        for (i, d) in days.iter().enumerate() {
+            let Some(d) = d else { continue };
+            let late = if d > today_days {
+                after_today += 1;
+                true
+            } else if end_days.is_some_and(|e| d > e) {
+                after_end += 1;
+                true
+            } else {
+                false
+            };
+            if late && examples.len() < EXAMPLES_PER_REASON {
+                examples.push(format!(
+                    "row {}: {}",
+                    rows.get(i).unwrap_or(0),
+                    from_days(d)
+                ));
+            }
+        }
+        if after_today + after_end > 0 {
+            out.push(FutureDates {
+                column: spec.name.to_string(),
+                after_today,
+                after_data_end: after_end,
+                data_end,
+                examples,
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn as_days(c: &Column) -> PolarsResult<Int32Chunked> {
+    Ok(c.cast(&DataType::Date)?
+        .cast(&DataType::Int32)?
+        .i32()?
+        .clone())
+}
+
+fn to_days(d: NaiveDate) -> i32 {
+    (d - NaiveDate::default()).num_days() as i32
+}
+
+fn from_days(days: i32) -> NaiveDate {
+    NaiveDate::default() + chrono::Duration::days(i64::from(days))
+}
+
+#[cfg(test)]
+#[path = "checks_tests.rs"]
+mod tests;

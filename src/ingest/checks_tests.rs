@@ -1,0 +1,109 @@
+use super::*;
+
+fn day(s: &str) -> i32 {
+    to_days(NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap())
+}
+
+/// A transactions-like frame: customer, date, amount, file row.
+fn frame(rows: &[(&str, &str, f64, u32)]) -> DataFrame {
+    let ids: Vec<&str> = rows.iter().map(|r| r.0).collect();
+    let dates: Vec<i32> = rows.iter().map(|r| day(r.1)).collect();
+    let amounts: Vec<f64> = rows.iter().map(|r| r.2).collect();
+    let file_rows: Vec<u32> = rows.iter().map(|r| r.3).collect();
+    DataFrame::new(
+        rows.len(),
+        vec![
+            Column::new("customer_id".into(), ids),
+            Int32Chunked::from_vec("date".into(), dates)
+                .into_date()
+                .into_column(),
+            Column::new("net_amount".into(), amounts),
+            Column::new(ROW_COLUMN.into(), file_rows),
+        ],
+    )
+    .unwrap()
+}
+
+#[test]
+fn exact_repeats_are_counted_with_their_rows() {
+    // Rows 2 and 5 are identical (2 occurrences → 1 repeat); rows 3, 4, 6 are identical
+    // (3 occurrences → 2 repeats); 1 + 2 = 3 duplicate rows.
+    let df = frame(&[
+        ("C1", "2026-01-05", 10.0, 2),
+        ("C2", "2026-01-05", 10.0, 3),
+        ("C2", "2026-01-05", 10.0, 4),
+        ("C1", "2026-01-05", 10.0, 5),
+        ("C2", "2026-01-05", 10.0, 6),
+        ("C1", "2026-01-06", 10.0, 7),
+    ]);
+    let d = duplicates(&df).unwrap().unwrap();
+    assert_eq!(d.rows, 3);
+    assert_eq!(
+        (
+            d.examples[0].first_row,
+            d.examples[0].repeated_at,
+            d.examples[0].times
+        ),
+        (2, 5, 2)
+    );
+    assert_eq!(
+        (
+            d.examples[1].first_row,
+            d.examples[1].repeated_at,
+            d.examples[1].times
+        ),
+        (3, 6, 3)
+    );
+}
+
+#[test]
+fn no_duplicates_gives_none() {
+    let df = frame(&[("C1", "2026-01-05", 10.0, 2), ("C1", "2026-01-05", 11.0, 3)]);
+    assert!(duplicates(&df).unwrap().is_none());
+}
+
+#[test]
+fn unknown_customers_are_counted_by_row_and_id() {
+    let df = frame(&[
+        ("C1", "2026-01-05", 1.0, 2),
+        ("X9", "2026-01-05", 1.0, 3),
+        ("X9", "2026-01-06", 1.0, 4),
+        ("Ana SL", "2026-01-06", 1.0, 5),
+    ]);
+    let known = Series::new("customer_id".into(), ["C1", "C2"]);
+    let names = Series::new("name".into(), ["Ana SL", "X9"]);
+    let (u, hint) = unmatched(&df, &known, &[("name", names)]).unwrap();
+    let u = u.unwrap();
+    assert_eq!((u.rows, u.distinct_ids), (3, 2));
+    assert_eq!(u.examples, vec!["X9", "Ana SL"]);
+    // Both unknown ids are customer names: the file is probably keyed by name.
+    assert_eq!(hint, Some("name"));
+}
+
+#[test]
+fn date_range_and_future_dates_are_reported() {
+    let df = frame(&[
+        ("C1", "2025-12-30", 1.0, 2),
+        ("C1", "2026-09-30", 1.0, 3),
+        ("C1", "2027-01-01", 1.0, 4),
+    ]);
+    let r = date_range(&df, TableKind::Transactions).unwrap().unwrap();
+    assert_eq!(
+        (r.min.to_string(), r.max.to_string()),
+        ("2025-12-30".into(), "2027-01-01".into())
+    );
+    let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let f = future_dates(&df, TableKind::Transactions, today, None).unwrap();
+    assert_eq!((f[0].after_today, f[0].after_data_end), (1, 0));
+    assert_eq!(f[0].examples, vec!["row 4: 2027-01-01"]);
+}
+
+#[test]
+fn survey_dates_long_after_the_last_transaction_are_flagged() {
+    let df = frame(&[("C1", "2026-10-15", 1.0, 2), ("C1", "2026-11-10", 1.0, 3)]);
+    let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let end = NaiveDate::from_ymd_opt(2026, 9, 30);
+    // 2026-10-15 is within a month (31 days) of 2026-09-30; 2026-11-10 is not.
+    let f = future_dates(&df, TableKind::Surveys, today, end).unwrap();
+    assert_eq!((f[0].after_today, f[0].after_data_end), (0, 1));
+}

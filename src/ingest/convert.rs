@@ -1,0 +1,355 @@
+//! Converts one source column (text from CSV and spreadsheets, typed from Parquet) to its
+//! canonical dtype in one tight pass, collecting the rows whose values could not be read.
+//! Column-wide decisions (decimal separator, day/month order) are taken before the pass.
+//! Part of the ingest stage; depends on the value parsers and polars.
+
+use super::ledger::{Msg, Problem};
+use super::parse::amount::{DecimalSep, Votes, decide_decimal, decimal_vote, parse_amount};
+use super::parse::date::{self, ColumnShape, OrderError, SerialBase, Stamp};
+use super::parse::flag::parse_flag;
+use crate::tables::ColType;
+use polars::prelude::*;
+
+/// What a column's conversion needs to know about its source.
+#[derive(Debug, Clone)]
+pub(crate) struct ColumnContext {
+    /// Decimal separator of the file (configured, hinted or voted).
+    pub(crate) decimal: DecimalSep,
+    /// Read ambiguous `a/b/y` dates day-first.
+    pub(crate) day_first_hint: bool,
+    /// Epoch of bare numbers in date columns.
+    pub(crate) serial_base: SerialBase,
+    /// audit.toml's `date_format` (chrono), if any.
+    pub(crate) date_format: Option<String>,
+    /// Lower-case text (e-mail keys).
+    pub(crate) lowercase: bool,
+    /// Allowed range of whole numbers (NPS 0–10, CSAT 1–5).
+    pub(crate) range: Option<(i32, i32)>,
+}
+
+/// A converted column, the rows that failed, and the format used (for the ledger).
+#[derive(Debug)]
+pub(crate) struct Converted {
+    pub(crate) column: Column,
+    pub(crate) failures: Vec<(usize, Problem)>,
+    pub(crate) format: Option<String>,
+}
+
+/// Converts `col` to `ty`, naming the result `name`. `Err` only for a date column whose
+/// day/month order cannot be decided (the message says what to configure).
+pub(crate) fn convert(
+    col: &Column,
+    name: &str,
+    header: &str,
+    ty: ColType,
+    ctx: &ColumnContext,
+) -> Result<Converted, String> {
+    let target = ty.dtype();
+    if col.dtype() == &target && !ctx.lowercase && ty != ColType::Text {
+        return Ok(plain(col.clone(), name));
+    }
+    if col.dtype() != &DataType::String
+        && let Some(c) = cast_typed(col, ty)?
+    {
+        return Ok(plain(c, name));
+    }
+    let text = to_text(col)?;
+    let ca = text.str().map_err(|e| e.to_string())?;
+    let name: PlSmallStr = name.into();
+    Ok(match ty {
+        ColType::Text => text_column(ca, name, ctx.lowercase),
+        ColType::Number => {
+            let dec = column_decimal(ca, ctx.decimal);
+            let (c, failures) = numbers::<Float64Type>(ca, name, |s| {
+                parse_amount(s, dec).ok_or(Problem::NotANumber)
+            });
+            Converted {
+                column: c.into_column(),
+                failures,
+                format: Some(dec.as_char().to_string()),
+            }
+        }
+        ColType::Integer => {
+            let dec = column_decimal(ca, ctx.decimal);
+            let range = ctx.range;
+            let (c, failures) = numbers::<Int32Type>(ca, name, |s| whole_number(s, dec, range));
+            Converted {
+                column: c.into_column(),
+                failures,
+                format: None,
+            }
+        }
+        ColType::Flag => flags(ca, name),
+        ColType::Date | ColType::DateTime => dates(ca, name, header, ty, ctx)?,
+    })
+}
+
+fn plain(mut c: Column, name: &str) -> Converted {
+    c.rename(name.into());
+    Converted {
+        column: c,
+        failures: Vec::new(),
+        format: None,
+    }
+}
+
+/// Typed (Parquet) columns that cast directly; `None` sends the column through text parsing.
+fn cast_typed(col: &Column, ty: ColType) -> Result<Option<Column>, String> {
+    let dt = col.dtype();
+    let cast = |to: &DataType| col.cast(to).map(Some).map_err(|e| e.to_string());
+    match ty {
+        ColType::Number if dt.is_primitive_numeric() => cast(&DataType::Float64),
+        ColType::Date if matches!(dt, DataType::Datetime(..)) => cast(&DataType::Date),
+        ColType::DateTime if matches!(dt, DataType::Datetime(..) | DataType::Date) => {
+            cast(&ty.dtype())
+        }
+        ColType::Flag if dt == &DataType::Boolean => Ok(Some(col.clone())),
+        _ => Ok(None),
+    }
+}
+
+/// The column as text; whole floats become integers first so an id 123.0 reads "123".
+fn to_text(col: &Column) -> Result<Column, String> {
+    let err = |e: PolarsError| e.to_string();
+    if col.dtype().is_float() {
+        let f = col.cast(&DataType::Float64).map_err(err)?;
+        let whole = f
+            .f64()
+            .map_err(err)?
+            .iter()
+            .flatten()
+            .all(|v| v.fract() == 0.0 && v.abs() < 9.0e15);
+        if whole {
+            return f
+                .cast(&DataType::Int64)
+                .and_then(|c| c.cast(&DataType::String))
+                .map_err(err);
+        }
+    }
+    col.cast(&DataType::String).map_err(err)
+}
+
+/// Cells that are empty or blanks only: no value, not a failure.
+fn blank(s: &str) -> bool {
+    s.trim().is_empty()
+}
+
+fn text_column(ca: &StringChunked, name: PlSmallStr, lowercase: bool) -> Converted {
+    let needs_work = lowercase
+        || ca
+            .iter()
+            .flatten()
+            .any(|s| s.is_empty() || s.trim().len() != s.len());
+    let column = if needs_work {
+        let out: StringChunked = ca
+            .iter()
+            .map(|v| {
+                v.map(str::trim).filter(|s| !s.is_empty()).map(|s| {
+                    if lowercase {
+                        s.to_lowercase()
+                    } else {
+                        s.to_string()
+                    }
+                })
+            })
+            .collect();
+        out.with_name(name).into_column()
+    } else {
+        ca.clone().with_name(name).into_column()
+    };
+    Converted {
+        column,
+        failures: Vec::new(),
+        format: None,
+    }
+}
+
+fn column_decimal(ca: &StringChunked, file: DecimalSep) -> DecimalSep {
+    decide_decimal(string_votes(ca), file)
+}
+
+/// Votes over a column, for the file-level decision.
+pub(crate) fn votes(col: &Column) -> Votes {
+    col.str().map(string_votes).unwrap_or_default()
+}
+
+/// Unambiguous values agreeing unanimously this many times settle a column: reading on could
+/// only find values of the other kind, and those fail to parse and are reported row by row.
+const SETTLED_VOTES: usize = 10_000;
+
+fn string_votes(ca: &StringChunked) -> Votes {
+    let mut votes = Votes::default();
+    for s in ca.iter().flatten() {
+        votes.add(decimal_vote(s));
+        if votes.dot + votes.comma >= SETTLED_VOTES && (votes.dot == 0 || votes.comma == 0) {
+            break;
+        }
+    }
+    votes
+}
+
+fn whole_number(s: &str, dec: DecimalSep, range: Option<(i32, i32)>) -> Result<i32, Problem> {
+    let v = parse_amount(s, dec).ok_or(Problem::NotANumber)?;
+    if v.fract() != 0.0 || v.abs() > 1e9 {
+        return Err(Problem::NotAWholeNumber);
+    }
+    let v = v as i32;
+    match range {
+        Some((min, max)) if v < min || v > max => Err(Problem::OutOfRange { min, max }),
+        _ => Ok(v),
+    }
+}
+
+/// One pass over a text column into a numeric column; blanks are null, failures are listed.
+fn numbers<T: PolarsNumericType>(
+    ca: &StringChunked,
+    name: PlSmallStr,
+    f: impl Fn(&str) -> Result<T::Native, Problem>,
+) -> (ChunkedArray<T>, Vec<(usize, Problem)>) {
+    let mut b = PrimitiveChunkedBuilder::<T>::new(name, ca.len());
+    let mut failures = Vec::new();
+    for (i, v) in ca.iter().enumerate() {
+        match v {
+            Some(s) if !blank(s) => match f(s) {
+                Ok(x) => b.append_value(x),
+                Err(p) => {
+                    failures.push((i, p));
+                    b.append_null();
+                }
+            },
+            _ => b.append_null(),
+        }
+    }
+    (b.finish(), failures)
+}
+
+fn flags(ca: &StringChunked, name: PlSmallStr) -> Converted {
+    let mut b = BooleanChunkedBuilder::new(name, ca.len());
+    let mut failures = Vec::new();
+    for (i, v) in ca.iter().enumerate() {
+        match v.filter(|s| !blank(s)).map(parse_flag) {
+            Some(Some(x)) => b.append_value(x),
+            Some(None) => {
+                failures.push((i, Problem::NotAFlag));
+                b.append_null();
+            }
+            None => b.append_null(),
+        }
+    }
+    Converted {
+        column: b.finish().into_column(),
+        failures,
+        format: None,
+    }
+}
+
+/// Parses one cell of a date column.
+type StampParser = dyn Fn(&str) -> Option<Stamp>;
+
+fn dates(
+    ca: &StringChunked,
+    name: PlSmallStr,
+    header: &str,
+    ty: ColType,
+    ctx: &ColumnContext,
+) -> Result<Converted, String> {
+    let order_error = |e: OrderError| match e {
+        OrderError::Ambiguous { example } => Msg::ambiguous_dates(header, &name, &example),
+        OrderError::Conflicting {
+            day_first,
+            month_first,
+        } => Msg::conflicting_dates(header, &name, &day_first, &month_first),
+    };
+    let explicit = ctx
+        .date_format
+        .as_deref()
+        .filter(|f| !f.starts_with("excel"));
+    // The first value that only fits one order settles the column; a later value fitting only
+    // the other order fails to parse and is caught below as a conflict.
+    let mut shape = ColumnShape::default();
+    if explicit.is_none() {
+        for s in ca.iter().flatten().filter(|s| !blank(s)) {
+            shape.add(s);
+            if shape.has_evidence() {
+                break;
+            }
+        }
+    }
+    let order = shape.order(ctx.day_first_hint).map_err(order_error)?;
+    let base = ctx.serial_base;
+    let (parse, format): (Box<StampParser>, String) = match explicit {
+        Some(fmt) => {
+            let fmt = fmt.to_string();
+            (Box::new(move |s| with_format(s, &fmt)), fmt_label(ctx))
+        }
+        None => {
+            let format = shape
+                .first_valid
+                .as_deref()
+                .map_or_else(String::new, |v| date::describe(v, order, base));
+            (Box::new(move |s| date::parse(s, order, base)), format)
+        }
+    };
+    let (column, failures) = if ty == ColType::Date {
+        let (c, failures) = numbers::<Int32Type>(ca, name.clone(), |s| {
+            parse(s).map(|t| t.days).ok_or(Problem::NotADate)
+        });
+        (c.into_date().into_column(), failures)
+    } else {
+        let (c, failures) = numbers::<Int64Type>(ca, name.clone(), |s| {
+            parse(s).map(Stamp::epoch_ms).ok_or(Problem::NotADate)
+        });
+        (
+            c.into_datetime(TimeUnit::Milliseconds, None).into_column(),
+            failures,
+        )
+    };
+    if explicit.is_none() && order.is_some() {
+        failures
+            .iter()
+            .filter_map(|(row, _)| ca.get(*row))
+            .for_each(|s| shape.add(s));
+        shape.order(ctx.day_first_hint).map_err(order_error)?;
+    }
+    Ok(Converted {
+        column,
+        failures,
+        format: Some(format),
+    })
+}
+
+fn fmt_label(ctx: &ColumnContext) -> String {
+    ctx.date_format.clone().unwrap_or_default()
+}
+
+/// Parses with audit.toml's chrono format: a date-time, else a date, else the format's date part.
+fn with_format(s: &str, fmt: &str) -> Option<Stamp> {
+    use chrono::{NaiveDate, NaiveDateTime, Timelike};
+    let s = s.trim();
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1)?;
+    let stamp = |dt: NaiveDateTime| Stamp {
+        days: (dt.date() - epoch).num_days() as i32,
+        ms: dt.num_seconds_from_midnight() * 1000 + dt.nanosecond() / 1_000_000,
+    };
+    if let Ok(dt) = NaiveDateTime::parse_from_str(s, fmt) {
+        return Some(stamp(dt));
+    }
+    let date_part = fmt.split([' ', 'T']).next().unwrap_or(fmt);
+    NaiveDate::parse_from_str(s, fmt)
+        .or_else(|_| NaiveDate::parse_from_str(s, date_part))
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(stamp)
+}
+
+/// Whether a chrono format string is usable (checked once per source, before any value).
+pub(crate) fn valid_date_format(fmt: &str) -> bool {
+    fmt == "excel" || fmt == "excel1904" || {
+        use chrono::format::{Item, StrftimeItems};
+        StrftimeItems::new(fmt).all(|i| !matches!(i, Item::Error))
+    }
+}
+
+#[cfg(test)]
+#[path = "convert_tests.rs"]
+mod tests;

@@ -1,0 +1,62 @@
+use super::*;
+
+fn write(bytes: &[u8]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("f.csv");
+    std::fs::write(&p, bytes).unwrap();
+    (dir, p)
+}
+
+fn cells(raw: &RawTable, col: usize) -> Vec<String> {
+    (0..raw.height()).map(|r| raw.cell_text(col, r)).collect()
+}
+
+#[test]
+fn spanish_excel_csv_is_read_with_title_rows_blank_lines_and_quotes() {
+    // Windows-1252 bytes: "Cód." has ó = 0xF3; CRLF line ends; a quoted field with ';' and a
+    // newline; a blank line and a ';;' line inside the data.
+    let text = b"Listado de facturas\r\n\r\nC\xF3d. cliente;Fecha;Importe\r\n000123;01/02/2026;1.234,56\r\n\r\n;;\r\n\"00 9;x\";\"02/02/2026\";\"7,5\nEUR\"\r\n";
+    let (_d, p) = write(text);
+    let raw = read_csv(&p, "f.csv", &SourceConfig::default(), None).unwrap();
+    assert_eq!(raw.headers, vec!["Cód. cliente", "Fecha", "Importe"]);
+    assert_eq!(raw.detection.encoding.as_deref(), Some("windows-1252"));
+    assert_eq!(raw.detection.delimiter, Some(';'));
+    assert_eq!(raw.detection.header_row, Some(3));
+    assert!(raw.detection.day_first_hint);
+    assert_eq!(cells(&raw, 0), vec!["000123", "00 9;x"]);
+    assert_eq!(cells(&raw, 2), vec!["1.234,56", "7,5\nEUR"]);
+    assert_eq!(raw.empty_rows_skipped, 2);
+    // Rows as a person sees them: header is row 3, data rows 4 and 7.
+    assert_eq!((raw.rows.file_row(0), raw.rows.file_row(1)), (4, 7));
+}
+
+#[test]
+fn configured_delimiter_header_row_and_encoding_are_used() {
+    let (_d, p) = write("x|y\nCustomer ID|Amount\n7|1.5\n".as_bytes());
+    let src = SourceConfig {
+        delimiter: Some('|'),
+        header_row: Some(2),
+        encoding: Some("utf-8".into()),
+        ..SourceConfig::default()
+    };
+    let raw = read_csv(&p, "f.csv", &src, None).unwrap();
+    assert_eq!(raw.headers, vec!["Customer ID", "Amount"]);
+    assert_eq!(cells(&raw, 1), vec!["1.5"]);
+    assert_eq!(raw.rows.file_row(0), 3);
+}
+
+#[test]
+fn empty_and_missing_files_are_errors_naming_the_file() {
+    let (_d, p) = write(b"");
+    assert!(
+        read_csv(&p, "f.csv", &SourceConfig::default(), None)
+            .unwrap_err()
+            .contains("f.csv")
+    );
+    let missing = std::path::Path::new("/nonexistent/x.csv");
+    assert!(
+        read_csv(missing, "x.csv", &SourceConfig::default(), None)
+            .unwrap_err()
+            .contains("cannot read x.csv")
+    );
+}

@@ -1,0 +1,121 @@
+//! Finding the header row among the first rows of a file or sheet (title rows above it are
+//! skipped) and cleaning the header cells (blank and repeated names). Part of the ingest stage;
+//! depends on the synonym table.
+
+use super::synonyms::{normalize_header, synonyms};
+use crate::tables::TableKind;
+
+/// How many leading rows are searched for the header.
+pub(crate) const HEADER_SEARCH_ROWS: usize = 30;
+
+/// Index (0-based, among `rows`) of the row whose cells best match known header names; without
+/// any match, the first row with the most non-empty cells.
+pub(crate) fn detect_header_row(rows: &[Vec<String>], table: Option<TableKind>) -> usize {
+    let syn = synonyms();
+    let mut best = (0usize, 0usize);
+    for (i, row) in rows.iter().take(HEADER_SEARCH_ROWS).enumerate() {
+        let mut seen = Vec::new();
+        let score = row
+            .iter()
+            .map(|c| normalize_header(c))
+            .filter(|n| !n.is_empty() && syn.is_known(n, table))
+            .filter(|n| {
+                let fresh = !seen.contains(n);
+                seen.push(n.clone());
+                fresh
+            })
+            .count();
+        if score > best.1 {
+            best = (i, score);
+        }
+    }
+    if best.1 > 0 {
+        return best.0;
+    }
+    let filled = |r: &Vec<String>| r.iter().filter(|c| !c.trim().is_empty()).count();
+    let widest = rows
+        .iter()
+        .take(HEADER_SEARCH_ROWS)
+        .map(filled)
+        .max()
+        .unwrap_or(0);
+    rows.iter().position(|r| filled(r) == widest).unwrap_or(0)
+}
+
+/// Header cells as shown to people: trimmed, a blank one named after its position (`column 4`),
+/// a repeated one suffixed (`Importe (2)`), so every column can be named in messages.
+pub(crate) fn clean_headers(cells: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(cells.len());
+    for (i, c) in cells.iter().enumerate() {
+        let base = c
+            .trim()
+            .trim_start_matches('\u{feff}')
+            .replace(['\r', '\n'], " ");
+        let base = if base.is_empty() {
+            format!("column {}", i + 1)
+        } else {
+            base
+        };
+        let mut name = base.clone();
+        let mut n = 2;
+        while out.contains(&name) {
+            name = format!("{base} ({n})");
+            n += 1;
+        }
+        out.push(name);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(v: &[&[&str]]) -> Vec<Vec<String>> {
+        v.iter()
+            .map(|r| r.iter().map(|s| s.to_string()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn title_rows_above_the_header_are_skipped() {
+        let r = rows(&[
+            &["Listado de clientes — Ferretería Sol", "", ""],
+            &["", "", ""],
+            &["Cód. cliente", "Razón social", "Email"],
+            &["C000001", "Sol SL", "a@b.es"],
+        ]);
+        assert_eq!(detect_header_row(&r, Some(TableKind::Customers)), 2);
+        assert_eq!(detect_header_row(&r, None), 2);
+    }
+
+    #[test]
+    fn a_data_row_mentioning_a_header_word_does_not_win() {
+        let r = rows(&[
+            &["Customer ID", "Activity Date", "Channel"],
+            &["C1", "2026-03-14", "Email"],
+        ]);
+        assert_eq!(detect_header_row(&r, None), 0);
+    }
+
+    #[test]
+    fn without_known_names_the_widest_row_is_the_header() {
+        let r = rows(&[
+            &["Report", "", ""],
+            &["foo", "bar", "baz"],
+            &["1", "2", "3"],
+        ]);
+        assert_eq!(detect_header_row(&r, None), 1);
+    }
+
+    #[test]
+    fn blank_and_repeated_header_cells_get_distinct_names() {
+        let cells: Vec<String> = ["Importe", "", "Importe", " Fecha\n"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(
+            clean_headers(&cells),
+            vec!["Importe", "column 2", "Importe (2)", "Fecha"]
+        );
+    }
+}
