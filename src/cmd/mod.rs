@@ -3,6 +3,8 @@
 
 use crate::cli::{Cli, Command};
 
+pub mod sample;
+
 /// Exit code: success.
 pub const EXIT_OK: i32 = 0;
 /// Exit code: a client failed, or validation found errors.
@@ -18,7 +20,7 @@ pub fn dispatch(cli: Cli) -> i32 {
         Command::Run(_) | Command::Validate(_) | Command::Init(_) => {
             Err(anyhow::anyhow!("not available in this build yet"))
         }
-        Command::Sample(_) => Err(anyhow::anyhow!("not available in this build yet")),
+        Command::Sample(args) => sample::run(&args),
         Command::Clv(_) => Err(anyhow::anyhow!("not available in this build yet")),
     };
     match result {
