@@ -120,7 +120,12 @@ pub struct RunArgs {
     pub lang: Option<Lang>,
 
     /// Outputs to write, comma-separated.
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "html,pdf,json")]
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "html,pdf,json"
+    )]
     pub format: Vec<OutputFormat>,
 
     /// A folder of templates overriding the built-in ones (same file names).
@@ -243,7 +248,9 @@ pub struct ClvArgs {
 }
 
 /// Report language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     /// Spanish.
@@ -276,7 +283,9 @@ mod tests {
     #[test]
     fn run_defaults_to_last_quarter_and_all_formats() {
         let cli = Cli::try_parse_from(["crm-audit", "run"]).unwrap();
-        let Command::Run(args) = cli.command else { panic!("not run") };
+        let Command::Run(args) = cli.command else {
+            panic!("not run")
+        };
         assert_eq!(args.period, PeriodSpec::LastQuarter);
         assert_eq!(args.format.len(), 3);
     }

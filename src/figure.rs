@@ -38,7 +38,10 @@ impl Figure {
     /// A present value. Non-finite inputs become `EmptyBase` so NaN never escapes.
     pub fn of(value: f64) -> Self {
         if value.is_finite() {
-            Figure { value: Some(value), missing: None }
+            Figure {
+                value: Some(value),
+                missing: None,
+            }
         } else {
             Figure::missing(Missing::EmptyBase)
         }
@@ -46,12 +49,19 @@ impl Figure {
 
     /// An absent value with its reason.
     pub fn missing(reason: Missing) -> Self {
-        Figure { value: None, missing: Some(reason) }
+        Figure {
+            value: None,
+            missing: Some(reason),
+        }
     }
 
     /// `num / den`, or `EmptyBase` when `den` is zero.
     pub fn ratio(num: f64, den: f64) -> Self {
-        if den == 0.0 { Figure::missing(Missing::EmptyBase) } else { Figure::of(num / den) }
+        if den == 0.0 {
+            Figure::missing(Missing::EmptyBase)
+        } else {
+            Figure::of(num / den)
+        }
     }
 
     /// The value, if present.
@@ -86,12 +96,18 @@ mod tests {
         let f = Figure::ratio(3.0, 0.0);
         assert_eq!(f.value, None);
         assert_eq!(f.missing, Some(Missing::EmptyBase));
-        assert_eq!(serde_json::to_string(&f).unwrap(), r#"{"value":null,"missing":"empty_base"}"#);
+        assert_eq!(
+            serde_json::to_string(&f).unwrap(),
+            r#"{"value":null,"missing":"empty_base"}"#
+        );
     }
 
     #[test]
     fn present_values_serialise_without_reason() {
-        assert_eq!(serde_json::to_string(&Figure::ratio(1.0, 4.0)).unwrap(), r#"{"value":0.25}"#);
+        assert_eq!(
+            serde_json::to_string(&Figure::ratio(1.0, 4.0)).unwrap(),
+            r#"{"value":0.25}"#
+        );
         assert_eq!(Figure::of(f64::NAN).value, None);
     }
 }

@@ -77,7 +77,11 @@ impl Period {
     fn from_start_index(granularity: Granularity, start_idx: i32) -> Period {
         let start = first_of_month_index(start_idx);
         let end = first_of_month_index(start_idx + granularity.months()) - Duration::days(1);
-        Period { granularity, start, end }
+        Period {
+            granularity,
+            start,
+            end,
+        }
     }
 
     /// The month `YYYY-MM`.
@@ -254,7 +258,10 @@ mod tests {
         assert_eq!(PeriodSpec::LastQuarter.resolve(r).to_string(), "2026-Q3");
         assert_eq!(PeriodSpec::LastMonth.resolve(r).to_string(), "2026-10");
         // On the last day of a quarter, that quarter is complete.
-        assert_eq!(PeriodSpec::LastQuarter.resolve(d(2026, 9, 30)).to_string(), "2026-Q3");
+        assert_eq!(
+            PeriodSpec::LastQuarter.resolve(d(2026, 9, 30)).to_string(),
+            "2026-Q3"
+        );
     }
 
     #[test]

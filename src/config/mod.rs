@@ -135,10 +135,14 @@ pub struct SourceConfig {
 impl AuditConfig {
     /// Reads, parses and validates an audit.toml.
     pub fn load(path: &Path) -> Result<AuditConfig, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })?;
-        let mut cfg: AuditConfig = toml::from_str(&text)
-            .map_err(|e| ConfigError::Parse { path: path.to_path_buf(), message: e.to_string() })?;
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut cfg: AuditConfig = toml::from_str(&text).map_err(|e| ConfigError::Parse {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
         cfg.base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         if cfg.base_dir.as_os_str().is_empty() {
             cfg.base_dir = PathBuf::from(".");
@@ -162,7 +166,11 @@ impl AuditConfig {
     /// Resolves a path from the config against the config's folder.
     pub fn resolve(&self, relative: &str) -> PathBuf {
         let p = Path::new(relative);
-        if p.is_absolute() { p.to_path_buf() } else { self.base_dir.join(p) }
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.base_dir.join(p)
+        }
     }
 
     fn validate(&self, path: &Path) -> Result<(), ConfigError> {
@@ -177,7 +185,10 @@ impl AuditConfig {
         if self.client.currency.len() != 3 {
             return Err(invalid(
                 "client.currency".into(),
-                format!("'{}' is not a 3-letter ISO code (EUR, USD, ...)", self.client.currency),
+                format!(
+                    "'{}' is not a 3-letter ISO code (EUR, USD, ...)",
+                    self.client.currency
+                ),
             ));
         }
         for (i, s) in self.sources.iter().enumerate() {
@@ -194,10 +205,16 @@ impl AuditConfig {
             if let Some(enc) = &s.encoding
                 && encoding_rs::Encoding::for_label(enc.as_bytes()).is_none()
             {
-                return Err(invalid(key("encoding"), format!("unknown encoding '{enc}'")));
+                return Err(invalid(
+                    key("encoding"),
+                    format!("unknown encoding '{enc}'"),
+                ));
             }
             if s.header_row == Some(0) {
-                return Err(invalid(key("header_row"), "rows are numbered from 1".into()));
+                return Err(invalid(
+                    key("header_row"),
+                    "rows are numbered from 1".into(),
+                ));
             }
             if let Some(table) = s.table {
                 for canonical in s.columns.keys() {
@@ -215,8 +232,12 @@ impl AuditConfig {
                 }
             }
         }
-        self.indicators.validate().map_err(|(k, m)| invalid(format!("indicators.{k}"), m))?;
-        self.clv.validate().map_err(|(k, m)| invalid(format!("clv.{k}"), m))?;
+        self.indicators
+            .validate()
+            .map_err(|(k, m)| invalid(format!("indicators.{k}"), m))?;
+        self.clv
+            .validate()
+            .map_err(|(k, m)| invalid(format!("clv.{k}"), m))?;
         Ok(())
     }
 }

@@ -32,18 +32,26 @@ impl Default for IndicatorSettings {
             ("low", 240.0),
             ("baja", 240.0),
         ]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .chain([("default".to_string(), 120.0)])
-            .collect();
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .chain([("default".to_string(), 120.0)])
+        .collect();
         IndicatorSettings {
             activity_window_days: 365,
             sla_hours,
             cost_per_complaint: 50.0,
             neglect_days: 90,
-            sales_types: ["sales", "venta", "ventas", "comercial", "oferta", "upsell", "cross-sell"]
-                .map(String::from)
-                .to_vec(),
+            sales_types: [
+                "sales",
+                "venta",
+                "ventas",
+                "comercial",
+                "oferta",
+                "upsell",
+                "cross-sell",
+            ]
+            .map(String::from)
+            .to_vec(),
         }
     }
 }
@@ -52,17 +60,26 @@ impl IndicatorSettings {
     /// Checks ranges; returns (key, message) of the first bad value.
     pub fn validate(&self) -> Result<(), (String, String)> {
         if !(1..=3650).contains(&self.activity_window_days) {
-            return Err(("activity_window_days".into(), "must be between 1 and 3650".into()));
+            return Err((
+                "activity_window_days".into(),
+                "must be between 1 and 3650".into(),
+            ));
         }
         if !(1..=3650).contains(&self.neglect_days) {
             return Err(("neglect_days".into(), "must be between 1 and 3650".into()));
         }
         if self.cost_per_complaint < 0.0 || !self.cost_per_complaint.is_finite() {
-            return Err(("cost_per_complaint".into(), "must be zero or positive".into()));
+            return Err((
+                "cost_per_complaint".into(),
+                "must be zero or positive".into(),
+            ));
         }
         for (k, v) in &self.sla_hours {
             if *v <= 0.0 || !v.is_finite() {
-                return Err((format!("sla_hours.{k}"), "must be a positive number of hours".into()));
+                return Err((
+                    format!("sla_hours.{k}"),
+                    "must be a positive number of hours".into(),
+                ));
             }
         }
         Ok(())
@@ -71,7 +88,10 @@ impl IndicatorSettings {
     /// SLA in hours for a severity label (case-insensitive), falling back to `default`.
     pub fn sla_for(&self, severity: Option<&str>) -> Option<f64> {
         let lookup = |k: &str| {
-            self.sla_hours.iter().find(|(name, _)| name.eq_ignore_ascii_case(k)).map(|(_, v)| *v)
+            self.sla_hours
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case(k))
+                .map(|(_, v)| *v)
         };
         severity.and_then(lookup).or_else(|| lookup("default"))
     }
@@ -109,10 +129,16 @@ impl ClvSettings {
             return Err(("horizon_months".into(), "must be between 1 and 120".into()));
         }
         if !(0.0..1.0).contains(&self.discount_rate) {
-            return Err(("discount_rate".into(), "must be in [0, 1), e.g. 0.10".into()));
+            return Err((
+                "discount_rate".into(),
+                "must be in [0, 1), e.g. 0.10".into(),
+            ));
         }
         if !matches!(self.unit.as_str(), "week" | "day") {
-            return Err(("unit".into(), format!("'{}' must be 'week' or 'day'", self.unit)));
+            return Err((
+                "unit".into(),
+                format!("'{}' must be 'week' or 'day'", self.unit),
+            ));
         }
         if !matches!(self.model.as_str(), "bgnbd" | "pareto-nbd" | "auto") {
             return Err((

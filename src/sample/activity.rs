@@ -21,8 +21,12 @@ pub(crate) const BILLING: u8 = 3;
 /// Weights of routine contact types: sales, service, follow-up, billing.
 const ROUTINE_TYPES: [f64; 4] = [0.35, 0.15, 0.30, 0.20];
 /// Outcome weights per contact type.
-const OUTCOMES: [&[f64]; 4] =
-    [&[0.20, 0.30, 0.25, 0.25], &[0.70, 0.15, 0.15], &[0.60, 0.15, 0.25], &[0.75, 0.18, 0.07]];
+const OUTCOMES: [&[f64]; 4] = [
+    &[0.20, 0.30, 0.25, 0.25],
+    &[0.70, 0.15, 0.15],
+    &[0.60, 0.15, 0.25],
+    &[0.75, 0.18, 0.07],
+];
 /// Channel weights (phone, e-mail, visit, chat, web) per segment.
 const CHANNELS: [[f64; 5]; 3] = [
     [0.35, 0.35, 0.02, 0.18, 0.10],
@@ -52,7 +56,11 @@ pub(crate) fn contact_at<R: Rng>(
     let channel =
         channel.unwrap_or_else(|| customer::pick(rng, &CHANNELS[c.segment as usize]) as u8);
     let outcome = customer::pick(rng, OUTCOMES[kind as usize]) as u8;
-    let (m, k, s) = (v.managers.len(), v.key_account_managers.len(), v.service_agents.len());
+    let (m, k, s) = (
+        v.managers.len(),
+        v.key_account_managers.len(),
+        v.service_agents.len(),
+    );
     let employee = match kind {
         SERVICE => (m + k + rng.random_range(0..s)) as u8,
         BILLING => (m + k + s + rng.random_range(0..v.billing_staff.len())) as u8,
@@ -118,7 +126,8 @@ pub(crate) fn after_purchase<R: Rng>(
         // Loyal customers (low dropout) score higher; badly handled complaints linger.
         let mean = 8.4 - 8.0 * rel.dropout + rel.mood;
         let nps = score(rng, mean, 1.8, 0, 10);
-        let csat = (rng.random::<f64>() < 0.2).then(|| score(rng, 1.0 + nps as f64 * 0.4, 0.6, 1, 5));
+        let csat =
+            (rng.random::<f64>() < 0.2).then(|| score(rng, 1.0 + nps as f64 * 0.4, 0.6, 1, 5));
         let answer_day = day + rng.random_range(2..10);
         push_survey(rng, c, answer_day, Some(nps), csat, world, out);
     }
@@ -166,5 +175,11 @@ fn push_survey<R: Rng>(
         let list = world.v.comments[band as usize];
         (band, rng.random_range(0..list.len()) as u8)
     });
-    out.surveys.push(Survey { customer: c.number, day, nps, csat, comment });
+    out.surveys.push(Survey {
+        customer: c.number,
+        day,
+        nps,
+        csat,
+        comment,
+    });
 }

@@ -41,7 +41,11 @@ fn write_date(out: &mut [u8; 10], order: [(u32, usize); 3], sep: u8) {
 impl Calendar {
     /// The four years ending `end`, with purchase seasonality by month (Jan..Dec) and weekday
     /// (Mon..Sun).
-    pub(crate) fn new(end: NaiveDate, month_factor: &[f64; 12], weekday_factor: &[f64; 7]) -> Calendar {
+    pub(crate) fn new(
+        end: NaiveDate,
+        month_factor: &[f64; 12],
+        weekday_factor: &[f64; 7],
+    ) -> Calendar {
         let start = end
             .checked_sub_months(Months::new(HISTORY_MONTHS))
             .and_then(|d| d.succ_opt())
@@ -132,14 +136,21 @@ mod tests {
     use super::*;
 
     fn flat() -> Calendar {
-        Calendar::new(NaiveDate::from_ymd_opt(2026, 9, 30).unwrap(), &[1.0; 12], &[1.0; 7])
+        Calendar::new(
+            NaiveDate::from_ymd_opt(2026, 9, 30).unwrap(),
+            &[1.0; 12],
+            &[1.0; 7],
+        )
     }
 
     #[test]
     fn history_is_the_four_years_ending_on_the_end_date() {
         let cal = flat();
         assert_eq!(cal.date(0), NaiveDate::from_ymd_opt(2022, 10, 1).unwrap());
-        assert_eq!(cal.date(cal.days() - 1), NaiveDate::from_ymd_opt(2026, 9, 30).unwrap());
+        assert_eq!(
+            cal.date(cal.days() - 1),
+            NaiveDate::from_ymd_opt(2026, 9, 30).unwrap()
+        );
         // 2022-10-01 .. 2026-09-30: 365 * 4 + 1 leap day (2024-02-29) = 1461 days.
         assert_eq!(cal.days(), 1461);
     }

@@ -64,20 +64,26 @@ pub(crate) fn open<R: Rng>(
         rng.random_range(0.1..4.0)
     } else {
         let median = MEDIAN_HOURS[severity] * if c.segment == ENTERPRISE { 0.6 } else { 1.0 };
-        LogNormal::new(median.ln(), 0.9).map(|d| d.sample(rng)).unwrap_or(median)
+        LogNormal::new(median.ln(), 0.9)
+            .map(|d| d.sample(rng))
+            .unwrap_or(median)
     };
     let over_sla = hours > SLA_HOURS[severity];
     let reopen_chance = 0.04 + 0.08 * f64::from(severity >= 2) + 0.15 * f64::from(over_sla);
     let reopened = !forgotten && rng.random::<f64>() < reopen_chance;
     if reopened {
         first_contact = false;
-        hours += LogNormal::new(48f64.ln(), 0.8).map(|d| d.sample(rng)).unwrap_or(48.0);
+        hours += LogNormal::new(48f64.ln(), 0.8)
+            .map(|d| d.sample(rng))
+            .unwrap_or(48.0);
     }
     let badly = forgotten || reopened || hours > SLA_HOURS[severity];
     let opened_at = opened_day as u64 * 1440 + opened_minute as u64;
     let resolved_at = opened_at + (hours * 60.0).round() as u64;
     let resolved = (!forgotten && resolved_at < end as u64 * 1440)
-        .then(|| ((resolved_at / 1440) as u32, (resolved_at % 1440) as u16));
+        .then_some(((resolved_at / 1440) as u32, (resolved_at % 1440) as u16));
+    // A complaint still open at the end was not solved on the first contact.
+    let first_contact = first_contact && resolved.is_some();
     out.complaints.push(Complaint {
         customer: c.number,
         opened_day,
@@ -96,7 +102,15 @@ pub(crate) fn open<R: Rng>(
     let contact_channel = COMPLAINT_TO_CONTACT_CHANNEL[channel as usize];
     for _ in 0..contacts {
         let at = rng.random_range(opened_at..=window_end);
-        activity::contact_at(rng, c, at, activity::SERVICE, Some(contact_channel), world, out);
+        activity::contact_at(
+            rng,
+            c,
+            at,
+            activity::SERVICE,
+            Some(contact_channel),
+            world,
+            out,
+        );
     }
     // The failure the audit looks for: a sales call to a customer with an open complaint.
     if rng.random::<f64>() < 0.08 {

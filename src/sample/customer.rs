@@ -129,7 +129,12 @@ pub(crate) fn pick<R: Rng>(rng: &mut R, weights: &[f64]) -> usize {
 }
 
 /// Draws one customer and its traits.
-pub(crate) fn draw<R: Rng>(rng: &mut R, number: u32, cal: &Calendar, v: &Vocab) -> (Customer, Traits) {
+pub(crate) fn draw<R: Rng>(
+    rng: &mut R,
+    number: u32,
+    cal: &Calendar,
+    v: &Vocab,
+) -> (Customer, Traits) {
     let segment = pick(rng, &SEGMENTS.map(|s| s.share)) as u8;
     let sp = SEGMENTS[segment as usize];
     let region = rng.random_range(0..v.regions.len()) as u8;
@@ -152,16 +157,24 @@ pub(crate) fn draw<R: Rng>(rng: &mut R, number: u32, cal: &Calendar, v: &Vocab) 
     let created_day = ((x * cal.days() as f64) as u32).min(cal.days() - 1);
     let created_minute = rng.random_range(8 * 60..19 * 60) as u16;
     let base = v.acquisition[channel as usize].1 as f64 * sp.acquisition_factor;
-    let noise = LogNormal::new(-0.08, 0.4).map(|d| d.sample(rng)).unwrap_or(1.0);
+    let noise = LogNormal::new(-0.08, 0.4)
+        .map(|d| d.sample(rng))
+        .unwrap_or(1.0);
     let acquisition_cents = (base * noise).round() as i64;
     let (name, email) = super::names::draw(rng, segment, v);
 
     let shape = sp.lambda_shape;
     let scale = sp.lambda_mean_year / 365.25 / shape;
-    let lambda_day = Gamma::new(shape, scale).map(|d| d.sample(rng)).unwrap_or(scale * shape);
-    let dropout = Beta::new(sp.dropout.0, sp.dropout.1).map(|d| d.sample(rng)).unwrap_or(0.1);
+    let lambda_day = Gamma::new(shape, scale)
+        .map(|d| d.sample(rng))
+        .unwrap_or(scale * shape);
+    let dropout = Beta::new(sp.dropout.0, sp.dropout.1)
+        .map(|d| d.sample(rng))
+        .unwrap_or(0.1);
     // Propensity: log-normal with mean 1 (μ = −σ²/2), so some customers complain repeatedly.
-    let complaint_propensity = LogNormal::new(-0.405, 0.9).map(|d| d.sample(rng)).unwrap_or(1.0);
+    let complaint_propensity = LogNormal::new(-0.405, 0.9)
+        .map(|d| d.sample(rng))
+        .unwrap_or(1.0);
     let n_cat = v.categories.len();
     let first = rng.random_range(0..n_cat) as u8;
     let second = ((first as usize + rng.random_range(1..n_cat)) % n_cat) as u8;
@@ -203,7 +216,11 @@ mod tests {
     #[test]
     fn created_dates_fall_inside_the_history_and_grow_towards_the_end() {
         let v = Vocab::of(Lang::Es);
-        let cal = Calendar::new(NaiveDate::from_ymd_opt(2026, 9, 30).unwrap(), &v.month_factor, &v.weekday_factor);
+        let cal = Calendar::new(
+            NaiveDate::from_ymd_opt(2026, 9, 30).unwrap(),
+            &v.month_factor,
+            &v.weekday_factor,
+        );
         let mut first_year = 0;
         let mut last_year = 0;
         for n in 0..4000 {

@@ -74,14 +74,20 @@ pub(crate) struct ChunkStats {
 impl ChunkStats {
     fn of(sim: &ChunkSim) -> ChunkStats {
         // Complaints are grouped by customer, so distinct customers are the changes of customer.
-        let complaining = sim.complaints.iter().enumerate().filter(|(i, c)| {
-            *i == 0 || sim.complaints[i - 1].customer != c.customer
-        });
+        let complaining = sim
+            .complaints
+            .iter()
+            .enumerate()
+            .filter(|(i, c)| *i == 0 || sim.complaints[i - 1].customer != c.customer);
         ChunkStats {
             invoices: sim.invoice_count(),
             credit_notes: sim.credit_count(),
             complaining_customers: complaining.count() as u64,
-            open_complaints: sim.complaints.iter().filter(|c| c.resolved.is_none()).count() as u64,
+            open_complaints: sim
+                .complaints
+                .iter()
+                .filter(|c| c.resolved.is_none())
+                .count() as u64,
         }
     }
 
@@ -102,7 +108,10 @@ pub(crate) fn format(
     layout: Layout,
     plan: &MessPlan,
 ) -> ChunkOut {
-    let mut out = ChunkOut { stats: ChunkStats::of(&sim), ..ChunkOut::default() };
+    let mut out = ChunkOut {
+        stats: ChunkStats::of(&sim),
+        ..ChunkOut::default()
+    };
     let sheet = layout.sheet_table();
     if sheet != Some(0) {
         customers(&sim, world, plan, &mut out);
@@ -111,8 +120,12 @@ pub(crate) fn format(
     interactions(&sim, world, &mut out);
     if sheet == Some(3) {
         out.rows[3] = sim.complaints.len() as u64;
-        out.sheet_tickets =
-            sim.complaints.iter().enumerate().map(|(i, c)| (numbers.complaint + i as u64, *c)).collect();
+        out.sheet_tickets = sim
+            .complaints
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (numbers.complaint + i as u64, *c))
+            .collect();
     } else {
         complaints(&sim, numbers, world, &mut out);
     }
@@ -128,7 +141,11 @@ fn customers(sim: &ChunkSim, world: &World, plan: &MessPlan, out: &mut ChunkOut)
     let v = world.v;
     let mut w = RowWriter::new(world, sim.customers.len() * 120);
     for (i, c) in sim.customers.iter().enumerate() {
-        let copies = if plan.duplicate_customer == Some(i) { 2 } else { 1 };
+        let copies = if plan.duplicate_customer == Some(i) {
+            2
+        } else {
+            1
+        };
         for _ in 0..copies {
             w.customer(c.number);
             w.text(&c.name);
@@ -150,7 +167,13 @@ fn customers(sim: &ChunkSim, world: &World, plan: &MessPlan, out: &mut ChunkOut)
     out.bytes[0] = w.into_encoded();
 }
 
-fn transactions(sim: &ChunkSim, numbers: Numbering, world: &World, plan: &MessPlan, out: &mut ChunkOut) {
+fn transactions(
+    sim: &ChunkSim,
+    numbers: Numbering,
+    world: &World,
+    plan: &MessPlan,
+    out: &mut ChunkOut,
+) {
     let v = world.v;
     let (prefix_invoice, prefix_credit) = match world.lang {
         Lang::Es => ("F", "R"),

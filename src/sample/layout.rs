@@ -36,7 +36,14 @@ const ES: [&[&str]; 5] = [
         "Base imponible",
         "Coste",
     ],
-    &["Cód. cliente", "Fecha", "Canal", "Tipo", "Resultado", "Empleado"],
+    &[
+        "Cód. cliente",
+        "Fecha",
+        "Canal",
+        "Tipo",
+        "Resultado",
+        "Empleado",
+    ],
     &[
         "Nº incidencia",
         "Cód. cliente",
@@ -77,7 +84,14 @@ const EN: [&[&str]; 5] = [
         "Cost",
         "Currency",
     ],
-    &["Customer ID", "Activity Date", "Channel", "Activity Type", "Outcome", "Owner"],
+    &[
+        "Customer ID",
+        "Activity Date",
+        "Channel",
+        "Activity Type",
+        "Outcome",
+        "Owner",
+    ],
     &[
         "Ticket Id",
         "Customer ID",
@@ -90,7 +104,13 @@ const EN: [&[&str]; 5] = [
         "First Contact Resolution",
         "Reopened",
     ],
-    &["Customer ID", "Response Date", "NPS Score", "CSAT Score", "Comment"],
+    &[
+        "Customer ID",
+        "Response Date",
+        "NPS Score",
+        "CSAT Score",
+        "Comment",
+    ],
 ];
 
 /// The files of one sample client.
@@ -109,7 +129,10 @@ impl Layout {
             Lang::Es => CUSTOMER_SHEET_MAX,
             Lang::En => TICKET_SHEET_MAX,
         };
-        Layout { lang, sheet: customers <= limit }
+        Layout {
+            lang,
+            sheet: customers <= limit,
+        }
     }
 
     /// Headers of a table's file.
@@ -177,7 +200,11 @@ mod tests {
         for lang in [Lang::Es, Lang::En] {
             let l = Layout::new(lang, 10);
             for t in 0..5 {
-                assert!(l.header(t).iter().any(|h| h.contains("liente") || h.contains("Customer")));
+                assert!(
+                    l.header(t)
+                        .iter()
+                        .any(|h| h.contains("liente") || h.contains("Customer"))
+                );
             }
         }
     }

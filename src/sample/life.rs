@@ -45,19 +45,33 @@ fn next_purchase<R: Rng>(rng: &mut R, from: f64, lambda_day: f64, world: &World)
 }
 
 /// Simulates the customer's history into `out`.
-pub(crate) fn live<R: Rng>(rng: &mut R, c: &Customer, t: &Traits, world: &World, out: &mut ChunkSim) {
-    let (inv0, int0, comp0, sur0) =
-        (out.invoices.len(), out.interactions.len(), out.complaints.len(), out.surveys.len());
+pub(crate) fn live<R: Rng>(
+    rng: &mut R,
+    c: &Customer,
+    t: &Traits,
+    world: &World,
+    out: &mut ChunkSim,
+) {
+    let (inv0, int0, comp0, sur0) = (
+        out.invoices.len(),
+        out.interactions.len(),
+        out.complaints.len(),
+        out.surveys.len(),
+    );
     let end = world.cal.days();
-    let mut rel = Relationship { dropout: t.dropout, mood: 0.0 };
+    let mut rel = Relationship {
+        dropout: t.dropout,
+        mood: 0.0,
+    };
     let mut last_purchase = None;
     let mut alive = true;
     // Frequent buyers complain more often in all, but less often per purchase (they know the
     // routine and the routine knows them), so complaints are not a mere proxy for volume.
     let sp = super::customer::SEGMENTS[c.segment as usize];
     let relative_rate = t.lambda_day * 365.25 / sp.lambda_mean_year;
-    let complaint_chance =
-        (COMPLAINT_PER_PURCHASE * t.complaint_propensity / relative_rate.max(0.05).powf(0.8)).min(0.5);
+    let complaint_chance = (COMPLAINT_PER_PURCHASE * t.complaint_propensity
+        / relative_rate.max(0.05).powf(0.8))
+    .min(0.5);
     if t.buys {
         let delay: f64 = if rng.random::<f64>() < 0.7 {
             0.0
@@ -97,7 +111,15 @@ pub(crate) fn live<R: Rng>(rng: &mut R, c: &Customer, t: &Traits, world: &World,
     };
     activity::routine_contacts(rng, c, t, contact_end, world, out);
     out.invoices[inv0..].sort_by_key(|i| (i.day, i.credit));
-    out.interactions[int0..].sort_by_key(|i| (i.day, i.minute));
     out.complaints[comp0..].sort_by_key(|c| (c.opened_day, c.opened_minute));
-    out.surveys[sur0..].sort_by_key(|s| s.day);
+    // One contact per minute and one survey answer per day and customer: the only exact
+    // duplicate rows in a sample client are the injected ones the ledger must count.
+    let mut contacts = out.interactions.split_off(int0);
+    contacts.sort_by_key(|i| (i.day, i.minute));
+    contacts.dedup_by_key(|i| (i.day, i.minute));
+    out.interactions.append(&mut contacts);
+    let mut answers = out.surveys.split_off(sur0);
+    answers.sort_by_key(|s| s.day);
+    answers.dedup_by_key(|s| s.day);
+    out.surveys.append(&mut answers);
 }

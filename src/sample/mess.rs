@@ -67,8 +67,11 @@ const ORPHAN_COMPLAINTS: u32 = 2;
 pub(crate) fn plan_lines(lang: Lang, n_lines: usize) -> Vec<(usize, LineMess)> {
     let defects = line_defects(lang);
     let m = defects.len();
-    let mut plan: Vec<(usize, LineMess)> =
-        defects.iter().enumerate().map(|(j, d)| ((2 * j + 1) * n_lines / (2 * m), *d)).collect();
+    let mut plan: Vec<(usize, LineMess)> = defects
+        .iter()
+        .enumerate()
+        .map(|(j, d)| ((2 * j + 1) * n_lines / (2 * m), *d))
+        .collect();
     plan.dedup_by_key(|(i, _)| *i);
     plan.retain(|(i, _)| *i < n_lines);
     plan
@@ -95,7 +98,13 @@ pub(crate) fn inject_orphans(sim: &mut ChunkSim, world: &World) -> (usize, usize
             let qty = rng.random_range(1..6);
             let net_cents = qty * p.price_cents;
             let cost_cents = (net_cents * p.cost_permille + 500) / 1000;
-            sim.lines.push(Line { product, qty, unit_cents: p.price_cents, net_cents, cost_cents });
+            sim.lines.push(Line {
+                product,
+                qty,
+                unit_cents: p.price_cents,
+                net_cents,
+                cost_cents,
+            });
         }
         lines_added += *n as usize;
         sim.invoices.push(Invoice {
@@ -133,8 +142,18 @@ mod tests {
         // (2j + 1) * 1000 / 10 for j = 0..5.
         let at: Vec<usize> = plan.iter().map(|(i, _)| *i).collect();
         assert_eq!(at, vec![100, 300, 500, 700, 900]);
-        assert_eq!(plan.iter().filter(|(_, d)| *d == LineMess::BadAmount).count(), 3);
-        assert_eq!(plan.iter().filter(|(_, d)| *d == LineMess::EmptyDate).count(), 2);
+        assert_eq!(
+            plan.iter()
+                .filter(|(_, d)| *d == LineMess::BadAmount)
+                .count(),
+            3
+        );
+        assert_eq!(
+            plan.iter()
+                .filter(|(_, d)| *d == LineMess::EmptyDate)
+                .count(),
+            2
+        );
     }
 
     #[test]

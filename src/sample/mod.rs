@@ -25,12 +25,14 @@ mod names;
 mod numfmt;
 mod pipeline;
 mod purchases;
-mod row;
 mod rng;
+mod row;
 mod vocab;
 mod world;
 mod xlsx;
 
+#[cfg(test)]
+mod output_tests;
 #[cfg(test)]
 mod tests;
 
@@ -140,9 +142,14 @@ pub fn generate(spec: &SampleSpec) -> Result<SampleSummary, SampleError> {
     }
     let world = World::new(spec.lang, spec.customers as u32, spec.seed, spec.end);
     let layout = Layout::new(spec.lang, spec.customers);
-    let client_name = spec.name.clone().unwrap_or_else(|| world.v.client_name.to_string());
-    std::fs::create_dir_all(&spec.out)
-        .map_err(|source| SampleError::Io { path: spec.out.clone(), source })?;
+    let client_name = spec
+        .name
+        .clone()
+        .unwrap_or_else(|| world.v.client_name.to_string());
+    std::fs::create_dir_all(&spec.out).map_err(|source| SampleError::Io {
+        path: spec.out.clone(),
+        source,
+    })?;
     let written = pipeline::run(&world, layout, &spec.out, &client_name)?;
     let files = (0..5)
         .map(|t| FileSummary {
@@ -166,6 +173,9 @@ pub fn generate(spec: &SampleSpec) -> Result<SampleSummary, SampleError> {
     };
     let toml_path = spec.out.join(crate::config::CONFIG_FILE);
     let text = manifest::audit_toml(spec, &world, layout, &client_name, &summary);
-    std::fs::write(&toml_path, text).map_err(|source| SampleError::Io { path: toml_path, source })?;
+    std::fs::write(&toml_path, text).map_err(|source| SampleError::Io {
+        path: toml_path,
+        source,
+    })?;
     Ok(summary)
 }

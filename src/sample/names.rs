@@ -49,7 +49,11 @@ pub(crate) fn draw<R: Rng>(rng: &mut R, segment: u8, v: &Vocab) -> (String, Stri
     } else {
         let trade = one(rng, n.trades);
         let form = one(rng, n.forms);
-        let core = if n.trade_first { format!("{trade} {surname}") } else { format!("{surname} {trade}") };
+        let core = if n.trade_first {
+            format!("{trade} {surname}")
+        } else {
+            format!("{surname} {trade}")
+        };
         let domain = mail_part(&core);
         (format!("{core}{form}"), domain)
     };

@@ -78,7 +78,9 @@ pub(crate) fn push_hhmm(buf: &mut Vec<u8>, minute: u16) {
 /// break, or always when `always` is set — the way Excel and most SaaS exports write CSV.
 pub(crate) fn push_text(buf: &mut Vec<u8>, text: &str, delimiter: u8, always: bool) {
     let needs = always
-        || text.bytes().any(|b| b == delimiter || b == b'"' || b == b'\n' || b == b'\r');
+        || text
+            .bytes()
+            .any(|b| b == delimiter || b == b'"' || b == b'\n' || b == b'\r');
     if !needs {
         buf.extend_from_slice(text.as_bytes());
         return;
@@ -131,7 +133,10 @@ mod tests {
         push_i64(&mut b, -120);
         b.push(b' ');
         push_u64(&mut b, u64::MAX);
-        assert_eq!(String::from_utf8(b).unwrap(), "000123 000 -120 18446744073709551615");
+        assert_eq!(
+            String::from_utf8(b).unwrap(),
+            "000123 000 -120 18446744073709551615"
+        );
     }
 
     #[test]

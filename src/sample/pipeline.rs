@@ -3,6 +3,7 @@
 //! thread while the next batch is computed. Files are written under a `.partial` name and
 //! renamed when complete.
 
+use super::SampleError;
 use super::chunk::{self, ChunkSim};
 use super::export::{self, ChunkOut, ChunkStats, MessPlan, Numbering};
 use super::layout::Layout;
@@ -10,7 +11,6 @@ use super::mess::{self, MessCounts};
 use super::row::{RowWriter, encode};
 use super::world::World;
 use super::xlsx;
-use super::SampleError;
 use rayon::prelude::*;
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -38,11 +38,17 @@ pub(crate) struct Written {
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> SampleError + '_ {
-    move |source| SampleError::Io { path: path.to_path_buf(), source }
+    move |source| SampleError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 fn partial(path: &Path) -> PathBuf {
-    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
     name.push(".partial");
     path.with_file_name(name)
 }
@@ -66,7 +72,12 @@ fn simulate(world: &World, k: u32) -> (ChunkSim, MessPlan, MessCounts) {
 }
 
 /// Writes every file of the client into `dir`.
-pub(crate) fn run(world: &World, layout: Layout, dir: &Path, client_name: &str) -> Result<Written, SampleError> {
+pub(crate) fn run(
+    world: &World,
+    layout: Layout,
+    dir: &Path,
+    client_name: &str,
+) -> Result<Written, SampleError> {
     let sheet = layout.sheet_table();
     let mut files: Vec<Option<(PathBuf, BufWriter<File>)>> = Vec::new();
     for t in 0..5 {
@@ -81,7 +92,8 @@ pub(crate) fn run(world: &World, layout: Layout, dir: &Path, client_name: &str) 
         if layout.bom(t) {
             f.write_all(b"\xEF\xBB\xBF").map_err(io_err(&path))?;
         }
-        f.write_all(&encode(world.lang, header.buf)).map_err(io_err(&path))?;
+        f.write_all(&encode(world.lang, header.buf))
+            .map_err(io_err(&path))?;
         files.push(Some((path, f)));
     }
 
@@ -114,8 +126,10 @@ pub(crate) fn run(world: &World, layout: Layout, dir: &Path, client_name: &str) 
         let mut batch_start = 0;
         while batch_start < n_chunks {
             let batch_end = (batch_start + BATCH).min(n_chunks);
-            let sims: Vec<_> =
-                (batch_start..batch_end).into_par_iter().map(|k| simulate(world, k)).collect();
+            let sims: Vec<_> = (batch_start..batch_end)
+                .into_par_iter()
+                .map(|k| simulate(world, k))
+                .collect();
             let numbered: Vec<_> = sims
                 .into_iter()
                 .map(|(sim, plan, orphans)| {
@@ -138,7 +152,10 @@ pub(crate) fn run(world: &World, layout: Layout, dir: &Path, client_name: &str) 
         }
         drop(tx);
         writer.join().unwrap_or_else(|_| {
-            Err(SampleError::Io { path: dir.to_path_buf(), source: std::io::Error::other("writer thread panicked") })
+            Err(SampleError::Io {
+                path: dir.to_path_buf(),
+                source: std::io::Error::other("writer thread panicked"),
+            })
         })
     })?;
 
@@ -149,7 +166,10 @@ pub(crate) fn run(world: &World, layout: Layout, dir: &Path, client_name: &str) 
         } else {
             xlsx::write_tickets(&path, &tickets, world, layout).map(|_| None)
         };
-        w.sheet_total_cents = result.map_err(|source| SampleError::Xlsx { path: path.clone(), source })?;
+        w.sheet_total_cents = result.map_err(|source| SampleError::Xlsx {
+            path: path.clone(),
+            source,
+        })?;
     }
     for t in 0..5 {
         let done = dir.join(layout.file(t));

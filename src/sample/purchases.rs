@@ -41,23 +41,25 @@ pub(crate) fn invoice<R: Rng>(
             rng.random_range(0..world.v.categories.len()) as u8
         };
         let choices = &world.by_category[category as usize];
-        let mut product = choices[rng.random_range(0..choices.len())];
-        // One line per article: redraw (a few times) an article already on the invoice.
-        for _ in 0..3 {
-            if !out.lines[first_line as usize..].iter().any(|l| l.product == product) {
-                break;
-            }
-            product = choices[rng.random_range(0..choices.len())];
-        }
+        let drawn = choices[rng.random_range(0..choices.len())];
+        let product = unused_product(drawn, choices, &out.lines[first_line as usize..], world);
         let p = world.v.products[product as usize];
         let list = p.price_cents as f64 * inflation;
-        let unit_cents = (list * (1000 - sp.discount_permille) as f64 / 1000.0).round().max(1.0) as i64;
+        let unit_cents = (list * (1000 - sp.discount_permille) as f64 / 1000.0)
+            .round()
+            .max(1.0) as i64;
         let wanted = basket * share / total_share;
         let qty = ((wanted / unit_cents as f64).round() as i64).clamp(1, MAX_QTY);
         let net_cents = qty * unit_cents;
         let permille = (p.cost_permille + rng.random_range(-20..=20)).clamp(550, 800);
         let cost_cents = (net_cents * permille + 500) / 1000;
-        out.lines.push(Line { product, qty, unit_cents, net_cents, cost_cents });
+        out.lines.push(Line {
+            product,
+            qty,
+            unit_cents,
+            net_cents,
+            cost_cents,
+        });
     }
     out.invoices.push(Invoice {
         customer: c.number,
@@ -67,6 +69,24 @@ pub(crate) fn invoice<R: Rng>(
         n_lines: n_lines as u32,
     });
     out.invoices.len() - 1
+}
+
+/// The drawn article, or when it is already on the invoice the next unused one of its category,
+/// else of the catalogue: one line per article, so an invoice never has two identical rows (the
+/// only duplicate rows are the injected ones the ledger must count).
+fn unused_product(drawn: u16, category: &[u16], on_invoice: &[Line], world: &World) -> u16 {
+    let used = |p: u16| on_invoice.iter().any(|l| l.product == p);
+    if !used(drawn) {
+        return drawn;
+    }
+    let start = category.iter().position(|p| *p == drawn).unwrap_or(0);
+    let in_category = (1..category.len()).map(|k| category[(start + k) % category.len()]);
+    let anywhere =
+        (0..world.v.products.len() as u16).map(|k| (drawn + k) % world.v.products.len() as u16);
+    in_category
+        .chain(anywhere)
+        .find(|p| !used(*p))
+        .unwrap_or(drawn)
 }
 
 /// Adds a credit note on `day` against invoice `index`: the whole invoice (about 40 %), or part

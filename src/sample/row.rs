@@ -22,7 +22,12 @@ impl<'a> RowWriter<'a> {
             Lang::Es => b';',
             Lang::En => b',',
         };
-        RowWriter { buf: Vec::with_capacity(capacity), world, delim, fields: 0 }
+        RowWriter {
+            buf: Vec::with_capacity(capacity),
+            world,
+            delim,
+            fields: 0,
+        }
     }
 
     fn sep(&mut self) {
@@ -172,7 +177,10 @@ mod tests {
         r.cents(123_456);
         r.flag(true);
         r.end_row();
-        assert_eq!(String::from_utf8(r.buf).unwrap(), "000007;15/03/2023;1.234,56;Sí\r\n");
+        assert_eq!(
+            String::from_utf8(r.buf).unwrap(),
+            "000007;15/03/2023;1.234,56;Sí\r\n"
+        );
     }
 
     #[test]

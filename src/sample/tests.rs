@@ -48,10 +48,17 @@ fn buy_till_you_die_gives_plausible_repeat_rates() {
     assert!(mean(ENTERPRISE) > mean(SMB) && mean(SMB) > mean(CONSUMER));
     // Dropout is real: of the customers who bought at least twice in their first year of
     // history, a good share buys nothing in the last year although the history continues.
-    let early: Vec<_> = sim.customers.iter().filter(|c| c.created_day < 365).collect();
+    let early: Vec<_> = sim
+        .customers
+        .iter()
+        .filter(|c| c.created_day < 365)
+        .collect();
     let repeat_early: Vec<_> = early
         .iter()
-        .filter(|c| days.get(&c.number).is_some_and(|d| d.range(..730).count() >= 2))
+        .filter(|c| {
+            days.get(&c.number)
+                .is_some_and(|d| d.range(..730).count() >= 2)
+        })
         .collect();
     let silent = repeat_early
         .iter()
@@ -73,7 +80,11 @@ fn about_twenty_invoice_lines_per_customer() {
 /// Customers in S (active in the year before the last year of history), split by whether they
 /// complained in that year: (churn of complainers, churn of the others) where churn = no purchase
 /// in the last year. The definition of DESIGN.md with A = 365 days and P = the last year.
-fn churn_by_complaint(sim: &ChunkSim, last_day: u32, complaint_filter: impl Fn(&super::chunk::Complaint) -> bool) -> (f64, f64, usize) {
+fn churn_by_complaint(
+    sim: &ChunkSim,
+    last_day: u32,
+    complaint_filter: impl Fn(&super::chunk::Complaint) -> bool,
+) -> (f64, f64, usize) {
     let p_start = last_day + 1 - 365;
     let days = purchase_days(sim);
     let mut complained: HashMap<u32, bool> = HashMap::new();
@@ -139,7 +150,11 @@ fn between_ten_and_twenty_per_cent_of_customers_complain() {
     let complainers: BTreeSet<u32> = sim.complaints.iter().map(|c| c.customer).collect();
     let share = complainers.len() as f64 / 8000.0;
     assert!((0.10..0.20).contains(&share), "{share}");
-    let open = sim.complaints.iter().filter(|c| c.resolved.is_none()).count();
+    let open = sim
+        .complaints
+        .iter()
+        .filter(|c| c.resolved.is_none())
+        .count();
     assert!(open > 0, "some complaints must still be open at the end");
     let reopened = sim.complaints.iter().filter(|c| c.reopened).count();
     let first_contact = sim.complaints.iter().filter(|c| c.first_contact).count();
@@ -162,10 +177,15 @@ fn some_sales_calls_land_while_a_complaint_is_open() {
         .filter(|i| i.kind == SALES)
         .filter(|i| {
             let t = i.day as u64 * 1440 + i.minute as u64;
-            open.get(&i.customer).is_some_and(|w| w.iter().any(|(a, b)| (*a..=*b).contains(&t)))
+            open.get(&i.customer)
+                .is_some_and(|w| w.iter().any(|(a, b)| (*a..=*b).contains(&t)))
         })
         .count();
-    assert!(during > 0 && during < sim.complaints.len() / 3, "{during} of {}", sim.complaints.len());
+    assert!(
+        during > 0 && during < sim.complaints.len() / 3,
+        "{during} of {}",
+        sim.complaints.len()
+    );
 }
 
 #[test]
@@ -173,7 +193,10 @@ fn detractors_are_more_common_after_complaints() {
     let (_, sim) = simulate(Lang::Es, 12_000, 17);
     let mut complaint_days: HashMap<u32, Vec<u32>> = HashMap::new();
     for c in &sim.complaints {
-        complaint_days.entry(c.customer).or_default().push(c.opened_day);
+        complaint_days
+            .entry(c.customer)
+            .or_default()
+            .push(c.opened_day);
     }
     let (mut after, mut after_n, mut other, mut other_n) = (0.0, 0.0, 0.0, 0.0);
     for s in &sim.surveys {
@@ -191,7 +214,12 @@ fn detractors_are_more_common_after_complaints() {
         }
     }
     assert!(after_n > 50.0, "{after_n}");
-    assert!(after / after_n > 1.3 * other / other_n, "{} vs {}", after / after_n, other / other_n);
+    assert!(
+        after / after_n > 1.3 * other / other_n,
+        "{} vs {}",
+        after / after_n,
+        other / other_n
+    );
 }
 
 #[test]

@@ -43,7 +43,15 @@ impl World {
         // Room for the unknown customer codes the mess injection adds above the last customer.
         let largest = customers as u64 + super::mess::ORPHAN_OFFSET as u64 + 100;
         let id_width = largest.to_string().len().max(6);
-        World { lang, v, cal, by_category, customers, seed, id_width }
+        World {
+            lang,
+            v,
+            cal,
+            by_category,
+            customers,
+            seed,
+            id_width,
+        }
     }
 
     /// Appends the customer id of a customer number: `000123` (Spanish ERP, zero-padded text)

@@ -3,7 +3,12 @@
 use super::{Names, Product, Vocab};
 
 const fn p(name: &'static str, category: u8, price_cents: i64, cost_permille: i64) -> Product {
-    Product { name, category, price_cents, cost_permille }
+    Product {
+        name,
+        category,
+        price_cents,
+        cost_permille,
+    }
 }
 
 pub(super) static EN: Vocab = Vocab {
@@ -11,7 +16,14 @@ pub(super) static EN: Vocab = Vocab {
     prepared_by: "Customer audit team (sample data)",
     currency: "USD",
     segments: ["Consumer", "SMB", "Enterprise"],
-    regions: &["Northeast", "Southeast", "Midwest", "Southwest", "West", "UK & Ireland"],
+    regions: &[
+        "Northeast",
+        "Southeast",
+        "Midwest",
+        "Southwest",
+        "West",
+        "UK & Ireland",
+    ],
     acquisition: &[
         ("Organic Search", 3_500),
         ("Paid Search", 9_000),
@@ -39,7 +51,14 @@ pub(super) static EN: Vocab = Vocab {
         &["Connected", "Meeting booked", "No answer"],
         &["Paid", "Promise to pay", "Overdue"],
     ],
-    categories: &["Beverages", "Dairy", "Bakery", "Pantry", "Produce", "Supplies"],
+    categories: &[
+        "Beverages",
+        "Dairy",
+        "Bakery",
+        "Pantry",
+        "Produce",
+        "Supplies",
+    ],
     products: &[
         p("Cold Brew Concentrate 1 gal", 0, 3_200, 620),
         p("Sparkling Water 24-pack", 0, 1_450, 580),
@@ -130,6 +149,8 @@ pub(super) static EN: Vocab = Vocab {
         mailboxes: &["info", "orders", "accounts", "purchasing"],
     },
     // Q4 holiday bump, a soft January, a mild summer dip; B2B: quiet weekends.
-    month_factor: [0.85, 0.95, 1.00, 1.00, 1.05, 0.95, 0.90, 0.90, 1.00, 1.05, 1.20, 1.30],
+    month_factor: [
+        0.85, 0.95, 1.00, 1.00, 1.05, 0.95, 0.90, 0.90, 1.00, 1.05, 1.20, 1.30,
+    ],
     weekday_factor: [1.00, 1.05, 1.05, 1.05, 1.00, 0.35, 0.20],
 };

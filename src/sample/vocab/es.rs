@@ -3,7 +3,12 @@
 use super::{Names, Product, Vocab};
 
 const fn p(name: &'static str, category: u8, price_cents: i64, cost_permille: i64) -> Product {
-    Product { name, category, price_cents, cost_permille }
+    Product {
+        name,
+        category,
+        price_cents,
+        cost_permille,
+    }
 }
 
 pub(super) static ES: Vocab = Vocab {
@@ -40,17 +45,34 @@ pub(super) static ES: Vocab = Vocab {
         "Marta Lázaro",
     ],
     key_account_managers: &["Elena Cuesta", "Óscar Luján"],
-    service_agents: &["Ana Belén Torres", "Miguel Ángel Roca", "Carmen Vidal", "Jorge Pizarro"],
+    service_agents: &[
+        "Ana Belén Torres",
+        "Miguel Ángel Roca",
+        "Carmen Vidal",
+        "Jorge Pizarro",
+    ],
     billing_staff: &["Teresa Gil (Administración)"],
     contact_channels: ["Teléfono", "Email", "Visita", "WhatsApp", "Web"],
     contact_types: ["Venta", "Servicio", "Seguimiento", "Cobro"],
     outcomes: [
-        &["Pedido cerrado", "Presupuesto enviado", "Sin interés", "No contesta"],
+        &[
+            "Pedido cerrado",
+            "Presupuesto enviado",
+            "Sin interés",
+            "No contesta",
+        ],
         &["Resuelto", "Escalado", "Pendiente"],
         &["Contactado", "Cita agendada", "No contesta"],
         &["Cobrado", "Promesa de pago", "Impagado"],
     ],
-    categories: &["Herramientas", "Fijación", "Fontanería", "Electricidad", "Pintura", "Jardín"],
+    categories: &[
+        "Herramientas",
+        "Fijación",
+        "Fontanería",
+        "Electricidad",
+        "Pintura",
+        "Jardín",
+    ],
     products: &[
         p("Taladro percutor 800 W", 0, 8_990, 640),
         p("Juego de destornilladores 12 pzas.", 0, 1_850, 580),
@@ -118,14 +140,52 @@ pub(super) static ES: Vocab = Vocab {
     ],
     names: Names {
         first: &[
-            "José", "María", "Ángel", "Lucía", "Begoña", "Íñigo", "Nuria", "Jesús", "Pilar", "Raúl",
-            "Inés", "Joaquín", "Sofía", "Andrés", "Mónica", "Iván", "Concepción", "Jaume", "Aitor",
+            "José",
+            "María",
+            "Ángel",
+            "Lucía",
+            "Begoña",
+            "Íñigo",
+            "Nuria",
+            "Jesús",
+            "Pilar",
+            "Raúl",
+            "Inés",
+            "Joaquín",
+            "Sofía",
+            "Andrés",
+            "Mónica",
+            "Iván",
+            "Concepción",
+            "Jaume",
+            "Aitor",
             "Montserrat",
         ],
         surnames: &[
-            "García", "Martínez", "López", "Sánchez", "Pérez", "Gómez", "Muñoz", "Núñez", "Ibáñez",
-            "Peña", "Rodríguez", "Fernández", "Gutiérrez", "Álvarez", "Jiménez", "Ortega",
-            "Castaño", "Cañete", "Ruiz", "Díaz", "Echeverría", "Vallès", "Iglesias", "Ordóñez",
+            "García",
+            "Martínez",
+            "López",
+            "Sánchez",
+            "Pérez",
+            "Gómez",
+            "Muñoz",
+            "Núñez",
+            "Ibáñez",
+            "Peña",
+            "Rodríguez",
+            "Fernández",
+            "Gutiérrez",
+            "Álvarez",
+            "Jiménez",
+            "Ortega",
+            "Castaño",
+            "Cañete",
+            "Ruiz",
+            "Díaz",
+            "Echeverría",
+            "Vallès",
+            "Iglesias",
+            "Ordóñez",
         ],
         surnames_per_person: 2,
         trades: &[
@@ -155,6 +215,8 @@ pub(super) static ES: Vocab = Vocab {
         mailboxes: &["info", "compras", "administracion", "pedidos"],
     },
     // A Q4 bump (Christmas, end-of-year budgets) and the August shutdown.
-    month_factor: [0.90, 0.95, 1.05, 1.05, 1.10, 1.00, 0.85, 0.45, 1.00, 1.10, 1.25, 1.35],
+    month_factor: [
+        0.90, 0.95, 1.05, 1.05, 1.10, 1.00, 0.85, 0.45, 1.00, 1.10, 1.25, 1.35,
+    ],
     weekday_factor: [1.00, 1.00, 1.00, 1.00, 1.00, 0.60, 0.05],
 };

@@ -109,9 +109,12 @@ impl Vocab {
     /// index space of [`crate::sample::chunk::Interaction::employee`].
     pub(crate) fn employee(&self, index: u8) -> &'static str {
         let mut i = index as usize;
-        for list in
-            [self.managers, self.key_account_managers, self.service_agents, self.billing_staff]
-        {
+        for list in [
+            self.managers,
+            self.key_account_managers,
+            self.service_agents,
+            self.billing_staff,
+        ] {
             if i < list.len() {
                 return list[i];
             }
@@ -142,7 +145,11 @@ mod tests {
         for lang in [Lang::Es, Lang::En] {
             let v = Vocab::of(lang);
             for c in 0..v.categories.len() {
-                assert!(v.products.iter().any(|p| p.category as usize == c), "{}", v.categories[c]);
+                assert!(
+                    v.products.iter().any(|p| p.category as usize == c),
+                    "{}",
+                    v.categories[c]
+                );
             }
         }
     }
