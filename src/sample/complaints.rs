@@ -29,7 +29,7 @@ const MEDIAN_HOURS: [f64; 4] = [72.0, 48.0, 30.0, 12.0];
 /// SLA hours per severity; the defaults of `IndicatorSettings::sla_hours`.
 pub(crate) const SLA_HOURS: [f64; 4] = [240.0, 120.0, 48.0, 24.0];
 /// Chance of ending the relationship after a complaint, per severity, before handling.
-const CHURN: [f64; 4] = [0.18, 0.26, 0.36, 0.46];
+const CHURN: [f64; 4] = [0.25, 0.35, 0.45, 0.55];
 /// Churn multiplier per category: being treated badly hurts most, a late parcel least.
 const CATEGORY_CHURN: [f64; 5] = [0.8, 1.0, 1.0, 1.4, 0.9];
 /// Complaint channel (phone, e-mail, web, shop/chat) → contact channel of the service contacts.
@@ -38,8 +38,9 @@ const COMPLAINT_TO_CONTACT_CHANNEL: [u8; 4] = [0, 1, 4, 3];
 const FORGOTTEN: f64 = 0.025;
 
 /// Opens a complaint about invoice `invoice` bought on `day`; returns the probability that the
-/// customer leaves because of it. Adds the service contacts, sometimes a sales contact made
-/// while it is open, a survey after it, and a credit note when the goods or the bill were wrong.
+/// customer leaves at once because of it, and raises `rel.dropout` for those who stay. Adds the
+/// service contacts, sometimes a sales contact made while it is open, a survey after it, and a
+/// credit note when the goods or the bill were wrong.
 pub(crate) fn open<R: Rng>(
     rng: &mut R,
     c: &Customer,
@@ -127,9 +128,13 @@ pub(crate) fn open<R: Rng>(
         let credit_day = resolved.map_or(opened_day + 3, |(d, _)| d);
         purchases::credit_note(rng, invoice, credit_day, world, out);
     }
+    let handling = if badly { 2.5 } else { 0.6 };
+    let leave = (CHURN[severity] * CATEGORY_CHURN[category] * handling).min(0.9);
     if badly {
         rel.mood -= 2.0;
     }
-    let handling = if badly { 3.0 } else { 0.6 };
-    (CHURN[severity] * CATEGORY_CHURN[category] * handling).min(0.9)
+    // Who stays is on probation: a higher dropout probability after every later purchase,
+    // slight after a well handled complaint, heavy after a badly handled one.
+    rel.dropout = 1.0 - (1.0 - rel.dropout) * (1.0 - 0.8 * leave);
+    leave
 }

@@ -91,7 +91,6 @@ pub(crate) fn live<R: Rng>(
                     alive = false;
                     break;
                 }
-                rel.dropout = 1.0 - (1.0 - rel.dropout) * (1.0 - 0.6 * churn);
             }
             if rng.random::<f64>() < CREDIT_NOTE_BASE {
                 let credit_day = day + rng.random_range(2..30);

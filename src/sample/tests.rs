@@ -119,7 +119,7 @@ fn churn_by_complaint(
 fn customers_who_complained_churn_more_than_the_others() {
     let (world, sim) = simulate(Lang::Es, 12_000, 13);
     let (complainers, others, n) = churn_by_complaint(&sim, world.cal.days() - 1, |_| true);
-    // Measured on 20,000 customers: 73 % against 42 %, a relative risk of 1.7 (without the
+    // Measured on 20,000 customers: 80 % against 42 %, a relative risk of 1.9 (without the
     // complaint effect it is 0.8: complainers are heavier buyers, so the signal is causal).
     assert!(n > 300, "{n}");
     assert!(complainers / others > 1.5, "{complainers} vs {others}");
@@ -140,7 +140,7 @@ fn badly_handled_complaints_lose_more_customers_than_well_handled_ones() {
     let (bad, _, n_bad) = churn_by_complaint(&sim, last, badly);
     let (good, _, n_good) = churn_by_complaint(&sim, last, |c| !badly(c));
     assert!(n_bad > 50 && n_good > 200, "{n_bad} {n_good}");
-    // Measured: 95 % against 66 %.
+    // Measured on 12,000 customers: 99 % against 76 %.
     assert!(bad > good + 0.15, "{bad} vs {good}");
 }
 
