@@ -128,7 +128,7 @@ pub(crate) fn open<R: Rng>(
         let credit_day = resolved.map_or(opened_day + 3, |(d, _)| d);
         purchases::credit_note(rng, invoice, credit_day, world, out);
     }
-    let handling = if badly { 2.5 } else { 0.6 };
+    let handling = if badly { 2.0 } else { 0.6 };
     let leave = (CHURN[severity] * CATEGORY_CHURN[category] * handling).min(0.9);
     if badly {
         rel.mood -= 2.0;

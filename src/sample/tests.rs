@@ -140,7 +140,7 @@ fn badly_handled_complaints_lose_more_customers_than_well_handled_ones() {
     let (bad, _, n_bad) = churn_by_complaint(&sim, last, badly);
     let (good, _, n_good) = churn_by_complaint(&sim, last, |c| !badly(c));
     assert!(n_bad > 50 && n_good > 200, "{n_bad} {n_good}");
-    // Measured on 12,000 customers: 99 % against 76 %.
+    // Measured on 12,000 customers: 98 % against 76 %.
     assert!(bad > good + 0.15, "{bad} vs {good}");
 }
 
