@@ -296,3 +296,12 @@ fn zero_customers_is_an_error_naming_the_flag() {
     let err = generate(&spec(dir.path(), Lang::Es, 0, 1)).unwrap_err();
     assert!(err.to_string().contains("--customers"));
 }
+
+#[test]
+fn an_unwritable_folder_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("not-a-folder");
+    std::fs::write(&file, "x").unwrap();
+    let err = generate(&spec(&file.join("client"), Lang::En, 10, 1)).unwrap_err();
+    assert!(err.to_string().contains("not-a-folder"), "{err}");
+}

@@ -4,7 +4,8 @@
 //! renamed when complete.
 
 use super::SampleError;
-use super::chunk::{self, ChunkSim};
+use super::chunk::{self, ChunkSim, Complaint};
+use super::customer::Customer;
 use super::export::{self, ChunkOut, ChunkStats, MessPlan, Numbering};
 use super::layout::Layout;
 use super::mess::{self, MessCounts};
@@ -71,17 +72,78 @@ fn simulate(world: &World, k: u32) -> (ChunkSim, MessPlan, MessCounts) {
     (sim, plan, counts)
 }
 
-/// Writes every file of the client into `dir`.
+/// Writes every file of the client into `dir`; on failure no `.partial` file is left behind.
 pub(crate) fn run(
     world: &World,
     layout: Layout,
     dir: &Path,
     client_name: &str,
 ) -> Result<Written, SampleError> {
-    let sheet = layout.sheet_table();
-    let mut files: Vec<Option<(PathBuf, BufWriter<File>)>> = Vec::new();
+    let result = write_files(world, layout, dir, client_name);
+    if result.is_err() {
+        for t in 0..5 {
+            let _ = std::fs::remove_file(partial(&dir.join(layout.file(t))));
+        }
+    }
+    result
+}
+
+type Files = Vec<Option<(PathBuf, BufWriter<File>)>>;
+
+/// What the writer thread hands back: counts, and the rows bound for the spreadsheet.
+struct Collected {
+    written: Written,
+    customers: Vec<Customer>,
+    tickets: Vec<(u64, Complaint)>,
+}
+
+fn write_files(
+    world: &World,
+    layout: Layout,
+    dir: &Path,
+    client_name: &str,
+) -> Result<Written, SampleError> {
+    let files = open_files(world, layout, dir)?;
+    let (tx, rx) = mpsc::sync_channel::<Vec<ChunkOut>>(1);
+    let collected = std::thread::scope(|s| {
+        let writer = s.spawn(move || append_batches(rx, files));
+        produce(world, layout, tx);
+        writer.join().unwrap_or_else(|_| {
+            Err(SampleError::Io {
+                path: dir.to_path_buf(),
+                source: std::io::Error::other("writer thread panicked"),
+            })
+        })
+    })?;
+    let Collected {
+        mut written,
+        customers,
+        tickets,
+    } = collected;
+    if let Some(t) = layout.sheet_table() {
+        let path = partial(&dir.join(layout.file(t)));
+        let result = if t == 0 {
+            xlsx::write_customers(&path, &customers, world, layout, client_name).map(Some)
+        } else {
+            xlsx::write_tickets(&path, &tickets, world, layout).map(|_| None)
+        };
+        written.sheet_total_cents = result.map_err(|source| SampleError::Xlsx {
+            path: path.clone(),
+            source,
+        })?;
+    }
     for t in 0..5 {
-        if sheet == Some(t) {
+        let done = dir.join(layout.file(t));
+        std::fs::rename(partial(&done), &done).map_err(io_err(&done))?;
+    }
+    Ok(written)
+}
+
+/// Creates the CSV files (`None` for the spreadsheet table) and writes their headers.
+fn open_files(world: &World, layout: Layout, dir: &Path) -> Result<Files, SampleError> {
+    let mut files = Vec::new();
+    for t in 0..5 {
+        if layout.sheet_table() == Some(t) {
             files.push(None);
             continue;
         }
@@ -96,86 +158,68 @@ pub(crate) fn run(
             .map_err(io_err(&path))?;
         files.push(Some((path, f)));
     }
+    Ok(files)
+}
 
+/// Simulates and formats batches of chunks in parallel and hands them, in order, to the writer.
+fn produce(world: &World, layout: Layout, tx: mpsc::SyncSender<Vec<ChunkOut>>) {
     let n_chunks = world.customers.div_ceil(CHUNK);
-    let (tx, rx) = mpsc::sync_channel::<Vec<ChunkOut>>(1);
-    let (mut w, customers, tickets) = std::thread::scope(|s| {
-        let writer = s.spawn(move || -> Result<(Written, Vec<_>, Vec<_>), SampleError> {
-            let mut w = Written::default();
-            let (mut customers, mut tickets) = (Vec::new(), Vec::new());
-            for batch in rx {
-                for out in batch {
-                    for (t, file) in files.iter_mut().enumerate() {
-                        if let Some((path, f)) = file {
-                            f.write_all(&out.bytes[t]).map_err(io_err(path))?;
-                        }
-                        w.rows[t] += out.rows[t];
-                    }
-                    add_mess(&mut w.mess, &out.mess);
-                    w.stats.add(&out.stats);
-                    customers.extend(out.sheet_customers);
-                    tickets.extend(out.sheet_tickets);
-                }
-            }
-            for (path, mut f) in files.into_iter().flatten() {
-                f.flush().map_err(io_err(&path))?;
-            }
-            Ok((w, customers, tickets))
-        });
-        let mut numbering = Numbering::default();
-        let mut batch_start = 0;
-        while batch_start < n_chunks {
-            let batch_end = (batch_start + BATCH).min(n_chunks);
-            let sims: Vec<_> = (batch_start..batch_end)
-                .into_par_iter()
-                .map(|k| simulate(world, k))
-                .collect();
-            let numbered: Vec<_> = sims
-                .into_iter()
-                .map(|(sim, plan, orphans)| {
-                    let start = numbering.reserve(&sim);
-                    (sim, start, plan, orphans)
-                })
-                .collect();
-            let outs: Vec<ChunkOut> = numbered
-                .into_par_iter()
-                .map(|(sim, start, plan, orphans)| {
-                    let mut out = export::format(sim, start, world, layout, &plan);
-                    add_mess(&mut out.mess, &orphans);
-                    out
-                })
-                .collect();
-            if tx.send(outs).is_err() {
-                break; // the writer failed; its error is reported below
-            }
-            batch_start = batch_end;
-        }
-        drop(tx);
-        writer.join().unwrap_or_else(|_| {
-            Err(SampleError::Io {
-                path: dir.to_path_buf(),
-                source: std::io::Error::other("writer thread panicked"),
+    let mut numbering = Numbering::default();
+    let mut batch_start = 0;
+    while batch_start < n_chunks {
+        let batch_end = (batch_start + BATCH).min(n_chunks);
+        let sims: Vec<_> = (batch_start..batch_end)
+            .into_par_iter()
+            .map(|k| simulate(world, k))
+            .collect();
+        // Numbers are given in chunk order, so they do not depend on which thread ran what.
+        let numbered: Vec<_> = sims
+            .into_iter()
+            .map(|(sim, plan, orphans)| (numbering.reserve(&sim), sim, plan, orphans))
+            .collect();
+        let outs: Vec<ChunkOut> = numbered
+            .into_par_iter()
+            .map(|(start, sim, plan, orphans)| {
+                let mut out = export::format(sim, start, world, layout, &plan);
+                add_mess(&mut out.mess, &orphans);
+                out
             })
-        })
-    })?;
+            .collect();
+        if tx.send(outs).is_err() {
+            return; // the writer failed; its error is what the caller reports
+        }
+        batch_start = batch_end;
+    }
+}
 
-    if let Some(t) = sheet {
-        let path = partial(&dir.join(layout.file(t)));
-        let result = if t == 0 {
-            xlsx::write_customers(&path, &customers, world, layout, client_name).map(Some)
-        } else {
-            xlsx::write_tickets(&path, &tickets, world, layout).map(|_| None)
-        };
-        w.sheet_total_cents = result.map_err(|source| SampleError::Xlsx {
-            path: path.clone(),
-            source,
-        })?;
+/// The writer thread: appends each chunk's bytes to the files and keeps the counts.
+fn append_batches(
+    rx: mpsc::Receiver<Vec<ChunkOut>>,
+    mut files: Files,
+) -> Result<Collected, SampleError> {
+    let mut c = Collected {
+        written: Written::default(),
+        customers: Vec::new(),
+        tickets: Vec::new(),
+    };
+    for batch in rx {
+        for out in batch {
+            for (t, file) in files.iter_mut().enumerate() {
+                if let Some((path, f)) = file {
+                    f.write_all(&out.bytes[t]).map_err(io_err(path))?;
+                }
+                c.written.rows[t] += out.rows[t];
+            }
+            add_mess(&mut c.written.mess, &out.mess);
+            c.written.stats.add(&out.stats);
+            c.customers.extend(out.sheet_customers);
+            c.tickets.extend(out.sheet_tickets);
+        }
     }
-    for t in 0..5 {
-        let done = dir.join(layout.file(t));
-        std::fs::rename(partial(&done), &done).map_err(io_err(&done))?;
+    for (path, mut f) in files.into_iter().flatten() {
+        f.flush().map_err(io_err(&path))?;
     }
-    Ok(w)
+    Ok(c)
 }
 
 fn add_mess(total: &mut MessCounts, m: &MessCounts) {
