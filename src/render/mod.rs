@@ -5,6 +5,7 @@
 //! are drawn once as SVG ([`charts`]) and used inline by the HTML and as vector XObjects by the
 //! PDF. Labels live in `templates/i18n/{es,en}.toml`, the HTML templates in `templates/`.
 
+pub mod build;
 mod chart_set;
 pub mod charts;
 mod demo;
