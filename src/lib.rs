@@ -15,12 +15,12 @@ pub mod findings;
 
 pub mod indicators;
 pub mod ingest;
+pub mod models;
 pub mod output;
 pub mod period;
-pub mod models;
 pub mod pipeline;
 pub mod portfolio;
-pub mod results;
 pub mod render;
+pub mod results;
 pub mod sample;
 pub mod tables;

@@ -24,7 +24,8 @@ impl Models {
     pub fn fit(tables: &Tables, period: Period, settings: &ClvSettings) -> Models {
         let tx = &tables.transactions;
         let calibration = period.start - Duration::days(1);
-        let backtest = analyse(tx, calibration, Some(period.end), settings).map_err(|e| e.to_string());
+        let backtest =
+            analyse(tx, calibration, Some(period.end), settings).map_err(|e| e.to_string());
         let mut scoring_settings = settings.clone();
         if let Ok(bt) = &backtest
             && settings.model == "auto"
@@ -43,7 +44,10 @@ impl Models {
     pub fn values(&self) -> Option<DataFrame> {
         let scoring = self.scoring.as_ref().ok()?;
         scoring.model?;
-        scoring.scores.select(["customer_id", "clv", "p_alive"]).ok()
+        scoring
+            .scores
+            .select(["customer_id", "clv", "p_alive"])
+            .ok()
     }
 
     /// Warnings for the manifest: model failures and degenerate fits.
@@ -60,10 +64,14 @@ impl Models {
 
     /// The per-customer scores as CSV (for `clv_scores.csv`), when scoring ran.
     pub fn scores_csv(&self) -> PolarsResult<Option<Vec<u8>>> {
-        let Ok(scoring) = &self.scoring else { return Ok(None) };
+        let Ok(scoring) = &self.scoring else {
+            return Ok(None);
+        };
         let mut df = scoring.scores.clone();
         let mut buf = Vec::new();
-        CsvWriter::new(&mut buf).include_header(true).finish(&mut df)?;
+        CsvWriter::new(&mut buf)
+            .include_header(true)
+            .finish(&mut df)?;
         Ok(Some(buf))
     }
 }

@@ -135,24 +135,19 @@ fn audit(
     entry.period = Some(period.to_string());
 
     let t = Instant::now();
-    let models = crate::models::fit(&tables, period, &cfg.clv);
+    let models = crate::models::Models::fit(&tables, period, &cfg.clv);
     entry.warnings.extend(models.warnings());
     entry.stages_ms.models = ms(t);
 
     let t = Instant::now();
-    let indicators = crate::indicators::compute_all(
-        &tables,
-        period,
-        &cfg.indicators,
-        models.values().as_ref(),
-    )
-    .context("computing the indicators")?;
+    let indicators =
+        crate::indicators::compute_all(&tables, period, &cfg.indicators, models.values().as_ref())
+            .context("computing the indicators")?;
     entry.stages_ms.indicators = ms(t);
 
     let t = Instant::now();
     let evidence = crate::findings::Evidence::from_indicators(&indicators, &cfg.indicators);
-    let findings =
-        crate::findings::derive(&evidence, &cfg.targets, lang, &cfg.client.currency);
+    let findings = crate::findings::derive(&evidence, &cfg.targets, lang, &cfg.client.currency);
     let input = crate::render::build::ReportInput {
         config: &cfg,
         lang,
@@ -170,12 +165,28 @@ fn audit(
             let (h, p) = crate::render::render_html_and_pdf(&report, opts.templates.as_deref())?;
             (Some(h), Some(p))
         }
-        (true, false) => (Some(crate::render::render_html(&report, opts.templates.as_deref())?), None),
+        (true, false) => (
+            Some(crate::render::render_html(
+                &report,
+                opts.templates.as_deref(),
+            )?),
+            None,
+        ),
         (false, true) => (None, Some(crate::render::render_pdf(&report)?)),
         (false, false) => (None, None),
     };
     let json = wants(OutputFormat::Json)
-        .then(|| crate::results::AuditResults::new(&cfg, period, &indicators, &models, &findings, &ledger).to_json())
+        .then(|| {
+            crate::results::AuditResults::new(
+                &cfg,
+                period,
+                &indicators,
+                &models,
+                &findings,
+                &ledger,
+            )
+            .to_json()
+        })
         .transpose()?;
     entry.stages_ms.render = ms(t);
 
@@ -221,10 +232,17 @@ fn write_client_dir(dir: &Path, out: &Path, files: &[(&str, Vec<u8>)]) -> Result
             return Err(e.into());
         }
         let path = dir.strip_prefix(out).unwrap_or(dir).join(name);
-        written.push(OutputFile { path, bytes: bytes.len() as u64, sha256: output::sha256_hex(bytes) });
+        written.push(OutputFile {
+            path,
+            bytes: bytes.len() as u64,
+            sha256: output::sha256_hex(bytes),
+        });
     }
     // Testing aid: hold the staged folder so a test can kill the run at the worst moment.
-    if let Some(pause) = std::env::var("CRM_AUDIT_PAUSE_BEFORE_COMMIT_MS").ok().and_then(|v| v.parse().ok()) {
+    if let Some(pause) = std::env::var("CRM_AUDIT_PAUSE_BEFORE_COMMIT_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
         std::thread::sleep(std::time::Duration::from_millis(pause));
     }
     staged.commit()?;
@@ -232,8 +250,16 @@ fn write_client_dir(dir: &Path, out: &Path, files: &[(&str, Vec<u8>)]) -> Result
 }
 
 fn last_transaction_date(tables: &crate::tables::Tables) -> Result<Option<NaiveDate>> {
-    let dates = tables.transactions.column("date")?.date()?.clone();
-    Ok(dates.physical().max().map(crate::indicators::context::date_of_day))
+    use polars::prelude::*;
+    let max = tables
+        .transactions
+        .clone()
+        .lazy()
+        .select([col("date").max()])
+        .collect()?;
+    let days = max.column("date")?.cast(&DataType::Int32)?.i32()?.get(0);
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");
+    Ok(days.map(|d| epoch + chrono::Duration::days(d.into())))
 }
 
 fn inputs_of(cfg: &AuditConfig, ledger: &crate::ingest::Ledger) -> Vec<InputFile> {
@@ -263,7 +289,10 @@ fn ledger_warnings(ledger: &crate::ingest::Ledger) -> Vec<String> {
         out.extend(s.warnings.iter().map(|w| format!("{}: {w}", s.path)));
         out.extend(s.errors.iter().map(|e| format!("{}: {e}", s.path)));
         if s.rows_rejected > 0 {
-            out.push(format!("{}: {} row(s) rejected (see rejected_rows.csv)", s.path, s.rows_rejected));
+            out.push(format!(
+                "{}: {} row(s) rejected (see rejected_rows.csv)",
+                s.path, s.rows_rejected
+            ));
         }
     }
     out
@@ -285,5 +314,6 @@ fn usability_error(ledger: &crate::ingest::Ledger) -> String {
 pub fn write_portfolio(runs: &[ClientRun], opts: &RunOptions) -> Result<Vec<OutputFile>> {
     let headlines: Vec<&crate::portfolio::ClientHeadline> =
         runs.iter().filter_map(|r| r.summary.as_ref()).collect();
-    crate::portfolio::write_pages(&headlines, opts)
+    let failed = runs.len() - headlines.len();
+    crate::portfolio::write_pages(&headlines, failed, opts)
 }

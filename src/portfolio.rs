@@ -40,6 +40,8 @@ pub struct ClientHeadline {
     pub period: String,
     /// Currency of the money figures.
     pub currency: String,
+    /// The client's report language.
+    pub lang: crate::cli::Lang,
     /// Values in the order of [`HEADLINES`]; `None` where the client's data cannot support it.
     pub values: Vec<Option<f64>>,
 }
@@ -105,5 +107,213 @@ mod tests {
             rank(&[Some(1.0)], Better::Lower)[0].unwrap().percentile,
             None
         );
+    }
+}
+
+impl ClientHeadline {
+    /// The headline figures of one audited client, in the order of [`HEADLINES`].
+    pub fn from_indicators(
+        client_id: &str,
+        cfg: &crate::config::AuditConfig,
+        period: crate::period::Period,
+        ind: &crate::indicators::AllIndicators,
+        models: &crate::models::Models,
+    ) -> ClientHeadline {
+        let cur = &ind.core.current;
+        let svc = &ind.service.current;
+        let predictive = models
+            .scoring
+            .as_ref()
+            .ok()
+            .and_then(|r| r.population.mean_clv.value);
+        let values = vec![
+            cur.base.end_base.value,
+            cur.base.retention_rate.value,
+            cur.base.churn_rate.value,
+            cur.revenue.net_revenue_retention.value,
+            cur.revenue.revenue.value,
+            cur.revenue.gross_margin.value,
+            predictive.or(cur.clv.average.value),
+            svc.complaints.per_100_active_customers.value,
+            svc.complaints.resolution.median_hours.value,
+            svc.satisfaction.nps.value,
+        ];
+        ClientHeadline {
+            client_id: client_id.to_string(),
+            name: cfg.client.name.clone(),
+            period: period.to_string(),
+            currency: cfg.client.currency.clone(),
+            lang: cfg.client.lang,
+            values,
+        }
+    }
+}
+
+/// Formats a headline value for the portfolio table.
+fn format_value(key: &str, v: f64, loc: &crate::render::Locale) -> String {
+    match key {
+        "active_customers" => loc.integer(v.round() as i64),
+        "retention_rate" | "churn_rate" | "net_revenue_retention" => loc.percent(v, 1),
+        "revenue" | "gross_margin" | "average_clv" => loc.currency_compact(v),
+        "complaints_per_100" => loc.number(v, 1),
+        "median_resolution_hours" => loc.duration_hours(v),
+        _ => loc.signed_number(v, 0),
+    }
+}
+
+/// One cell: value, rank and percentile (`91,2 % · #1 · P100`).
+fn cell(
+    key: &str,
+    value: Option<f64>,
+    standing: Option<Standing>,
+    loc: &crate::render::Locale,
+) -> String {
+    match (value, standing) {
+        (Some(v), Some(s)) => {
+            let pct = s
+                .percentile
+                .map(|p| format!(" · P{}", p.round() as i64))
+                .unwrap_or_default();
+            format!("{} · #{}{pct}", format_value(key, v, loc), s.rank)
+        }
+        _ => "—".to_string(),
+    }
+}
+
+/// The portfolio page of one period as a report document (rendered to HTML and PDF by the
+/// same renderers as the client reports).
+pub fn document(
+    period: crate::period::Period,
+    clients: &[&ClientHeadline],
+    failed: usize,
+    lang: crate::cli::Lang,
+    date: chrono::NaiveDate,
+) -> crate::render::Report {
+    use crate::render::{
+        Block, Column, Cover, ExecutiveSummary, KeyFigure, Locale, Meta, Report, RichText, Section,
+        SectionKind, Table,
+    };
+    let s = crate::render::i18n::strings(lang);
+    let base = Locale::new(lang, "EUR");
+    let standings: Vec<Vec<Option<Standing>>> = HEADLINES
+        .iter()
+        .enumerate()
+        .map(|(i, (_, better))| {
+            rank(
+                &clients.iter().map(|c| c.values[i]).collect::<Vec<_>>(),
+                *better,
+            )
+        })
+        .collect();
+    let table = |title_key: &str, range: std::ops::Range<usize>| {
+        let mut columns = vec![Column::text(s.get("portfolio.client"))];
+        columns.extend(
+            range
+                .clone()
+                .map(|i| Column::figure(s.get(&format!("portfolio.{}", HEADLINES[i].0)))),
+        );
+        let rows = clients
+            .iter()
+            .enumerate()
+            .map(|(c, h)| {
+                let loc = Locale::new(lang, &h.currency);
+                let mut row = vec![h.name.clone()];
+                row.extend(
+                    range
+                        .clone()
+                        .map(|i| cell(HEADLINES[i].0, h.values[i], standings[i][c], &loc)),
+                );
+                row
+            })
+            .collect();
+        vec![
+            Block::Subheading(s.get(title_key).to_string()),
+            Block::Table(Table {
+                columns,
+                rows,
+                caption: None,
+            }),
+        ]
+    };
+    let mut blocks = vec![Block::Paragraph(RichText::plain(
+        s.get("portfolio.rank_note"),
+    ))];
+    blocks.extend(table("portfolio.customers_table", 0..6));
+    blocks.extend(table("portfolio.service_table", 6..HEADLINES.len()));
+    Report {
+        meta: Meta::new(&base, s.get("portfolio.title"), &period, "", date),
+        cover: Cover {
+            facts: vec![
+                KeyFigure {
+                    label: s.get("portfolio.clients").to_string(),
+                    value: base.integer(clients.len() as i64),
+                },
+                KeyFigure {
+                    label: s.get("portfolio.failed").to_string(),
+                    value: base.integer(failed as i64),
+                },
+            ],
+        },
+        summary: ExecutiveSummary {
+            verdict: RichText::plain(""),
+            tiles: vec![],
+            findings: vec![],
+            charts: vec![],
+        },
+        sections: vec![Section {
+            kind: SectionKind::Portfolio,
+            blocks,
+        }],
+    }
+}
+
+/// Writes `OUT/<period>/index.html` and `index.pdf` for every period some client reached;
+/// returns the files written (paths relative to OUT).
+pub fn write_pages(
+    clients: &[&ClientHeadline],
+    failed: usize,
+    opts: &crate::pipeline::RunOptions,
+) -> anyhow::Result<Vec<crate::output::OutputFile>> {
+    use crate::output::{OutputFile, StagedDir, sha256_hex};
+    let mut periods: Vec<&str> = clients.iter().map(|c| c.period.as_str()).collect();
+    periods.sort();
+    periods.dedup();
+    let mut written = Vec::new();
+    for label in periods {
+        let period: crate::period::Period = label.parse()?;
+        let mut members: Vec<&ClientHeadline> = clients
+            .iter()
+            .copied()
+            .filter(|c| c.period == label)
+            .collect();
+        members.sort_by(|a, b| a.name.cmp(&b.name));
+        let lang = opts.lang.unwrap_or_else(|| majority_lang(&members));
+        let report = document(period, &members, failed, lang, opts.report_date);
+        let (html, pdf) = crate::render::render_html_and_pdf(&report, opts.templates.as_deref())?;
+        let dir = opts.out.join(label);
+        crate::output::recover(&opts.out);
+        let staged = StagedDir::new(&dir)?;
+        for (name, bytes) in [("index.html", html.into_bytes()), ("index.pdf", pdf)] {
+            staged.write(name, &bytes)?;
+            written.push(OutputFile {
+                path: std::path::PathBuf::from(label).join(name),
+                bytes: bytes.len() as u64,
+                sha256: sha256_hex(&bytes),
+            });
+        }
+        staged.commit()?;
+    }
+    Ok(written)
+}
+
+fn majority_lang(clients: &[&ClientHeadline]) -> crate::cli::Lang {
+    let es = clients
+        .iter()
+        .filter(|c| c.lang == crate::cli::Lang::Es)
+        .count();
+    if es * 2 >= clients.len() {
+        crate::cli::Lang::Es
+    } else {
+        crate::cli::Lang::En
     }
 }

@@ -74,8 +74,14 @@ pub struct SourceQuality<'a> {
 
 fn run(r: &Result<crate::clv::ClvReport, String>) -> ModelRun<'_> {
     match r {
-        Ok(report) => ModelRun { report: Some(report), error: None },
-        Err(e) => ModelRun { report: None, error: Some(e) },
+        Ok(report) => ModelRun {
+            report: Some(report),
+            error: None,
+        },
+        Err(e) => ModelRun {
+            report: None,
+            error: Some(e),
+        },
     }
 }
 

@@ -25,7 +25,9 @@ pub fn dispatch(cli: Cli) -> i32 {
     logging::init(cli.log_format, cli.quiet);
     if let Some(jobs) = cli.jobs {
         // The global pool serves ingest, indicators and models; `run` sizes its own as well.
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(jobs.into()).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs.into())
+            .build_global();
     }
     let result = match cli.command {
         Command::Run(args) => run::run(&args, cli.jobs, cli.quiet),

@@ -56,7 +56,11 @@ pub fn run(args: &RunArgs, jobs: Option<u16>, quiet: bool) -> Result<i32> {
         return Ok(EXIT_OUTPUT);
     }
 
-    let failed = manifest.clients.iter().filter(|c| c.status == RunStatus::Failed).count();
+    let failed = manifest
+        .clients
+        .iter()
+        .filter(|c| c.status == RunStatus::Failed)
+        .count();
     if !quiet {
         eprintln!(
             "{} client(s) audited, {failed} failed; manifest: {}",

@@ -71,3 +71,57 @@ pub struct Evidence {
     /// Median age in days of the open complaints at P.end.
     pub backlog_median_age_days: Option<f64>,
 }
+
+impl Evidence {
+    /// Picks the figures the rules read out of the indicator model.
+    pub fn from_indicators(
+        ind: &crate::indicators::AllIndicators,
+        settings: &crate::config::IndicatorSettings,
+    ) -> Evidence {
+        let (cur, prev) = (&ind.core.current, &ind.core.previous);
+        let (svc, svc_prev) = (&ind.service.current, &ind.service.previous);
+        let c = &svc.complaints;
+        let e = &svc.engagement;
+        let nrr = cur.revenue.net_revenue_retention.value;
+        // Customers active in P−1 made all of P−1's purchases, so P−1's revenue is their base.
+        let base_prev = prev.revenue.revenue.value;
+        let sla_share = match (c.resolution.within_sla.value, c.resolution.sla_base.value) {
+            (Some(w), Some(b)) if b > 0.0 => Some(w / b),
+            _ => None,
+        };
+        Evidence {
+            retention_rate: cur.base.retention_rate.value,
+            retention_rate_prev: prev.base.retention_rate.value,
+            customers_at_start: cur.base.start_base.value,
+            lapsed: cur.base.lapsed.value,
+            margin_per_customer: cur.profitability.margin_per_customer.value,
+            complainer_churn: cur.complainer_churn.complainer_churn_rate.value,
+            non_complainer_churn: cur.complainer_churn.other_churn_rate.value,
+            complainers_in_base: cur.complainer_churn.complainers.value,
+            neglected_count: e.neglected.neglected.value,
+            top_decile_count: e.neglected.top_decile.value,
+            neglected_value: e.neglected.value_at_stake.value,
+            neglect_days: Some(settings.neglect_days as f64),
+            sales_during_complaint: c.sales_during_open_complaints.contacts.value,
+            sales_during_complaint_customers: c.sales_during_open_complaints.customers.value,
+            nrr,
+            base_revenue_prev: base_prev,
+            base_revenue_now: base_prev.zip(nrr).map(|(p, n)| p * n),
+            median_resolution_hours: c.resolution.median_hours.value,
+            sla_share,
+            clv_at_risk: ind.core.clv_at_risk.clv.value,
+            open_complaint_customers: ind.core.clv_at_risk.customers.value,
+            nps: svc.satisfaction.nps.value,
+            nps_prev: svc_prev.satisfaction.nps.value,
+            complaints_per_100: c.per_100_active_customers.value,
+            complaints_per_100_prev: svc_prev.complaints.per_100_active_customers.value,
+            top20_margin_share: cur.profitability.top20_margin_share.value,
+            unprofitable_count: cur.profitability.unprofitable_customers.value,
+            unprofitable_margin: cur.profitability.unprofitable_contribution.value,
+            single_category_share: e.cross_selling.single_category_share.value,
+            active_customers: cur.base.end_base.value,
+            backlog: c.backlog.open.value,
+            backlog_median_age_days: c.backlog.median_age_days.value,
+        }
+    }
+}

@@ -81,7 +81,11 @@ pub fn compute_all(
         || service(tables, period, settings, values),
     );
     let (service, service_trend) = service?;
-    Ok(AllIndicators { core: core?, service, service_trend })
+    Ok(AllIndicators {
+        core: core?,
+        service,
+        service_trend,
+    })
 }
 
 type ServiceResult = Result<(ServicePeriods, Vec<ServiceTrendPoint>), IndicatorError>;
@@ -94,7 +98,10 @@ fn service(
 ) -> ServiceResult {
     let (ranked, basis) = match values {
         Some(v) => (
-            v.clone().lazy().select([col("customer_id"), col("clv").alias("value")]).collect(),
+            v.clone()
+                .lazy()
+                .select([col("customer_id"), col("clv").alias("value")])
+                .collect(),
             ValueBasis::PredictiveClv,
         ),
         None => (historical_values(tables, period), ValueBasis::HistoricalClv),
@@ -128,7 +135,14 @@ fn service(
         .par_iter()
         .map(|p| trend_point(tables, *p, settings))
         .collect::<Result<Vec<_>, _>>()?;
-    Ok((ServicePeriods { current, previous, year_ago }, trend))
+    Ok((
+        ServicePeriods {
+            current,
+            previous,
+            year_ago,
+        },
+        trend,
+    ))
 }
 
 fn trend_point(
@@ -160,7 +174,9 @@ fn historical_values(tables: &Tables, period: Period) -> PolarsResult<DataFrame>
         .lazy()
         .filter(col("date").lt_eq(lit(period.end)))
         .group_by([col("customer_id")])
-        .agg([(col("net_amount") - col("cost").fill_null(lit(0.0))).sum().alias("value")])
+        .agg([(col("net_amount") - col("cost").fill_null(lit(0.0)))
+            .sum()
+            .alias("value")])
         .sort(["customer_id"], SortMultipleOptions::default())
         .collect()
 }

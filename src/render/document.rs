@@ -253,6 +253,8 @@ pub enum SectionKind {
     Findings,
     /// Methodology, model fit and backtest, data quality.
     Appendix,
+    /// The portfolio overview: every client's headline figures side by side.
+    Portfolio,
 }
 
 impl SectionKind {
@@ -265,6 +267,7 @@ impl SectionKind {
             SectionKind::ContactEngagement => "section.contact_engagement",
             SectionKind::Findings => "section.findings",
             SectionKind::Appendix => "section.appendix",
+            SectionKind::Portfolio => "section.portfolio",
         }
     }
 }

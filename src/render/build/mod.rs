@@ -41,7 +41,13 @@ pub fn build_report(input: &ReportInput) -> Report {
     let locale = Locale::new(input.lang, &input.config.client.currency);
     let prepared_by = input.config.client.prepared_by.clone().unwrap_or_default();
     Report {
-        meta: Meta::new(&locale, &input.config.client.name, &input.period, &prepared_by, input.date),
+        meta: Meta::new(
+            &locale,
+            &input.config.client.name,
+            &input.period,
+            &prepared_by,
+            input.date,
+        ),
         cover: Cover::default(),
         summary: ExecutiveSummary {
             verdict: RichText::plain(""),
