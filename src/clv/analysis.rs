@@ -6,18 +6,14 @@ use super::backtest::{Backtest, backtest_model};
 use super::error::ClvError;
 use super::estimate::{fit_bgnbd, fit_pareto_nbd};
 use super::fit::Fit;
-use super::report::{
-    ClvReport, ClvWarning, ModelChoiceReason, ModelKind, PopulationFigures, StageTimings,
-};
+use super::report::{ClvReport, ClvWarning, ModelChoiceReason, ModelKind, StageTimings};
 use super::rows::Rows;
+use super::scores::{population, scores_frame};
 use super::scoring::{Horizon, Purchase, RowScore, score_rows};
 use super::spend::{Spend, fit_warnings};
-use super::summary::{
-    CustomerSummary, SpendBasis, epoch_day, holdout_purchases, summarise, unit_days,
-};
+use super::summary::{SpendBasis, epoch_day, holdout_purchases, summarise, unit_days};
 use crate::cli::{ModelChoice, TimeUnitArg};
 use crate::config::ClvSettings;
-use crate::figure::{Figure, Missing};
 use chrono::NaiveDate;
 use polars::prelude::*;
 use rayon::prelude::*;
@@ -262,63 +258,55 @@ fn choose(
     }
 }
 
-/// The per-customer scores frame (model figures null where unavailable).
-fn scores_frame(
-    summary: &CustomerSummary,
-    scores: &[Option<RowScore>],
-    spends: &[Option<f64>],
-) -> Result<DataFrame, ClvError> {
-    let pick = |f: fn(&RowScore) -> f64| -> Vec<Option<f64>> {
-        scores.iter().map(|s| s.as_ref().map(f)).collect()
-    };
-    let clv: Vec<Option<f64>> = scores
-        .iter()
-        .zip(spends)
-        .map(|(s, sp)| Some(s.as_ref()?.discounted * (*sp)?))
-        .collect();
-    let base = summary.frame.select(["customer_id", "x", "t_x", "T"])?;
-    let mut columns: Vec<Column> = base.columns().to_vec();
-    columns.push(Column::new("p_alive".into(), pick(|s| s.p_alive)));
-    columns.push(Column::new(
-        "expected_purchases_90d".into(),
-        pick(|s| s.next_90_days),
-    ));
-    columns.push(Column::new(
-        "expected_purchases_horizon".into(),
-        pick(|s| s.horizon),
-    ));
-    columns.push(Column::new("expected_spend".into(), spends.to_vec()));
-    columns.push(Column::new("clv".into(), clv));
-    Ok(DataFrame::new(summary.frame.height(), columns)?)
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Means and totals over the customers that have the figure.
-fn population(
-    scores: &[Option<RowScore>],
-    spends: &[Option<f64>],
-    mean_spend: Option<f64>,
-    modelled: bool,
-) -> PopulationFigures {
-    let unavailable = Figure::missing(Missing::ModelUnavailable);
-    let over = |f: &dyn Fn(usize) -> Option<f64>, mean: bool| -> Figure {
-        let values: Vec<f64> = (0..scores.len()).filter_map(f).collect();
-        if !modelled || values.is_empty() {
-            return unavailable;
+    fn log() -> DataFrame {
+        let d = |m| NaiveDate::from_ymd_opt(2025, m, 1).unwrap();
+        df!(
+            "customer_id" => ["a", "a"],
+            "date" => [d(1), d(2)],
+            "net_amount" => [10.0, 20.0],
+            "cost" => [None::<f64>, None],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn settings_out_of_range_are_an_error_naming_the_key() {
+        let bad = ClvSettings {
+            unit: "month".into(),
+            ..ClvSettings::default()
+        };
+        let end = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+        match analyse(&log(), end, None, &bad) {
+            Err(ClvError::Settings { key, .. }) => assert_eq!(key, "unit"),
+            other => panic!("{other:?}"),
         }
-        let total: f64 = values.iter().sum();
-        Figure::of(if mean {
-            total / values.len() as f64
-        } else {
-            total
-        })
-    };
-    let clv = |i: usize| Some(scores[i].as_ref()?.discounted * spends[i]?);
-    PopulationFigures {
-        mean_spend: mean_spend.map_or(unavailable, Figure::of),
-        mean_p_alive: over(&|i| scores[i].map(|s| s.p_alive), true),
-        expected_purchases_90d: over(&|i| scores[i].map(|s| s.next_90_days), false),
-        expected_purchases_horizon: over(&|i| scores[i].map(|s| s.horizon), false),
-        mean_clv: over(&clv, true),
-        total_clv: over(&clv, false),
+    }
+
+    #[test]
+    fn a_holdout_ending_before_the_calibration_is_an_error() {
+        let end = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+        let early = NaiveDate::from_ymd_opt(2025, 5, 31);
+        assert!(matches!(
+            analyse(&log(), end, early, &ClvSettings::default()),
+            Err(ClvError::HoldoutBeforeCalibration { .. })
+        ));
+    }
+
+    #[test]
+    fn auto_without_holdout_uses_bgnbd_and_says_why() {
+        let bg = Purchase::Bg(crate::clv::BgNbdParams {
+            r: 1.0,
+            alpha: 1.0,
+            a: 1.0,
+            b: 1.0,
+        });
+        let chosen = choose(ModelChoice::Auto, &[bg], None).unwrap();
+        assert_eq!(chosen.0.kind(), ModelKind::Bgnbd);
+        assert_eq!(chosen.1, ModelChoiceReason::DefaultWithoutHoldout);
+        assert!(choose(ModelChoice::Bgnbd, &[], None).is_none());
     }
 }

@@ -142,17 +142,17 @@ fn standard_errors(
         objective(rows, &probe, &mut up);
         probe[j] = theta[j] - h;
         objective(rows, &probe, &mut down);
-        for i in 0..n {
-            hessian[i][j] = (up[i] - down[i]) / (2.0 * h) * customers;
+        for (row, (u, d)) in hessian.iter_mut().zip(up.iter().zip(&down)) {
+            row[j] = (u - d) / (2.0 * h) * customers;
         }
     }
-    for i in 0..n {
-        for j in 0..i {
-            let m = (hessian[i][j] + hessian[j][i]) / 2.0;
-            hessian[i][j] = m;
-            hessian[j][i] = m;
-        }
-    }
+    let hessian: Vec<Vec<f64>> = (0..n)
+        .map(|i| {
+            (0..n)
+                .map(|j| (hessian[i][j] + hessian[j][i]) / 2.0)
+                .collect()
+        })
+        .collect();
     let inverse = invert_spd(hessian)?;
     let se: Vec<f64> = (0..n)
         .map(|i| theta[i].exp() * inverse[i][i].sqrt())
@@ -169,7 +169,7 @@ fn invert_spd(a: Vec<Vec<f64>>) -> Option<Vec<Vec<f64>>> {
             let s: f64 = (0..j).map(|k| l[i][k] * l[j][k]).sum();
             if i == j {
                 let d = a[i][i] - s;
-                if !(d > 0.0) {
+                if d.is_nan() || d <= 0.0 {
                     return None;
                 }
                 l[i][i] = d.sqrt();
@@ -178,7 +178,7 @@ fn invert_spd(a: Vec<Vec<f64>>) -> Option<Vec<Vec<f64>>> {
             }
         }
     }
-    // Solve L Lᵀ X = I column by column.
+    // Solve L Lᵀ X = I column by column (forward, then back substitution).
     let mut inv = vec![vec![0.0; n]; n];
     for c in 0..n {
         let mut y = vec![0.0; n];
@@ -186,8 +186,12 @@ fn invert_spd(a: Vec<Vec<f64>>) -> Option<Vec<Vec<f64>>> {
             let rhs = if i == c { 1.0 } else { 0.0 };
             y[i] = (rhs - (0..i).map(|k| l[i][k] * y[k]).sum::<f64>()) / l[i][i];
         }
+        let mut column = vec![0.0; n];
         for i in (0..n).rev() {
-            inv[i][c] = (y[i] - (i + 1..n).map(|k| l[k][i] * inv[k][c]).sum::<f64>()) / l[i][i];
+            column[i] = (y[i] - (i + 1..n).map(|k| l[k][i] * column[k]).sum::<f64>()) / l[i][i];
+        }
+        for (row, v) in inv.iter_mut().zip(column) {
+            row[c] = v;
         }
     }
     Some(inv)

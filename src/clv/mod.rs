@@ -24,6 +24,7 @@ mod optimise;
 mod pareto_nbd;
 mod report;
 mod rows;
+mod scores;
 mod scoring;
 mod simulate;
 mod special;
