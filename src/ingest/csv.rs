@@ -5,7 +5,7 @@
 use super::encoding::decode_owned;
 use super::header::{HEADER_SEARCH_ROWS, clean_headers, detect_header_row};
 use super::ledger::Msg;
-use super::parse::amount::DecimalSep;
+use super::parse::decimal::DecimalSep;
 use super::raw::{RawDetection, RawTable, RowNumbers, column_name};
 use super::sniff::{detect_delimiter, records, sample};
 use crate::config::SourceConfig;
