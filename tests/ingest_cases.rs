@@ -133,6 +133,29 @@ fn excel_serials_default_to_1900_and_follow_excel1904_when_configured() {
 }
 
 #[test]
+fn bare_serial_numbers_in_a_1904_workbook_use_its_date_system() {
+    // serials_1904.xlsx sets date1904; its plain number 43538 is 2023-03-15 (1900: 2019-03-14).
+    let r = tx("serials_1904.xlsx", "");
+    assert_eq!(texts(&r.tables.transactions, "date"), ["2023-03-15"]);
+    let s = &r.ledger.sources[0];
+    assert_eq!(
+        s.detection.date_formats[0].format,
+        "Excel serial (1904 system)"
+    );
+}
+
+#[test]
+fn an_excel_sep_line_sets_the_delimiter() {
+    let r = tx("sep_line.csv", "");
+    let s = &r.ledger.sources[0];
+    assert_eq!(
+        (s.detection.delimiter.as_deref(), s.detection.header_row),
+        (Some(";"), Some(2))
+    );
+    assert_eq!(amounts(&r), vec![Some(1.5)]);
+}
+
+#[test]
 fn a_column_mixing_day_first_and_month_first_dates_is_an_error() {
     let r = tx("conflicting_dates.csv", "");
     let e = &r.ledger.sources[0].errors[0];

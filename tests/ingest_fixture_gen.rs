@@ -1,6 +1,7 @@
 //! Writes the binary and re-encoded fixtures under tests/fixtures/ingest/ (xlsx through
 //! rust_xlsxwriter, Windows-1252 and UTF-16 text through encoding). The files are committed; run
-//! this only to change them, then run `python3 tests/fixtures/ingest/make_ods.py` for the .ods:
+//! this only to change them, then `python3 tests/fixtures/ingest/make_fixtures.py` for the .ods
+//! and the 1904-system workbook:
 //!
 //! `cargo test --release --test ingest_fixture_gen -- --ignored`
 

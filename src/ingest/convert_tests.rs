@@ -1,4 +1,5 @@
 use super::*;
+use crate::ingest::dates::valid_date_format;
 
 fn ctx() -> ColumnContext {
     ColumnContext {

@@ -5,7 +5,7 @@
 use super::encoding::decode_owned;
 use super::header::{HEADER_SEARCH_ROWS, clean_headers, detect_header_row};
 use super::ledger::Msg;
-use super::parse::amount::DecimalSep;
+use super::parse::decimal::DecimalSep;
 use super::raw::{RawDetection, RawTable, RowNumbers, column_name};
 use super::sniff::{detect_delimiter, records, sample};
 use crate::config::SourceConfig;
@@ -26,10 +26,16 @@ pub(crate) fn read_csv(
         decode_owned(bytes, src.encoding.as_deref()).map_err(|e| format!("{shown}: {e}"))?;
     let text: &[u8] = &text;
     let (head, whole) = sample(text);
-    let delimiter = match src.delimiter {
-        Some(d) if d.is_ascii() && d != '"' => d as u8,
-        Some(d) => return Err(format!("{shown}: {}", Msg::bad_delimiter(d))),
-        None => detect_delimiter(head, whole),
+    // Excel writes `sep=;` as a first line when asked to keep the delimiter explicit.
+    let sep_line = head
+        .strip_prefix("sep=")
+        .and_then(|r| r.bytes().next())
+        .filter(|b| !matches!(b, b'\r' | b'\n'));
+    let delimiter = match (src.delimiter, sep_line) {
+        (Some(d), _) if d.is_ascii() && d != '"' => d as u8,
+        (Some(d), _) => return Err(format!("{shown}: {}", Msg::bad_delimiter(d))),
+        (None, Some(b)) => b,
+        (None, None) => detect_delimiter(head, whole),
     };
     let first_rows: Vec<Vec<String>> = records(head, delimiter, HEADER_SEARCH_ROWS, whole)
         .into_iter()

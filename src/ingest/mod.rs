@@ -13,6 +13,7 @@ mod assemble;
 mod checks;
 mod convert;
 mod csv;
+mod dates;
 mod discover;
 mod encoding;
 mod header;

@@ -2,8 +2,8 @@
 //! CSV and spreadsheets, typed for Parquet), where each data row sits in the file, and what the
 //! reader detected. Every reader produces one; conversion to the canonical table starts from it.
 
-use super::parse::amount::DecimalSep;
 use super::parse::date::SerialBase;
+use super::parse::decimal::DecimalSep;
 use polars::prelude::*;
 
 /// Where the data rows are in the file, so messages can point at the row a person sees.

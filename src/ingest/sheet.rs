@@ -5,8 +5,8 @@
 
 use super::header::{HEADER_SEARCH_ROWS, clean_headers, detect_header_row};
 use super::ledger::Msg;
-use super::parse::amount::DecimalSep;
 use super::parse::date::SerialBase;
+use super::parse::decimal::DecimalSep;
 use super::raw::{RawDetection, RawTable, RowNumbers, column_name};
 use crate::config::SourceConfig;
 use crate::tables::TableKind;

@@ -4,8 +4,8 @@
 //! Part of the ingest stage.
 
 use super::assemble::assemble;
-use super::convert::valid_date_format;
 use super::csv::read_csv;
+use super::dates::valid_date_format;
 use super::discover::{Planned, SHEET_EXTENSIONS, TEXT_EXTENSIONS, extension};
 use super::ledger::{Msg, SourceLedger};
 use super::mapping::{map_columns, table_from_headers};

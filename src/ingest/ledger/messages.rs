@@ -197,7 +197,10 @@ impl Msg {
     }
 
     pub(crate) fn duplicates(n: usize) -> String {
-        format!("{n} rows repeat an earlier row exactly; they are kept (check for a double export)")
+        format!(
+            "{} an earlier row exactly; kept (check for a double export)",
+            count(n, "row repeats", "rows repeat")
+        )
     }
 
     pub(crate) fn unmatched(rows: usize, ids: usize) -> String {
@@ -226,6 +229,11 @@ impl Msg {
     pub(crate) fn no_customers_table() -> String {
         "no customers table: customers are those seen in the other tables".into()
     }
+}
+
+/// `1 row refers` / `3 rows refer`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn quoted_list(items: &[String]) -> String {

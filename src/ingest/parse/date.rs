@@ -4,11 +4,15 @@
 //! dates with month names (`14-mar-2026`, `14 de marzo de 2026`, `Mar 14, 2026`).
 //!
 //! Whether `03/04/2026` is March or April depends on the column, not the value: [`scan`] classifies
-//! each value, [`ColumnShape`] collects the whole column, and [`ColumnShape::order`] decides.
+//! each value and [`ColumnShape`] (in `date_order`) decides for the whole column.
 //! Values are returned as a [`Stamp`] (days since 1970-01-01 plus milliseconds of the day), which is
 //! exactly what polars' Date and Datetime(ms) columns store.
 
-use super::month::month_from_word;
+use super::calendar::{days_from_civil, expand_two_digit_year, from_number};
+use super::clock::{Time, time_of_day};
+use super::text_date::named;
+
+pub(crate) use super::date_order::{ColumnShape, OrderError};
 
 /// Day/month order of `a/b/y` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,13 +69,6 @@ struct Fields {
     third_len: usize,
     sep: u8,
     time: Option<Time>,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Time {
-    ms: u32,
-    seconds: bool,
-    t_sep: bool,
 }
 
 /// Classifies one value.
@@ -150,79 +147,6 @@ pub(crate) fn describe(s: &str, order: Option<Order>, base: SerialBase) -> Strin
     }
 }
 
-/// The shapes of a whole column: enough to decide its day/month order.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct ColumnShape {
-    /// First `a/b/y` value whose first number is over 12 (so day-first).
-    pub(crate) day_first_example: Option<String>,
-    /// First `a/b/y` value whose second number is over 12 (so month-first).
-    pub(crate) month_first_example: Option<String>,
-    /// First `a/b/y` value seen.
-    pub(crate) ambiguous_example: Option<String>,
-    /// First value that is a date at all (for describing the layout).
-    pub(crate) first_valid: Option<String>,
-}
-
-/// Why a column's day/month order cannot be decided.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum OrderError {
-    /// Some values only make sense day-first and others only month-first.
-    Conflicting {
-        day_first: String,
-        month_first: String,
-    },
-    /// Every `a/b/y` value has both numbers ≤ 12 and nothing about the file hints at a locale.
-    Ambiguous { example: String },
-}
-
-impl ColumnShape {
-    /// Records one value.
-    pub(crate) fn add(&mut self, s: &str) {
-        let shape = scan(s);
-        if shape != Shape::Invalid && self.first_valid.is_none() {
-            self.first_valid = Some(s.trim().to_string());
-        }
-        if let Shape::DayMonth { first, second } = shape {
-            // Only values valid in exactly one order count as evidence: `45/13/2026` is neither.
-            let day_first = (13..=31).contains(&first) && (1..=12).contains(&second);
-            let month_first = (1..=12).contains(&first) && (13..=31).contains(&second);
-            if day_first && self.day_first_example.is_none() {
-                self.day_first_example = Some(s.trim().to_string());
-            }
-            if month_first && self.month_first_example.is_none() {
-                self.month_first_example = Some(s.trim().to_string());
-            }
-            if self.ambiguous_example.is_none() {
-                self.ambiguous_example = Some(s.trim().to_string());
-            }
-        }
-    }
-
-    /// Whether a value has already shown the order (day-first or month-first).
-    pub(crate) fn has_evidence(&self) -> bool {
-        self.day_first_example.is_some() || self.month_first_example.is_some()
-    }
-
-    /// The column's order: any first number over 12 means day-first, any second number over 12
-    /// means month-first; with neither, `day_first_hint` (a `;` or decimal-comma or Windows-1252
-    /// file) decides, and without a hint the column is ambiguous.
-    pub(crate) fn order(&self, day_first_hint: bool) -> Result<Option<Order>, OrderError> {
-        match (&self.day_first_example, &self.month_first_example) {
-            (Some(d), Some(m)) => Err(OrderError::Conflicting {
-                day_first: d.clone(),
-                month_first: m.clone(),
-            }),
-            (Some(_), None) => Ok(Some(Order::DayFirst)),
-            (None, Some(_)) => Ok(Some(Order::MonthFirst)),
-            (None, None) => match &self.ambiguous_example {
-                None => Ok(None),
-                Some(_) if day_first_hint => Ok(Some(Order::DayFirst)),
-                Some(e) => Err(OrderError::Ambiguous { example: e.clone() }),
-            },
-        }
-    }
-}
-
 enum Numeric {
     Fields(Fields),
     Number(f64),
@@ -272,7 +196,8 @@ fn numeric_fields(s: &str) -> Option<Numeric> {
     }))
 }
 
-fn digits(b: &[u8], start: usize) -> Option<(u32, usize, usize)> {
+/// The number made by the digits from `start` (at most 9): value, digit count, end index.
+pub(super) fn digits(b: &[u8], start: usize) -> Option<(u32, usize, usize)> {
     let mut v: u32 = 0;
     let mut i = start;
     while i < b.len() && b[i].is_ascii_digit() && i - start < 9 {
@@ -288,231 +213,6 @@ fn digits(b: &[u8], start: usize) -> Option<(u32, usize, usize)> {
 
 fn number(s: &str) -> Option<f64> {
     s.replace(',', ".").parse::<f64>().ok()
-}
-
-/// ` hh:mm[:ss[.fff]]` or `Thh:mm...`, optional AM/PM, optional `Z` or `±hh[:mm]` (ignored: the
-/// canonical tables hold local wall-clock times as written).
-fn time_of_day(s: &str) -> Option<Time> {
-    let t_sep = s.starts_with('T');
-    let rest = if t_sep {
-        &s[1..]
-    } else {
-        s.strip_prefix(|c: char| c.is_whitespace())?
-    };
-    let b = rest.trim_start().as_bytes();
-    let (h, hl, i) = digits(b, 0)?;
-    if hl > 2 || b.get(i) != Some(&b':') {
-        return None;
-    }
-    let (m, ml, mut i) = digits(b, i + 1)?;
-    if ml != 2 {
-        return None;
-    }
-    let mut sec = 0;
-    let mut millis = 0;
-    let mut seconds = false;
-    if b.get(i) == Some(&b':') {
-        let (s2, sl, j) = digits(b, i + 1)?;
-        if sl != 2 {
-            return None;
-        }
-        sec = s2;
-        seconds = true;
-        i = j;
-        if matches!(b.get(i), Some(b'.' | b',')) {
-            let start = i + 1;
-            let mut j = start;
-            while j < b.len() && b[j].is_ascii_digit() {
-                j += 1;
-            }
-            let frac = &b[start..j.min(start + 3)];
-            millis = frac.iter().fold(0u32, |a, d| a * 10 + u32::from(d - b'0'))
-                * 10u32.pow(3 - frac.len() as u32);
-            i = j;
-        }
-    }
-    let tail = std::str::from_utf8(&b[i..]).ok()?.trim();
-    let h = match tail
-        .to_ascii_lowercase()
-        .trim_end_matches('.')
-        .replace('.', "")
-        .as_str()
-    {
-        "" | "z" => h,
-        "am" | "a m" if (1..=12).contains(&h) => h % 12,
-        "pm" | "p m" if (1..=12).contains(&h) => h % 12 + 12,
-        t if is_offset(t) => h,
-        _ => return None,
-    };
-    if h > 23 || m > 59 || sec > 60 {
-        return None;
-    }
-    Some(Time {
-        ms: ((h * 60 + m) * 60 + sec.min(59)) * 1000 + millis,
-        seconds,
-        t_sep,
-    })
-}
-
-fn is_offset(t: &str) -> bool {
-    let b = t.as_bytes();
-    matches!(b.first(), Some(b'+' | b'-'))
-        && b.len() >= 3
-        && b[1..].iter().all(|c| c.is_ascii_digit() || *c == b':')
-}
-
-/// Excel serial (with a fraction for the time of day) or `yyyymmdd`.
-fn from_number(v: f64, base: SerialBase) -> Option<Stamp> {
-    if v.fract() == 0.0 && (19_000_101.0..=21_001_231.0).contains(&v) {
-        let n = v as u32;
-        return days_from_civil((n / 10_000) as i32, n / 100 % 100, n % 100)
-            .map(|days| Stamp { days, ms: 0 });
-    }
-    if !(1.0..2_958_466.0).contains(&v) {
-        return None;
-    }
-    let whole = v.floor() as i32;
-    let ms = ((v - v.floor()) * 86_400_000.0).round() as u32;
-    let (whole, ms) = if ms >= 86_400_000 {
-        (whole + 1, 0)
-    } else {
-        (whole, ms)
-    };
-    let days = match base {
-        // 25569 is 1970-01-01; serials before 1900-03-01 skip Lotus' phantom leap day.
-        SerialBase::Excel1900 if whole < 61 => whole - 25_568,
-        SerialBase::Excel1900 => whole - 25_569,
-        // 24107 days from 1904-01-01 to 1970-01-01.
-        SerialBase::Excel1904 => whole - 24_107,
-    };
-    Some(Stamp { days, ms })
-}
-
-/// `yy` → `20yy` up to 69, else `19yy` (the POSIX `%y` rule).
-fn expand_two_digit_year(yy: u32) -> i32 {
-    if yy <= 69 {
-        2000 + yy as i32
-    } else {
-        1900 + yy as i32
-    }
-}
-
-/// Days since 1970-01-01 of a valid calendar date (Howard Hinnant's algorithm).
-pub(crate) fn days_from_civil(y: i32, m: u32, d: u32) -> Option<i32> {
-    if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) || !(1000..=9999).contains(&y) {
-        return None;
-    }
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m as i32 + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d as i32 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some(era * 146_097 + doe - 719_468)
-}
-
-fn days_in_month(y: i32, m: u32) -> u32 {
-    match m {
-        4 | 6 | 9 | 11 => 30,
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        _ => 31,
-    }
-}
-
-/// Text dates with a month name: `14-mar-2026`, `14 de marzo de 2026`, `Mar 14, 2026`,
-/// `Saturday, March 14, 2026 10:22`.
-fn named(s: &str) -> Option<Stamp> {
-    let (date_part, time) = match s.find(':') {
-        Some(colon) => {
-            let start = s[..colon]
-                .rfind(|c: char| !c.is_ascii_digit())
-                .map_or(0, |p| p + 1);
-            let sep_at = s[..start].trim_end().len();
-            (
-                &s[..sep_at],
-                Some(time_of_day(&format!(" {}", &s[start..]))?),
-            )
-        }
-        None => (s, None),
-    };
-    let mut month = None;
-    let mut numbers: Vec<(u32, usize)> = Vec::new();
-    for token in date_part
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|t| !t.is_empty())
-    {
-        let token = strip_ordinal(token);
-        if token.bytes().all(|c| c.is_ascii_digit()) {
-            let (v, len, _) = digits(token.as_bytes(), 0)?;
-            if len != token.len() {
-                return None;
-            }
-            numbers.push((v, len));
-        } else if let Some(m) = month_from_word(token) {
-            if month.replace(m).is_some() {
-                return None;
-            }
-        } else if !is_filler_word(token) {
-            return None;
-        }
-    }
-    let month = month?;
-    let (day, year) = match numbers.as_slice() {
-        [(a, _), (b, 4)] => (*a, *b as i32),
-        [(a, 4), (b, _)] => (*b, *a as i32),
-        [(a, _), (b, 2)] => (*a, expand_two_digit_year(*b)),
-        _ => return None,
-    };
-    let days = days_from_civil(year, month, day)?;
-    Some(Stamp {
-        days,
-        ms: time.map_or(0, |t| t.ms),
-    })
-}
-
-/// `1st`, `22nd`, `3rd`, `14th` → the number.
-fn strip_ordinal(t: &str) -> &str {
-    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
-    match &t[digits..] {
-        "st" | "nd" | "rd" | "th" | "º" | "o" if digits > 0 => &t[..digits],
-        _ => t,
-    }
-}
-
-/// Words that may surround a text date: `de`, `of`, weekday names, ordinal suffixes.
-fn is_filler_word(t: &str) -> bool {
-    const WORDS: &[&str] = &[
-        "de",
-        "del",
-        "of",
-        "the",
-        "lunes",
-        "martes",
-        "miercoles",
-        "miércoles",
-        "jueves",
-        "viernes",
-        "sabado",
-        "sábado",
-        "domingo",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "mon",
-        "tue",
-        "wed",
-        "thu",
-        "fri",
-        "sat",
-        "sun",
-    ];
-    let lower = t.to_lowercase();
-    WORDS.contains(&lower.as_str())
 }
 
 #[cfg(test)]

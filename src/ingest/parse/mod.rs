@@ -3,6 +3,10 @@
 //! settle. No I/O, no polars: everything here is unit-tested on plain strings.
 
 pub(crate) mod amount;
+mod calendar;
+mod clock;
 pub(crate) mod date;
+mod date_order;
+pub(crate) mod decimal;
 pub(crate) mod flag;
-mod month;
+mod text_date;
