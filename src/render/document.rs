@@ -26,6 +26,20 @@ pub struct Report {
     pub sections: Vec<Section>,
 }
 
+impl Report {
+    /// Whether the executive summary is printed: a document with neither tiles nor a verdict
+    /// (the portfolio overview) has none.
+    pub fn has_summary(&self) -> bool {
+        !self.summary.tiles.is_empty()
+            || self
+                .summary
+                .verdict
+                .0
+                .iter()
+                .any(|s| !s.text.trim().is_empty())
+    }
+}
+
 /// Identity of the report, printed on the cover and in every running header and footer.
 #[derive(Debug, Clone, Serialize)]
 pub struct Meta {

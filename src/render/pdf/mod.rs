@@ -109,8 +109,7 @@ pub(super) fn render(report: &Report, charts: &ChartSet) -> Result<Vec<u8>, Rend
     let f = fonts().ok_or(RenderError::Font("DejaVuSans"))?;
     let mut flow = Flow::new(f);
     cover::cover(&mut flow, report);
-    // A document without tiles (the portfolio overview) has no executive summary page.
-    if !report.summary.tiles.is_empty() {
+    if report.has_summary() {
         summary::summary(&mut flow, report, charts);
     }
     sections(&mut flow, report, charts);
