@@ -78,38 +78,6 @@ pub fn rank(values: &[Option<f64>], better: Better) -> Vec<Option<Standing>> {
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn higher_is_better_ranks_largest_first_and_ties_share_rank() {
-        let s = rank(
-            &[Some(0.7), Some(0.9), None, Some(0.7), Some(0.5)],
-            Better::Higher,
-        );
-        let ranks: Vec<_> = s.iter().map(|x| x.map(|s| s.rank)).collect();
-        // 0.9 first; the two 0.7 share rank 2; 0.5 is 4th (competition ranking).
-        assert_eq!(ranks, [Some(2), Some(1), None, Some(2), Some(4)]);
-        // Four clients have the figure: best beats 3/3 = 100; worst 0/3 = 0;
-        // a 0.7 is beaten by one, so it beats-or-ties 2 of 3 = 66.7.
-        assert_eq!(s[1].unwrap().percentile, Some(100.0));
-        assert_eq!(s[4].unwrap().percentile, Some(0.0));
-        assert!((s[0].unwrap().percentile.unwrap() - 200.0 / 3.0).abs() < 1e-9);
-    }
-
-    #[test]
-    fn lower_is_better_ranks_smallest_first_and_lone_client_has_no_percentile() {
-        let s = rank(&[Some(5.0), Some(2.0)], Better::Lower);
-        assert_eq!(s[1].unwrap().rank, 1);
-        assert_eq!(s[0].unwrap().rank, 2);
-        assert_eq!(
-            rank(&[Some(1.0)], Better::Lower)[0].unwrap().percentile,
-            None
-        );
-    }
-}
-
 impl ClientHeadline {
     /// The headline figures of one audited client, in the order of [`HEADLINES`].
     pub fn from_indicators(
@@ -315,5 +283,37 @@ fn majority_lang(clients: &[&ClientHeadline]) -> crate::cli::Lang {
         crate::cli::Lang::Es
     } else {
         crate::cli::Lang::En
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn higher_is_better_ranks_largest_first_and_ties_share_rank() {
+        let s = rank(
+            &[Some(0.7), Some(0.9), None, Some(0.7), Some(0.5)],
+            Better::Higher,
+        );
+        let ranks: Vec<_> = s.iter().map(|x| x.map(|s| s.rank)).collect();
+        // 0.9 first; the two 0.7 share rank 2; 0.5 is 4th (competition ranking).
+        assert_eq!(ranks, [Some(2), Some(1), None, Some(2), Some(4)]);
+        // Four clients have the figure: best beats 3/3 = 100; worst 0/3 = 0;
+        // a 0.7 is beaten by one, so it beats-or-ties 2 of 3 = 66.7.
+        assert_eq!(s[1].unwrap().percentile, Some(100.0));
+        assert_eq!(s[4].unwrap().percentile, Some(0.0));
+        assert!((s[0].unwrap().percentile.unwrap() - 200.0 / 3.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn lower_is_better_ranks_smallest_first_and_lone_client_has_no_percentile() {
+        let s = rank(&[Some(5.0), Some(2.0)], Better::Lower);
+        assert_eq!(s[1].unwrap().rank, 1);
+        assert_eq!(s[0].unwrap().rank, 2);
+        assert_eq!(
+            rank(&[Some(1.0)], Better::Lower)[0].unwrap().percentile,
+            None
+        );
     }
 }

@@ -122,8 +122,59 @@ impl<'a> AuditResults<'a> {
         }
     }
 
-    /// Pretty JSON (stable field order, so two runs give identical bytes).
+    /// Pretty JSON that two runs on the same inputs write byte for byte: floats are rounded to
+    /// 12 significant digits, because parallel sums may differ in their last bits between runs,
+    /// and run timings are left out.
     pub fn to_json(&self) -> serde_json::Result<String> {
-        serde_json::to_string_pretty(self)
+        let mut value = serde_json::to_value(self)?;
+        strip_volatile(&mut value);
+        serde_json::to_string_pretty(&value)
+    }
+}
+
+/// Rounds floats to 12 significant digits and drops wall-clock timings, in place.
+fn strip_volatile(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(x) = n.as_f64().map(round_significant)
+                && let Some(r) = serde_json::Number::from_f64(x)
+            {
+                *n = r;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_volatile),
+        Value::Object(map) => {
+            map.remove("timings");
+            map.values_mut().for_each(strip_volatile);
+        }
+        _ => {}
+    }
+}
+
+/// `x` rounded to 12 significant digits (through its decimal representation, so the result
+/// prints short: 856110.4299999999 → 856110.43).
+fn round_significant(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    format!("{x:.11e}").parse().unwrap_or(x)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn float_noise_from_parallel_sums_is_rounded_away() {
+        assert_eq!(round_significant(856110.4299999999), 856110.43);
+        assert_eq!(
+            round_significant(0.330839574048876),
+            round_significant(0.3308395740488759)
+        );
+        assert_eq!(round_significant(-974.2399999999999), -974.24);
+        let mut v = serde_json::json!({"a": [10169.300000000001], "timings": {"x_ms": 3.5}});
+        strip_volatile(&mut v);
+        assert_eq!(v, serde_json::json!({"a": [10169.3]}));
     }
 }
