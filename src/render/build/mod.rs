@@ -3,9 +3,27 @@
 //!
 //! Depends on the indicators, the models, the findings and the ingest ledger (read only).
 
-use super::document::{Cover, ExecutiveSummary, Meta, Report};
-use super::locale::Locale;
-use super::rich::RichText;
+mod appendix;
+mod cohorts;
+mod compare;
+mod complaints;
+mod context;
+mod cover;
+mod data_quality;
+mod engagement;
+mod model_fit;
+mod retention;
+mod rfm;
+mod satisfaction;
+mod summary;
+mod tiles;
+mod top_customers;
+mod value;
+
+#[cfg(test)]
+mod tests;
+
+use super::document::{Block, Meta, Report, Section, SectionKind};
 use crate::cli::Lang;
 use crate::config::AuditConfig;
 use crate::findings::Finding;
@@ -14,6 +32,7 @@ use crate::ingest::Ledger;
 use crate::models::Models;
 use crate::period::Period;
 use chrono::NaiveDate;
+use context::Ctx;
 
 /// Everything a report is built from.
 #[derive(Debug, Clone, Copy)]
@@ -36,25 +55,49 @@ pub struct ReportInput<'a> {
     pub ledger: &'a Ledger,
 }
 
-/// The report document for one client and period.
+/// The report document for one client and period: cover, executive summary, then Retention,
+/// Customer value, Complaints and satisfaction, Contact and engagement, Findings and
+/// recommendations, and the Appendix. Every figure is formatted here, once, in the report's
+/// locale; sections whose tables are missing hold a note saying why.
 pub fn build_report(input: &ReportInput) -> Report {
-    let locale = Locale::new(input.lang, &input.config.client.currency);
+    let ctx = Ctx::new(input);
     let prepared_by = input.config.client.prepared_by.clone().unwrap_or_default();
     Report {
         meta: Meta::new(
-            &locale,
+            &ctx.l,
             &input.config.client.name,
             &input.period,
             &prepared_by,
             input.date,
         ),
-        cover: Cover::default(),
-        summary: ExecutiveSummary {
-            verdict: RichText::plain(""),
-            tiles: Vec::new(),
-            findings: Vec::new(),
-            charts: Vec::new(),
-        },
-        sections: Vec::new(),
+        cover: cover::cover(&ctx),
+        summary: summary::summary(&ctx),
+        sections: vec![
+            retention::section(&ctx),
+            value::section(&ctx),
+            complaints::section(&ctx),
+            engagement::section(&ctx),
+            findings_section(&ctx),
+            appendix::section(&ctx),
+        ],
+    }
+}
+
+/// Every finding with its recommendation, or a line saying none was raised.
+fn findings_section(ctx: &Ctx) -> Section {
+    let findings = summary::findings(ctx);
+    let blocks = if findings.is_empty() {
+        vec![Block::Note(ctx.t("findings.none"))]
+    } else {
+        vec![
+            Block::Paragraph(crate::render::rich::RichText::plain(
+                &ctx.t("findings.intro"),
+            )),
+            Block::Findings(findings),
+        ]
+    };
+    Section {
+        kind: SectionKind::Findings,
+        blocks,
     }
 }
