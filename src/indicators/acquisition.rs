@@ -3,7 +3,7 @@
 //!
 //! Depends on [`super::context`] (first purchases) and [`super::clv_hist`] (CLV per customer).
 
-use super::clv_hist::{ClvBasis, per_customer};
+use super::clv_hist::ClvBasis;
 use super::context::{Context, between};
 use super::definition::Definition;
 use super::status::{Coverage, PeriodStatus, one_row};
@@ -42,13 +42,18 @@ pub struct ClvToCac {
 }
 
 /// `key`, `cost` of the customers with a known acquisition cost, or why there are none.
-fn costs(ctx: &Context) -> Result<LazyFrame, Missing> {
-    let customers = ctx.tables.customers.as_ref().ok_or(Missing::NoTable)?;
+pub(crate) type Costs = Result<DataFrame, Missing>;
+
+/// Reads the acquisition costs once; every CAC figure joins this frame.
+pub(crate) fn costs(ctx: &Context) -> PolarsResult<Costs> {
+    let Some(customers) = ctx.tables.customers.as_ref() else {
+        return Ok(Err(Missing::NoTable));
+    };
     let known = customers
         .column("acquisition_cost")
         .map(|c| c.null_count() < c.len());
     if !known.unwrap_or(false) {
-        return Err(Missing::NoColumn);
+        return Ok(Err(Missing::NoColumn));
     }
     let by_id = customers
         .clone()
@@ -56,14 +61,21 @@ fn costs(ctx: &Context) -> Result<LazyFrame, Missing> {
         .filter(col("acquisition_cost").is_not_null())
         .group_by([col("customer_id")])
         .agg([col("acquisition_cost").first().alias("cost")]);
-    Ok(ctx.with_keys(by_id).select([col("key"), col("cost")]))
+    Ok(Ok(ctx
+        .with_keys(by_id)
+        .select([col("key"), col("cost")])
+        .collect()?))
 }
 
-pub(crate) fn compute(ctx: &Context, status: &PeriodStatus) -> PolarsResult<Acquisition> {
-    let costs = match costs(ctx) {
-        Ok(c) => c,
+pub(crate) fn compute(
+    ctx: &Context,
+    status: &PeriodStatus,
+    costs: &Costs,
+) -> PolarsResult<Acquisition> {
+    let costs = match costs {
+        Ok(c) => c.clone().lazy(),
         Err(reason) => {
-            let m = Figure::missing(reason);
+            let m = Figure::missing(*reason);
             return Ok(Acquisition {
                 new_customers_with_cost: m,
                 cac: m,
@@ -95,9 +107,12 @@ pub(crate) fn compute(ctx: &Context, status: &PeriodStatus) -> PolarsResult<Acqu
     })
 }
 
+/// `clv_at_end` is `clv_hist::per_customer` at P.end (historical CLV of the acquired customers).
 pub(crate) fn clv_to_cac(
     ctx: &Context,
     status: &PeriodStatus,
+    costs: &Costs,
+    clv_at_end: &DataFrame,
     values: Option<&DataFrame>,
 ) -> PolarsResult<ClvToCac> {
     let basis = if values.is_some() {
@@ -105,10 +120,10 @@ pub(crate) fn clv_to_cac(
     } else {
         ClvBasis::Historical
     };
-    let costs = match costs(ctx) {
-        Ok(c) => c,
+    let costs = match costs {
+        Ok(c) => c.clone().lazy(),
         Err(reason) => {
-            let m = Figure::missing(reason);
+            let m = Figure::missing(*reason);
             return Ok(ClvToCac {
                 customers: m,
                 average_cac: m,
@@ -128,7 +143,7 @@ pub(crate) fn clv_to_cac(
             basis,
         });
     }
-    let acquired = per_customer(ctx, status.windows.end);
+    let acquired = clv_at_end.clone().lazy();
     let clv = match values {
         Some(v) => acquired.select([col("key")]).join(
             v.clone().lazy().select([col("key"), col("clv")]),
@@ -191,14 +206,19 @@ pub const DEFINITIONS: &[Definition] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::indicators::clv_hist::keyed_values;
+    use crate::indicators::clv_hist::{keyed_values, per_customer};
     use crate::indicators::fixture::{self, assert_fig, assert_missing};
 
     #[test]
     fn cac_averages_the_known_costs_of_the_periods_new_customers() {
         let (tables, settings) = (fixture::tables(), fixture::settings());
         let ctx = Context::prepare(&tables, &settings).unwrap();
-        let a = compute(&ctx, &fixture::status(&ctx, fixture::period())).unwrap();
+        let a = compute(
+            &ctx,
+            &fixture::status(&ctx, fixture::period()),
+            &costs(&ctx).unwrap(),
+        )
+        .unwrap();
         // N = {c09 40, c10 60, c17 no cost} → 2 with a cost, CAC = (40 + 60) / 2 = 50
         assert_fig(a.new_customers_with_cost, 2.0);
         assert_fig(a.cac, 50.0);
@@ -209,8 +229,12 @@ mod tests {
         let (tables, settings) = (fixture::tables(), fixture::settings());
         let ctx = Context::prepare(&tables, &settings).unwrap();
         let status = fixture::status(&ctx, fixture::period());
+        let (costs, clv) = (
+            costs(&ctx).unwrap(),
+            per_customer(&ctx, status.windows.end).collect().unwrap(),
+        );
         // costs: c01 30, c09 40, c10 60, c19 100 = 230; historical CLV 180 + 60 + 30 + 1800 = 2070
-        let h = clv_to_cac(&ctx, &status, None).unwrap();
+        let h = clv_to_cac(&ctx, &status, &costs, &clv, None).unwrap();
         assert_eq!(h.basis, ClvBasis::Historical);
         assert_fig(h.customers, 4.0);
         assert_fig(h.average_cac, 57.5);
@@ -218,7 +242,7 @@ mod tests {
         assert_fig(h.ratio, 2070.0 / 230.0);
         // predictive: 200 + 100 + 50 + 2000 = 2350 → 2350 / 230
         let values = keyed_values(&ctx, Some(&fixture::values())).unwrap();
-        let p = clv_to_cac(&ctx, &status, values.as_ref()).unwrap();
+        let p = clv_to_cac(&ctx, &status, &costs, &clv, values.as_ref()).unwrap();
         assert_eq!(p.basis, ClvBasis::Predictive);
         assert_fig(p.ratio, 2350.0 / 230.0);
     }
@@ -229,7 +253,12 @@ mod tests {
         tables.customers = None;
         let settings = fixture::settings();
         let ctx = Context::prepare(&tables, &settings).unwrap();
-        let a = compute(&ctx, &fixture::status(&ctx, fixture::period())).unwrap();
+        let a = compute(
+            &ctx,
+            &fixture::status(&ctx, fixture::period()),
+            &costs(&ctx).unwrap(),
+        )
+        .unwrap();
         assert_missing(a.cac, Missing::NoTable);
     }
 }

@@ -2,6 +2,7 @@
 //!
 //! Depends on [`super::status`] (per-customer flags of the period) only.
 
+use super::context::{Context, between};
 use super::definition::Definition;
 use super::status::{Coverage, PeriodStatus, one_row};
 use crate::figure::Figure;
@@ -37,32 +38,36 @@ pub struct CustomerBase {
     pub textbook_retention_rate: Figure,
 }
 
-/// Counts the flow of one period from its status frame.
-pub(crate) fn compute(status: &PeriodStatus) -> PolarsResult<CustomerBase> {
+/// Counts the flow of one period from its status frame and the first purchases.
+///
+/// New customers are active in P and not in S (nothing bought before their first purchase), so
+/// reactivated = |active in P, not in S| − N without reading first purchases per customer.
+pub(crate) fn compute(ctx: &Context, status: &PeriodStatus) -> PolarsResult<CustomerBase> {
     let w = status.windows;
-    let fp = || col("first_purchase");
     let s = || col("in_start_base");
     let e = || col("in_end_base");
     let counts = one_row(
         status.lazy().select([
             s().sum().alias("s"),
             e().sum().alias("e"),
-            fp().gt_eq(lit(w.start))
-                .and(fp().lt_eq(lit(w.end)))
-                .sum()
-                .alias("n"),
             s().and(e()).sum().alias("retained"),
             s().and(e().not()).sum().alias("lapsed"),
-            fp().lt(lit(w.start))
-                .and(s().not())
-                .and(col("active"))
-                .sum()
-                .alias("reactivated"),
+            s().not().and(col("active")).sum().alias("returning"),
         ]),
-        &["s", "e", "n", "retained", "lapsed", "reactivated"],
+        &["s", "e", "retained", "lapsed", "returning"],
     )?;
-    let [s, e, n, retained, lapsed, reactivated] =
-        [0, 1, 2, 3, 4, 5].map(|i| counts[i].unwrap_or(0.0));
+    let n = one_row(
+        ctx.first_purchases
+            .clone()
+            .lazy()
+            .select([between(col("first_purchase"), w.start, w.end)
+                .sum()
+                .alias("n")]),
+        &["n"],
+    )?[0]
+        .unwrap_or(0.0);
+    let [s, e, retained, lapsed, returning] = [0, 1, 2, 3, 4].map(|i| counts[i].unwrap_or(0.0));
+    let reactivated = returning - n;
     let cov = status.coverage;
     let back = |f: Figure| Coverage::gate(cov.lookback, f);
     Ok(CustomerBase {
@@ -176,7 +181,7 @@ mod tests {
     fn base_of(period: &str) -> CustomerBase {
         let (tables, settings) = (fixture::tables(), fixture::settings());
         let ctx = Context::prepare(&tables, &settings).unwrap();
-        compute(&fixture::status(&ctx, period.parse().unwrap())).unwrap()
+        compute(&ctx, &fixture::status(&ctx, period.parse().unwrap())).unwrap()
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //!
 //! Depends on [`super::clv_hist`] (historical CLV per customer) and the keyed predictive values.
 
-use super::clv_hist::{ClvBasis, per_customer};
+use super::clv_hist::ClvBasis;
 use super::context::Context;
 use crate::figure::{Figure, Missing};
 use polars::prelude::*;
@@ -43,9 +43,10 @@ pub struct ClvDistribution {
     pub top_customers: Vec<TopCustomer>,
 }
 
+/// `clv` is `clv_hist::per_customer` at P.end, collected once and shared with the other P-level views.
 pub(crate) fn compute(
     ctx: &Context,
-    end: i32,
+    clv: &DataFrame,
     covered: bool,
     values: Option<&DataFrame>,
 ) -> PolarsResult<ClvDistribution> {
@@ -71,7 +72,6 @@ pub(crate) fn compute(
             top_customers: Vec::new(),
         });
     }
-    let clv = per_customer(ctx, end).collect()?;
     let mut stats = vec![
         len().alias("n"),
         col("clv").sum().alias("total"),
@@ -100,9 +100,9 @@ pub(crate) fn compute(
         },
         mean: num("mean")?.into(),
         percentiles: percentiles.unwrap_or_default(),
-        decile_shares: decile_shares(&clv, total)?,
+        decile_shares: decile_shares(clv, total)?,
         top_ranked_by,
-        top_customers: top_customers(ctx, &clv, values)?,
+        top_customers: top_customers(ctx, clv, values)?,
     })
 }
 
@@ -184,7 +184,7 @@ fn top_customers(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::indicators::clv_hist::keyed_values;
+    use crate::indicators::clv_hist::{keyed_values, per_customer};
     use crate::indicators::context::day_number;
     use crate::indicators::fixture::{self, assert_fig, d};
 
@@ -196,7 +196,10 @@ mod tests {
     fn distribution_gives_percentiles_decile_shares_and_top_customers() {
         let (tables, settings) = (fixture::tables(), fixture::settings());
         let ctx = Context::prepare(&tables, &settings).unwrap();
-        let c = compute(&ctx, day_number(d("2026-06-30")), true, None).unwrap();
+        let clv = per_customer(&ctx, day_number(d("2026-06-30")))
+            .collect()
+            .unwrap();
+        let c = compute(&ctx, &clv, true, None).unwrap();
         // sorted CLVs: 0 10 30 30 30 35 40 40 40 50 50 55 60 70 70 80 100 140 180 1800 (Σ 2910)
         assert_fig(c.customers, 20.0);
         assert_fig(c.total, 2910.0);
@@ -233,7 +236,10 @@ mod tests {
         let (tables, settings) = (fixture::tables(), fixture::settings());
         let ctx = Context::prepare(&tables, &settings).unwrap();
         let values = keyed_values(&ctx, Some(&fixture::values())).unwrap();
-        let c = compute(&ctx, day_number(d("2026-06-30")), true, values.as_ref()).unwrap();
+        let clv = per_customer(&ctx, day_number(d("2026-06-30")))
+            .collect()
+            .unwrap();
+        let c = compute(&ctx, &clv, true, values.as_ref()).unwrap();
         // predictive: c19 2000, c15 300.5, c01 200, c16 120, c09 100, c17 80, c10 50; then the
         // customers without a value, by id: c02, c03, c04
         assert_eq!(c.top_ranked_by, ClvBasis::Predictive);

@@ -98,8 +98,9 @@ pub struct HistoricalClv {
     pub median: Figure,
 }
 
-pub(crate) fn summary(ctx: &Context, end: i32, covered: bool) -> PolarsResult<HistoricalClv> {
-    let df = per_customer(ctx, end)
+/// Summarises a per-customer `clv` frame (from [`per_customer`]).
+pub(crate) fn summary(ctx: &Context, clv: LazyFrame, covered: bool) -> PolarsResult<HistoricalClv> {
+    let df = clv
         .select([
             len().alias("n"),
             col("clv").mean().alias("mean"),
@@ -142,7 +143,7 @@ mod tests {
     fn historical_clv_is_cumulative_margin_of_customers_acquired_by_the_end() {
         let (tables, settings) = (fixture::tables(), fixture::settings());
         let ctx = Context::prepare(&tables, &settings).unwrap();
-        let s = summary(&ctx, day_number(d("2026-06-30")), true).unwrap();
+        let s = summary(&ctx, per_customer(&ctx, day_number(d("2026-06-30"))), true).unwrap();
         // all 20 customers have a purchase by 2026-06-30; cumulative margins: c01 180, c02 140,
         // c03 80, c04 40, c05 50, c06 40, c07 70, c08 0 (50 − 50 for the credit note), c09 60,
         // c10 30, c11 55, c12 30, c13 100, c14 30, c15 70, c16 50, c17 40, c18 35, c19 1800,
@@ -163,7 +164,7 @@ mod tests {
         let (tables, settings) = (fixture::tables(), fixture::settings());
         let ctx = Context::prepare(&tables, &settings).unwrap();
         // by 2024-12-31 only c02 (20), c07 (30) and c18 (35) had bought: mean = 85 / 3
-        let s = summary(&ctx, day_number(d("2024-12-31")), true).unwrap();
+        let s = summary(&ctx, per_customer(&ctx, day_number(d("2024-12-31"))), true).unwrap();
         assert_fig(s.customers, 3.0);
         assert_fig(s.average, 85.0 / 3.0);
     }

@@ -4,7 +4,7 @@
 //! Depends on [`super::status`] (S and E flags), the keyed complaints of [`super::context`] and
 //! [`super::clv_hist`] for the value at risk.
 
-use super::clv_hist::{ClvBasis, per_customer};
+use super::clv_hist::ClvBasis;
 use super::context::{Context, between};
 use super::definition::Definition;
 use super::status::{Coverage, PeriodStatus, one_row};
@@ -106,9 +106,11 @@ pub(crate) fn compute(ctx: &Context, status: &PeriodStatus) -> PolarsResult<Comp
     })
 }
 
+/// `clv_at_end` is `clv_hist::per_customer` at P.end, used when no predictive values are given.
 pub(crate) fn clv_at_risk(
     ctx: &Context,
     status: &PeriodStatus,
+    clv_at_end: &DataFrame,
     values: Option<&DataFrame>,
 ) -> PolarsResult<ClvAtRisk> {
     let basis = if values.is_some() {
@@ -144,7 +146,7 @@ pub(crate) fn clv_at_risk(
         .agg([len().alias("open")]);
     let clv = match values {
         Some(v) => v.clone().lazy().select([col("key"), col("clv")]),
-        None => per_customer(ctx, end),
+        None => clv_at_end.clone().lazy(),
     };
     let v = one_row(
         open.join(
@@ -194,7 +196,7 @@ pub const DEFINITIONS: &[Definition] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::indicators::clv_hist::keyed_values;
+    use crate::indicators::clv_hist::{keyed_values, per_customer};
     use crate::indicators::fixture::{self, assert_fig, assert_missing};
 
     #[test]
@@ -220,15 +222,16 @@ mod tests {
         let (tables, settings) = (fixture::tables(), fixture::settings());
         let ctx = Context::prepare(&tables, &settings).unwrap();
         let status = fixture::status(&ctx, fixture::period());
+        let clv = per_customer(&ctx, status.windows.end).collect().unwrap();
         // open at 2026-06-30: c15 (unresolved), c16 (unresolved), c17 (resolved 2026-07-02) = 3
         // historical CLV: 70 + 50 + 40 = 160
-        let h = clv_at_risk(&ctx, &status, None).unwrap();
+        let h = clv_at_risk(&ctx, &status, &clv, None).unwrap();
         assert_fig(h.customers, 3.0);
         assert_fig(h.clv, 160.0);
         assert_eq!(h.basis, ClvBasis::Historical);
         // predictive: 300.5 + 120 + 80 = 500.5
         let values = keyed_values(&ctx, Some(&fixture::values())).unwrap();
-        let p = clv_at_risk(&ctx, &status, values.as_ref()).unwrap();
+        let p = clv_at_risk(&ctx, &status, &clv, values.as_ref()).unwrap();
         assert_fig(p.clv, 500.5);
         assert_eq!(p.basis, ClvBasis::Predictive);
     }
@@ -244,9 +247,8 @@ mod tests {
             compute(&ctx, &status).unwrap().relative_risk,
             Missing::NoTable,
         );
-        assert_missing(
-            clv_at_risk(&ctx, &status, None).unwrap().clv,
-            Missing::NoTable,
-        );
+        let clv = per_customer(&ctx, status.windows.end).collect().unwrap();
+        let at_risk = clv_at_risk(&ctx, &status, &clv, None).unwrap();
+        assert_missing(at_risk.clv, Missing::NoTable);
     }
 }

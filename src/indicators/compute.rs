@@ -3,12 +3,17 @@
 //!
 //! Depends on every family module; nothing depends on it but the caller of [`compute`].
 
-use super::clv_hist::{keyed_values, summary};
-use super::context::Context;
+use super::acquisition::{ClvToCac, Costs};
+use super::clv_distribution::ClvDistribution;
+use super::clv_hist::{keyed_values, per_customer, summary};
+use super::complainer_churn::ClvAtRisk;
+use super::context::{Context, day_number};
 use super::error::{IndicatorError, QueryContext};
 use super::model::{Indicators, PeriodLabels, Snapshot};
-use super::status::PeriodStatus;
+use super::rfm::Rfm;
+use super::status::{Depth, PeriodStatus};
 use super::trend::TREND_PERIODS;
+use super::whale::WhaleCurve;
 use super::{
     acquisition, base, clv_distribution, cohorts, complainer_churn, profitability, retention,
     revenue, rfm, trend, whale,
@@ -18,6 +23,37 @@ use crate::period::Period;
 use crate::tables::Tables;
 use polars::prelude::*;
 use rayon::prelude::*;
+
+/// Runs `f` and logs its duration at debug level, so a slow client shows which step is slow.
+fn timed<T>(step: &str, f: impl FnOnce() -> T) -> T {
+    let started = std::time::Instant::now();
+    let out = f();
+    tracing::debug!(
+        step,
+        ms = started.elapsed().as_millis() as u64,
+        "indicators step done"
+    );
+    out
+}
+
+/// Inputs computed once and read by several families.
+struct Shared<'a> {
+    /// The model stage's keyed values (`key`, `clv`, `p_alive`), if supplied.
+    values: Option<&'a DataFrame>,
+    /// Known acquisition costs.
+    costs: &'a Costs,
+    /// Historical CLV per customer acquired by P.end (`key`, `clv`).
+    clv_at_p: &'a DataFrame,
+}
+
+/// The views computed once, at P.
+struct AtP {
+    whale: WhaleCurve,
+    rfm: Rfm,
+    distribution: ClvDistribution,
+    clv_to_cac: ClvToCac,
+    clv_at_risk: ClvAtRisk,
+}
 
 /// Computes every customer and revenue indicator of one client for `period`.
 ///
@@ -29,72 +65,85 @@ pub fn compute(
     settings: &IndicatorSettings,
     values: Option<&DataFrame>,
 ) -> Result<Indicators, IndicatorError> {
-    let ctx = Context::prepare(tables, settings)?;
+    let ctx = timed("prepare", || Context::prepare(tables, settings))?;
     let values = keyed_values(&ctx, values)?;
-    let values = values.as_ref();
     let (previous, year_ago) = (period.previous(), period.year_ago());
+    let snapshot_periods = [period, previous, year_ago];
     let mut periods = period.trailing(TREND_PERIODS);
     if !periods.contains(&year_ago) {
         periods.insert(0, year_ago);
     }
-    let (statuses, (cohorts, distribution)) = rayon::join(
+    let depth = |p: &Period| {
+        if snapshot_periods.contains(p) {
+            Depth::Full
+        } else {
+            Depth::Headline
+        }
+    };
+    let ((statuses, cohorts), (clv_at_p, costs)) = rayon::join(
         || {
-            periods
-                .par_iter()
-                .map(|p| PeriodStatus::compute(&ctx, *p))
-                .collect::<Result<Vec<_>, _>>()
+            rayon::join(
+                || {
+                    periods
+                        .par_iter()
+                        .map(|p| timed("status", || PeriodStatus::compute(&ctx, *p, depth(p))))
+                        .collect::<Result<Vec<_>, _>>()
+                },
+                || timed("cohorts", || cohorts::compute(&ctx, period)),
+            )
         },
         || {
             rayon::join(
-                || cohorts::compute(&ctx, period),
                 || {
-                    let covered = ctx.data_range.is_some_and(|r| period.end <= r.last);
-                    let end = super::context::day_number(period.end);
-                    clv_distribution::compute(&ctx, end, covered, values)
+                    timed("clv_at_p", || {
+                        per_customer(&ctx, day_number(period.end)).collect()
+                    })
                 },
+                || timed("costs", || acquisition::costs(&ctx)),
             )
         },
     );
     let statuses = statuses.family("status")?;
+    let (clv_at_p, costs) = (clv_at_p.family("clv_hist")?, costs.family("acquisition")?);
+    let shared = Shared {
+        values: values.as_ref(),
+        costs: &costs,
+        clv_at_p: &clv_at_p,
+    };
     let status_of = |p: Period| {
         statuses
             .iter()
             .find(|s| s.period == p)
             .expect("status computed")
     };
-    let current = status_of(period);
     let (snapshots, (at_p, trend)) = rayon::join(
         || {
-            [period, previous, year_ago]
+            snapshot_periods
                 .par_iter()
-                .map(|p| snapshot(&ctx, status_of(*p)))
+                .map(|p| {
+                    timed("snapshot", || {
+                        snapshot(&ctx, status_of(*p), &shared, *p == period)
+                    })
+                })
                 .collect::<Result<Vec<_>, _>>()
         },
         || {
             rayon::join(
-                || -> Result<_, IndicatorError> {
-                    Ok((
-                        whale::compute(&ctx, current).family("whale")?,
-                        rfm::compute(current).family("rfm")?,
-                        acquisition::clv_to_cac(&ctx, current, values).family("acquisition")?,
-                        complainer_churn::clv_at_risk(&ctx, current, values)
-                            .family("complainer_churn")?,
-                    ))
-                },
+                || timed("at_p", || at_p(&ctx, status_of(period), &shared)),
                 || {
                     period
                         .trailing(TREND_PERIODS)
                         .par_iter()
-                        .map(|p| trend::point(&ctx, status_of(*p)))
+                        .map(|p| timed("trend", || trend::point(&ctx, status_of(*p))))
                         .collect::<Result<Vec<_>, _>>()
                         .family("trend")
                 },
             )
         },
     );
-    let [current_snapshot, previous_snapshot, year_ago_snapshot]: [Snapshot; 3] =
+    let [current, previous_snapshot, year_ago_snapshot]: [Snapshot; 3] =
         snapshots?.try_into().expect("three snapshots");
-    let (whale_curve, rfm, clv_to_cac, clv_at_risk) = at_p?;
+    let at_p = at_p?;
     Ok(Indicators {
         periods: PeriodLabels {
             granularity: period.granularity,
@@ -104,30 +153,64 @@ pub fn compute(
         },
         data_range: ctx.data_range,
         activity_window_days: settings.activity_window_days,
-        current: current_snapshot,
+        current,
         previous: previous_snapshot,
         year_ago: year_ago_snapshot,
         cohorts: cohorts.family("cohorts")?,
-        whale_curve,
-        rfm,
-        clv_distribution: distribution.family("clv_distribution")?,
-        clv_to_cac,
-        clv_at_risk,
+        whale_curve: at_p.whale,
+        rfm: at_p.rfm,
+        clv_distribution: at_p.distribution,
+        clv_to_cac: at_p.clv_to_cac,
+        clv_at_risk: at_p.clv_at_risk,
         trend: trend?,
     })
 }
 
 /// The per-period families of one period, from its status frame.
-fn snapshot(ctx: &Context, status: &PeriodStatus) -> Result<Snapshot, IndicatorError> {
+fn snapshot(
+    ctx: &Context,
+    status: &PeriodStatus,
+    shared: &Shared,
+    is_p: bool,
+) -> Result<Snapshot, IndicatorError> {
+    let clv = if is_p {
+        shared.clv_at_p.clone().lazy()
+    } else {
+        per_customer(ctx, status.windows.end)
+    };
     Ok(Snapshot {
         period: status.period.into(),
-        base: base::compute(status).family("base")?,
+        base: base::compute(ctx, status).family("base")?,
         retention: retention::compute(status).family("retention")?,
         revenue: revenue::compute(ctx, status).family("revenue")?,
         profitability: profitability::compute(ctx, status).family("profitability")?,
-        clv: summary(ctx, status.windows.end, status.coverage.period).family("clv_hist")?,
-        acquisition: acquisition::compute(ctx, status).family("acquisition")?,
+        clv: summary(ctx, clv, status.coverage.period).family("clv_hist")?,
+        acquisition: acquisition::compute(ctx, status, shared.costs).family("acquisition")?,
         complainer_churn: complainer_churn::compute(ctx, status).family("complainer_churn")?,
+    })
+}
+
+/// The views computed once, at P: whale curve, RFM, CLV distribution, CLV : CAC, CLV at risk.
+fn at_p(ctx: &Context, status: &PeriodStatus, shared: &Shared) -> Result<AtP, IndicatorError> {
+    let covered = ctx.data_range.is_some_and(|r| status.period.end <= r.last);
+    let ((whale, rfm), distribution) = rayon::join(
+        || (whale::compute(ctx, status), rfm::compute(status)),
+        || clv_distribution::compute(ctx, shared.clv_at_p, covered, shared.values),
+    );
+    Ok(AtP {
+        whale: whale.family("whale")?,
+        rfm: rfm.family("rfm")?,
+        distribution: distribution.family("clv_distribution")?,
+        clv_to_cac: acquisition::clv_to_cac(
+            ctx,
+            status,
+            shared.costs,
+            shared.clv_at_p,
+            shared.values,
+        )
+        .family("acquisition")?,
+        clv_at_risk: complainer_churn::clv_at_risk(ctx, status, shared.clv_at_p, shared.values)
+            .family("complainer_churn")?,
     })
 }
 

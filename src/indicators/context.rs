@@ -123,8 +123,7 @@ impl<'a> Context<'a> {
             check(c, "customers", "customer_id", DataType::String)?;
             check(c, "customers", "acquisition_cost", DataType::Float64)?;
         }
-        let keys = customer_keys(tx).family("context")?;
-        let daily = daily_frame(tx, &keys).family("context")?;
+        let (keys, daily) = keyed_daily(tx).family("context")?;
         let first_purchases = daily
             .clone()
             .lazy()
@@ -181,37 +180,53 @@ impl<'a> Context<'a> {
     }
 }
 
-fn customer_keys(tx: &DataFrame) -> PolarsResult<DataFrame> {
-    tx.clone()
-        .lazy()
-        .filter(col("customer_id").is_not_null())
-        .group_by([col("customer_id")])
-        .agg([len().alias("lines")])
-        .with_row_index("key", None)
-        .select([col("key"), col("customer_id")])
-        .collect()
-}
-
-fn daily_frame(tx: &DataFrame, keys: &DataFrame) -> PolarsResult<DataFrame> {
-    let kd = col("key").cast(DataType::Int64) * lit(KEY_STRIDE)
-        + col("date").cast(DataType::Int32).cast(DataType::Int64)
-        + lit(DAY_OFFSET);
-    let mut daily = tx
+/// Keys the customers and reduces the lines to one row per customer and day.
+///
+/// The lines are grouped by `customer_id` once (the only pass over the text ids), each group's
+/// days, amounts and margins gathered into lists; the group's row number becomes its key and the
+/// lists are exploded back, so rows come out grouped by key, and in date order within a key when
+/// the export is sorted by date (as invoice exports are), which makes the sort by (key, day) that
+/// follows nearly free.
+fn keyed_daily(tx: &DataFrame) -> PolarsResult<(DataFrame, DataFrame)> {
+    let grouped = tx
         .clone()
         .lazy()
-        .filter(col("date").is_not_null())
-        .join(
-            keys.clone().lazy(),
-            [col("customer_id")],
-            [col("customer_id")],
-            JoinArgs::new(JoinType::Inner),
+        .filter(
+            col("customer_id")
+                .is_not_null()
+                .and(col("date").is_not_null()),
         )
-        .select([
-            kd.alias("kd"),
+        .group_by([col("customer_id")])
+        .agg([
+            col("date").cast(DataType::Int32).alias("day"),
             col("net_amount"),
             (col("net_amount") - col("cost")).alias("line_margin"),
         ])
+        .with_row_index("key", None)
+        .collect()?;
+    let keys = grouped.select(["key", "customer_id"])?;
+    let kd = col("key").cast(DataType::Int64) * lit(KEY_STRIDE)
+        + col("day").cast(DataType::Int64)
+        + lit(DAY_OFFSET);
+    let mut daily = grouped
+        .lazy()
+        .select([
+            col("key"),
+            col("day"),
+            col("net_amount"),
+            col("line_margin"),
+        ])
+        .explode(
+            cols(["day", "net_amount", "line_margin"]),
+            ExplodeOptions {
+                empty_as_null: false,
+                keep_nulls: false,
+            },
+        )
+        .select([kd.alias("kd"), col("net_amount"), col("line_margin")])
         .sort(["kd"], Default::default())
+        .collect()?
+        .lazy()
         .group_by([col("kd")])
         .agg([
             col("net_amount").sum().alias("net"),
@@ -238,7 +253,7 @@ fn daily_frame(tx: &DataFrame, keys: &DataFrame) -> PolarsResult<DataFrame> {
         c.set_sorted_flag(IsSorted::Ascending);
         c
     })?;
-    Ok(daily)
+    Ok((keys, daily))
 }
 
 fn keyed_complaints(complaints: &DataFrame, keys: &DataFrame) -> PolarsResult<DataFrame> {

@@ -27,7 +27,7 @@
 //! | c20 | low-margin purchase in P−1 and a complaint in P: unprofitable after cost to serve |
 
 use super::context::Context;
-use super::status::PeriodStatus;
+use super::status::{Depth, PeriodStatus};
 use crate::config::IndicatorSettings;
 use crate::figure::{Figure, Missing};
 use crate::period::Period;
@@ -238,7 +238,7 @@ pub(crate) fn settings() -> IndicatorSettings {
 
 /// The status frame of `period` over the given tables.
 pub(crate) fn status(ctx: &Context, period: Period) -> PeriodStatus {
-    PeriodStatus::compute(ctx, period).expect("status frame")
+    PeriodStatus::compute(ctx, period, Depth::Full).expect("status frame")
 }
 
 /// Asserts a figure is present and equal to `expected` (to 1e-9).

@@ -46,7 +46,6 @@ pub(crate) struct Totals {
     pub(crate) gross_margin: Figure,
     pub(crate) gross_margin_rate: Figure,
     pub(crate) active_in_period: f64,
-    pub(crate) purchase_days: f64,
     pub(crate) net_revenue_retention: Figure,
     pub(crate) gross_revenue_retention: Figure,
 }
@@ -71,17 +70,14 @@ pub(crate) fn totals(ctx: &Context, status: &PeriodStatus) -> PolarsResult<Total
             rev.clone().sum().alias("revenue"),
             col("margin").sum().alias("margin"),
             col("active").sum().alias("active"),
-            col("purchase_days").sum().alias("days"),
             rev.filter(in_prev.clone()).sum().alias("nrr_num"),
             kept.filter(in_prev.clone()).sum().alias("grr_num"),
             prev.filter(in_prev).sum().alias("base"),
         ]),
-        &[
-            "revenue", "margin", "active", "days", "nrr_num", "grr_num", "base",
-        ],
+        &["revenue", "margin", "active", "nrr_num", "grr_num", "base"],
     )?;
-    let [revenue, margin, active, days, nrr_num, grr_num, base] =
-        [0, 1, 2, 3, 4, 5, 6].map(|i| v[i].unwrap_or(0.0));
+    let [revenue, margin, active, nrr_num, grr_num, base] =
+        [0, 1, 2, 3, 4, 5].map(|i| v[i].unwrap_or(0.0));
     let cov = status.coverage;
     let with_cost = |f: Figure| {
         if ctx.has_cost {
@@ -95,7 +91,6 @@ pub(crate) fn totals(ctx: &Context, status: &PeriodStatus) -> PolarsResult<Total
         gross_margin: Coverage::gate(cov.period, with_cost(Figure::of(margin))),
         gross_margin_rate: Coverage::gate(cov.period, with_cost(over_positive(margin, revenue))),
         active_in_period: active,
-        purchase_days: days,
         net_revenue_retention: Coverage::gate(cov.previous, over_positive(nrr_num, base)),
         gross_revenue_retention: Coverage::gate(cov.previous, over_positive(grr_num, base)),
     })
@@ -125,7 +120,10 @@ pub(crate) fn compute(ctx: &Context, status: &PeriodStatus) -> PolarsResult<Reve
     let invoices = if ctx.has_invoice_ids {
         invoice_count(ctx, status)?
     } else {
-        t.purchase_days
+        let days = status
+            .lazy()
+            .select([col("purchase_days").sum().alias("days")]);
+        one_row(days, &["days"])?[0].unwrap_or(0.0)
     };
     let cov = status.coverage.period;
     Ok(Revenue {

@@ -86,6 +86,15 @@ impl Coverage {
     }
 }
 
+/// How much of the status a caller needs: the trend's headline figures need fewer sums.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Depth {
+    /// Flags, revenue and margin of the period and revenue of the previous one.
+    Headline,
+    /// Everything the per-period families read.
+    Full,
+}
+
 /// One period's per-customer status frame with its windows and coverage.
 #[derive(Debug, Clone)]
 pub(crate) struct PeriodStatus {
@@ -94,59 +103,69 @@ pub(crate) struct PeriodStatus {
     pub(crate) coverage: Coverage,
     /// One row per customer with a transaction between the earlier of the S window and the
     /// previous period, and the period end: `key`, `in_start_base`, `in_end_base`, `active`,
-    /// `active_prev`, `purchase_days`, `revenue`, `revenue_prev`, `margin`, `revenue_window`,
-    /// `margin_window`, `purchase_days_window`, `last_purchase_window`, `first_purchase`.
+    /// `active_prev`, `revenue`, `revenue_prev`, `margin`; at [`Depth::Full`] also
+    /// `purchase_days`, `revenue_window`, `margin_window`, `purchase_days_window`,
+    /// `last_purchase_window`.
     pub(crate) frame: DataFrame,
 }
 
 impl PeriodStatus {
-    pub(crate) fn compute(ctx: &Context, period: Period) -> PolarsResult<Self> {
+    /// Two "last purchase" days per customer give every activity flag: the last purchase up to
+    /// the period end (active in P, in E) and the last one before the period (in S, active in
+    /// P−1, as P−1 ends the day before P starts).
+    pub(crate) fn compute(ctx: &Context, period: Period, depth: Depth) -> PolarsResult<Self> {
         let w = Windows::of(period, ctx.window_days());
         let day = || col("day");
-        let purchase_in = |from, to| col("purchase").and(between(day(), from, to));
+        let purchase_day = || when(col("purchase")).then(day()).otherwise(lit(NULL));
+        let purchases_in = |from, to| col("purchase").and(between(day(), from, to)).sum();
         let sum_in = |what: &str, from, to| {
             when(between(day(), from, to))
                 .then(col(what))
                 .otherwise(lit(0.0))
                 .sum()
         };
+        let mut aggs = vec![
+            purchase_day().max().alias("last_purchase"),
+            when(day().lt(lit(w.start)))
+                .then(purchase_day())
+                .otherwise(lit(NULL))
+                .max()
+                .alias("last_before"),
+            sum_in("net", w.start, w.end).alias("revenue"),
+            sum_in("net", w.prev_start, w.prev_end).alias("revenue_prev"),
+            sum_in("margin", w.start, w.end).alias("margin"),
+        ];
+        if depth == Depth::Full {
+            aggs.extend([
+                purchases_in(w.start, w.end).alias("purchase_days"),
+                sum_in("net", w.end_window_from, w.end).alias("revenue_window"),
+                sum_in("margin", w.end_window_from, w.end).alias("margin_window"),
+                purchases_in(w.end_window_from, w.end).alias("purchase_days_window"),
+            ]);
+        }
+        let at_least = |c: &str, from: i32| col(c).gt_eq(lit(from)).fill_null(lit(false));
+        let mut flags = vec![
+            at_least("last_before", w.lookback_from).alias("in_start_base"),
+            at_least("last_purchase", w.end_window_from).alias("in_end_base"),
+            at_least("last_purchase", w.start).alias("active"),
+            at_least("last_before", w.prev_start).alias("active_prev"),
+        ];
+        if depth == Depth::Full {
+            flags.push(
+                when(at_least("last_purchase", w.end_window_from))
+                    .then(col("last_purchase"))
+                    .otherwise(lit(NULL))
+                    .alias("last_purchase_window"),
+            );
+        }
         let frame = ctx
             .daily
             .clone()
             .lazy()
             .filter(between(day(), w.lookback_from.min(w.prev_start), w.end))
             .group_by([col("key")])
-            .agg([
-                purchase_in(w.lookback_from, w.start - 1)
-                    .any(true)
-                    .alias("in_start_base"),
-                purchase_in(w.end_window_from, w.end)
-                    .any(true)
-                    .alias("in_end_base"),
-                purchase_in(w.start, w.end).any(true).alias("active"),
-                purchase_in(w.prev_start, w.prev_end)
-                    .any(true)
-                    .alias("active_prev"),
-                purchase_in(w.start, w.end).sum().alias("purchase_days"),
-                sum_in("net", w.start, w.end).alias("revenue"),
-                sum_in("net", w.prev_start, w.prev_end).alias("revenue_prev"),
-                sum_in("margin", w.start, w.end).alias("margin"),
-                sum_in("net", w.end_window_from, w.end).alias("revenue_window"),
-                sum_in("margin", w.end_window_from, w.end).alias("margin_window"),
-                purchase_in(w.end_window_from, w.end)
-                    .sum()
-                    .alias("purchase_days_window"),
-                day()
-                    .filter(purchase_in(w.end_window_from, w.end))
-                    .max()
-                    .alias("last_purchase_window"),
-            ])
-            .join(
-                ctx.first_purchases.clone().lazy(),
-                [col("key")],
-                [col("key")],
-                JoinArgs::new(JoinType::Left),
-            )
+            .agg(aggs)
+            .with_columns(flags)
             .collect()?;
         Ok(PeriodStatus {
             period,

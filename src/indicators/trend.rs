@@ -12,7 +12,7 @@ use polars::prelude::PolarsResult;
 pub const TREND_PERIODS: usize = 8;
 
 pub(crate) fn point(ctx: &Context, status: &PeriodStatus) -> PolarsResult<TrendPoint> {
-    let b = base::compute(status)?;
+    let b = base::compute(ctx, status)?;
     let r = revenue::totals(ctx, status)?;
     Ok(TrendPoint {
         period: status.period.into(),
