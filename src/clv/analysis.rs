@@ -89,8 +89,14 @@ pub fn analyse(
             .then(|| fitted(ModelKind::Bgnbd, fit_bgnbd(&rows), &mut warnings));
         timings.bgnbd_fit_ms = ms(clock);
         let clock = Instant::now();
-        let pa =
-            want_pareto.then(|| fitted(ModelKind::ParetoNbd, fit_pareto_nbd(&rows), &mut warnings));
+        let hint = bg.as_ref().and_then(|f| f.as_ref()).map(|f| f.params);
+        let pa = want_pareto.then(|| {
+            fitted(
+                ModelKind::ParetoNbd,
+                fit_pareto_nbd(&rows, hint.as_ref()),
+                &mut warnings,
+            )
+        });
         timings.pareto_nbd_fit_ms = ms(clock);
         (bg.flatten(), pa.flatten())
     };

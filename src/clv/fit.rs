@@ -22,7 +22,7 @@ pub struct FitDiagnostics {
     pub converged: bool,
     /// Optimiser iterations of the final run.
     pub iterations: usize,
-    /// Starting points tried.
+    /// Starting points tried (the Pareto/NBD stops at the first that converges inside the box).
     pub starts: usize,
     /// Starting points whose run converged.
     pub starts_converged: usize,
@@ -34,6 +34,10 @@ pub struct FitDiagnostics {
     pub distinct_rows: usize,
     /// Parameters stopped at the bound e^±16 (a degenerate fit; see the warnings).
     pub parameters_at_bound: Vec<&'static str>,
+    /// Distinct rows the estimates were fitted on when that was a deterministic subsample of
+    /// `distinct_rows` (Pareto/NBD on very large data); `None` when every row was used.
+    /// `log_likelihood` is then still evaluated on every row.
+    pub subsample_rows: Option<usize>,
 }
 
 /// A fitted model: parameters, diagnostics and (when the Hessian is invertible) standard errors.
@@ -61,30 +65,38 @@ pub(crate) struct RawFit {
     pub(crate) standard_errors: Option<Vec<f64>>,
 }
 
-/// Fits `objective` on `rows` from each of `starts`; `None` if no start gave a finite value.
+/// Fits `objective` on `rows` from `starts` in order (all of them, or up to the first that
+/// converges when `first_converged_suffices`); `None` if no start gave a finite value.
 pub(crate) fn fit(
     objective: Objective,
     rows: &Rows,
     starts: &[Vec<f64>],
     names: &'static [&'static str],
     gradient_tolerance: f64,
+    first_converged_suffices: bool,
 ) -> Option<RawFit> {
     let settings = Settings {
         gradient_tolerance,
         ..Settings::default()
     };
     let sample = rows.sample(SAMPLE_ROWS);
-    let runs: Vec<Minimum> = starts
-        .iter()
-        .map(|s| {
-            minimise(
-                |t: &[f64], g: &mut [f64]| objective(&sample, t, g),
-                s,
-                &settings,
-            )
-        })
-        .filter(|m| m.value.is_finite())
-        .collect();
+    let mut runs: Vec<Minimum> = Vec::with_capacity(starts.len());
+    let mut tried = 0;
+    for start in starts {
+        let run = minimise(
+            |t: &[f64], g: &mut [f64]| objective(&sample, t, g),
+            start,
+            &settings,
+        );
+        tried += 1;
+        let done = first_converged_suffices && run.converged && !run.at_bound.contains(&true);
+        if run.value.is_finite() {
+            runs.push(run);
+        }
+        if done {
+            break;
+        }
+    }
     let starts_converged = runs.iter().filter(|m| m.converged).count();
     let best = runs
         .into_iter()
@@ -111,12 +123,13 @@ pub(crate) fn fit(
             log_likelihood: -best.value * customers,
             converged: best.converged,
             iterations: best.iterations,
-            starts: starts.len(),
+            starts: tried,
             starts_converged,
             gradient_norm: best.gradient_norm,
             customers: customers as usize,
             distinct_rows: rows.len(),
             parameters_at_bound,
+            subsample_rows: None,
         },
         theta: best.theta,
         standard_errors,

@@ -6,7 +6,8 @@
 //! Pipeline: [`summarise`] (x, t_x, T, zbar per customer, polars lazy group-bys) → identical
 //! customers compressed into weighted rows → maximum-likelihood BG/NBD and/or Pareto/NBD
 //! (purchases and dropout) and Gamma-Gamma (spend), fitted by a bounded BFGS on
-//! log-parameters from several starts → optional holdout backtest and model choice → per-customer
+//! log-parameters from several starts (Pareto/NBD on at most 50,000 distinct rows, a
+//! deterministic subsample on very large data) → optional holdout backtest and model choice → per-customer
 //! P(alive), expected purchases and discounted CLV (rayon). Entry point: [`analyse`].
 //!
 //! The models reproduce the published CDNOW estimates (tests/clv_cdnow.rs).
@@ -15,6 +16,7 @@ mod analysis;
 mod backtest;
 mod bgnbd;
 mod csv_input;
+mod dual;
 mod error;
 mod estimate;
 mod fit;
@@ -22,6 +24,8 @@ mod gamma_gamma;
 mod hyp2f1_near_one;
 mod optimise;
 mod pareto_nbd;
+mod pareto_nbd_fit;
+mod pareto_nbd_integral;
 mod report;
 mod rows;
 mod scores;

@@ -1,19 +1,18 @@
 //! The Pareto/NBD purchase model (Schmittlein, Morrison & Colombo 1987, in the form of Fader &
 //! Hardie's 2005 note): likelihood, P(alive) and expected purchases. Part of the clv stage;
-//! depends on [`super::special`], [`super::hyp2f1`] and [`super::rows`].
+//! depends on [`super::special`], [`super::dual`] and [`super::pareto_nbd_integral`].
 //!
 //! While alive a customer buys at Poisson rate λ ~ Gamma(r, α) and dies at exponential rate
-//! μ ~ Gamma(s, β). With u = −(r+x) ln(α+T) − s ln(β+T) and v = ln(s/(r+s+x)) + ln A₀,
-//! ln L = lnΓ(r+x) − lnΓ(r) + r ln α + s ln β + ln(eᵘ + eᵛ) and P(alive) = eᵘ/(eᵘ + eᵛ), where,
-//! for α ≥ β (the other case swaps the roles, see [`ParetoNbdParams::ln_a0_term`]):
-//! A₀ = ₂F₁(r+s+x, s+1; r+s+x+1; (α−β)/(α+t_x))/(α+t_x)^{r+s+x} − (the same at T).
-//! The gradient is taken by central differences: the derivatives of ₂F₁ in its parameters are
-//! not worth their code for a model fitted once per run.
+//! μ ~ Gamma(s, β). With u = −(r+x) ln(α+T) − s ln(β+T) and
+//! v = ln s + ln ∫_{t_x}^{T} (α+τ)^{−(r+x)} (β+τ)^{−(s+1)} dτ (Fader & Hardie's s/(r+s+x)·A₀),
+//! ln L = lnΓ(r+x) − lnΓ(r) + r ln α + s ln β + ln(eᵘ + eᵛ) and P(alive) = eᵘ/(eᵘ + eᵛ).
+//! The integral is evaluated by a continued fraction (see [`super::pareto_nbd_integral`]), in
+//! plain numbers or in dual numbers that carry the gradient (see [`super::pareto_nbd_fit`]).
 
-use super::hyp2f1::{Hyp2f1Error, hyp2f1};
-use super::rows::Rows;
-use super::special::{exprel, ln_gamma, sigmoid, softplus};
-use rayon::prelude::*;
+use super::dual::Real;
+use super::hyp2f1::Hyp2f1Error;
+use super::pareto_nbd_integral::{Shape, ln_integral};
+use super::special::{exprel, ln_gamma, sigmoid};
 use serde::{Deserialize, Serialize};
 
 /// Pareto/NBD parameters: purchase rate λ ~ Gamma(r, α), dropout rate μ ~ Gamma(s, β).
@@ -30,65 +29,34 @@ pub struct ParetoNbdParams {
 }
 
 impl ParetoNbdParams {
-    /// Parameters from their logarithms.
-    pub(crate) fn from_log(t: &[f64]) -> Self {
-        ParetoNbdParams {
-            r: t[0].exp(),
-            alpha: t[1].exp(),
-            s: t[2].exp(),
-            beta: t[3].exp(),
-        }
-    }
-
     /// Logarithms of the parameters.
     pub(crate) fn to_log(self) -> Vec<f64> {
         vec![self.r.ln(), self.alpha.ln(), self.s.ln(), self.beta.ln()]
     }
 
-    /// ln of one of the two terms of A₀, ₂F₁(…; z(τ))/(max(α,β)+τ)^{r+s+x}, at τ = t_x or T.
-    fn ln_a0_term(&self, x: f64, tau: f64) -> Result<f64, Hyp2f1Error> {
-        let ParetoNbdParams { r, alpha, s, beta } = *self;
-        let rsx = r + s + x;
-        let (base, f) = if alpha >= beta {
-            (
-                alpha + tau,
-                hyp2f1(rsx, s + 1.0, rsx + 1.0, (alpha - beta) / (alpha + tau))?,
-            )
-        } else {
-            (
-                beta + tau,
-                hyp2f1(rsx, r + x, rsx + 1.0, (beta - alpha) / (beta + tau))?,
-            )
-        };
-        Ok(f.ln() - rsx * base.ln())
-    }
-
-    /// (u, v) of the module header.
-    fn u_v(&self, x: f64, t_x: f64, t: f64) -> Result<(f64, f64), Hyp2f1Error> {
-        let ParetoNbdParams { r, alpha, s, beta } = *self;
-        let u = -(r + x) * (alpha + t).ln() - s * (beta + t).ln();
-        if t <= t_x {
-            return Ok((u, f64::NEG_INFINITY));
+    /// The parameters as plain numbers for [`u_v`].
+    pub(crate) fn shape(&self) -> Shape<f64> {
+        Shape {
+            r: self.r,
+            alpha: self.alpha,
+            s: self.s,
+            beta: self.beta,
         }
-        let l1 = self.ln_a0_term(x, t_x)?;
-        let l2 = self.ln_a0_term(x, t)?;
-        // A₀ = e^{l1} − e^{l2} > 0: the integral of a positive function over (t_x, T).
-        let ln_a0 = l1 + (-(l2 - l1).exp_m1()).max(f64::MIN_POSITIVE).ln();
-        Ok((u, (s / (r + s + x)).ln() + ln_a0))
     }
 
     /// Log-likelihood of one customer.
     pub(crate) fn log_likelihood_one(&self, x: f64, t_x: f64, t: f64) -> Result<f64, Hyp2f1Error> {
         let ParetoNbdParams { r, alpha, s, beta } = *self;
-        let (u, v) = self.u_v(x, t_x, t)?;
-        let lse = u.max(v) + softplus(u.min(v) - u.max(v));
-        Ok(ln_gamma(r + x) - ln_gamma(r) + r * alpha.ln() + s * beta.ln() + lse)
+        let (u, v) = u_v(&self.shape(), x, t_x, t)?;
+        Ok(ln_gamma(r + x) - ln_gamma(r) + r * alpha.ln() + s * beta.ln() + log_sum(u, v))
     }
 
     /// Probability that a customer with (x, t_x, T) is still alive at T.
     pub fn p_alive(&self, x: f64, t_x: f64, t: f64) -> Result<f64, Hyp2f1Error> {
-        let (u, v) = self.u_v(x, t_x, t)?;
-        Ok(sigmoid(u - v))
+        Ok(match u_v(&self.shape(), x, t_x, t)? {
+            (u, Some(v)) => sigmoid(u - v),
+            (_, None) => 1.0,
+        })
     }
 
     /// Expected purchases in (T, T + horizon]: [`Self::expected_if_alive`] · P(alive).
@@ -115,65 +83,27 @@ impl ParetoNbdParams {
     }
 }
 
-/// −(mean log-likelihood) at log-parameters `theta` (+∞ where ₂F₁ fails).
-pub(crate) fn objective_value(rows: &Rows, theta: &[f64]) -> f64 {
-    let p = ParetoNbdParams::from_log(theta);
-    let total: Option<f64> = (0..rows.len())
-        .into_par_iter()
-        .with_min_len(1024)
-        .map(|i| {
-            p.log_likelihood_one(rows.x[i], rows.u[i], rows.v[i])
-                .ok()
-                .map(|ll| rows.weight[i] * ll)
-        })
-        .sum();
-    match total {
-        Some(t) if t.is_finite() => -t / rows.customers(),
-        _ => f64::INFINITY,
+/// (u, v) of the module header; v = −∞ when t_x = T (no time left to die unobserved).
+pub(crate) fn u_v<T: Real>(
+    p: &Shape<T>,
+    x: f64,
+    t_x: f64,
+    t: f64,
+) -> Result<(T, Option<T>), Hyp2f1Error> {
+    let u = -((p.r + x) * (p.alpha + t).ln()) - p.s * (p.beta + t).ln();
+    if t <= t_x {
+        return Ok((u, None));
     }
+    Ok((u, Some(p.s.ln() + ln_integral(p, x, t_x, t)?)))
 }
 
-/// The objective with a central-difference gradient (step 1e-5 in the log-parameters).
-pub(crate) fn objective(rows: &Rows, theta: &[f64], grad: &mut [f64]) -> f64 {
-    let h = 1e-5;
-    let mut probe = theta.to_vec();
-    for j in 0..theta.len() {
-        probe[j] = theta[j] + h;
-        let up = objective_value(rows, &probe);
-        probe[j] = theta[j] - h;
-        let down = objective_value(rows, &probe);
-        probe[j] = theta[j];
-        grad[j] = (up - down) / (2.0 * h);
+/// ln(eᵘ + eᵛ) without overflow.
+pub(crate) fn log_sum<T: Real>(u: T, v: Option<T>) -> T {
+    match v {
+        None => u,
+        Some(v) if u.value() >= v.value() => u + (v - u).softplus(),
+        Some(v) => v + (u - v).softplus(),
     }
-    objective_value(rows, theta)
-}
-
-/// Starting points: shapes at a few typical values, rates from the observed purchase rate and
-/// the mean age.
-pub(crate) fn starts(rows: &Rows) -> Vec<Vec<f64>> {
-    let (mut purchases, mut exposure) = (0.0, 0.0);
-    for i in 0..rows.len() {
-        purchases += rows.weight[i] * rows.x[i];
-        exposure += rows.weight[i] * rows.v[i];
-    }
-    let rate = if purchases > 0.0 && exposure > 0.0 {
-        purchases / exposure
-    } else {
-        1.0
-    };
-    let mean_age = (exposure / rows.customers()).max(1e-3);
-    [(1.0, 1.0), (0.5, 0.5), (2.0, 2.0), (0.5, 2.0)]
-        .iter()
-        .map(|&(r, s)| {
-            ParetoNbdParams {
-                r,
-                alpha: r / rate,
-                s,
-                beta: s * mean_age,
-            }
-            .to_log()
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -93,6 +93,63 @@ impl Rows {
         }
         out
     }
+
+    /// At most `target` rows standing for all of them, or `None` when there are no more than
+    /// `target`: every row of the heaviest (up to `target`/2 rows, weight above the weight at
+    /// that rank) is kept as it is; of the others, the ones with the smallest hash of (x, t_x, T)
+    /// fill the rest, their weights scaled up so that the subsample still counts every customer.
+    /// Also returns the customers the kept rows stood for before scaling.
+    ///
+    /// A hash rather than a stride: which rows are kept depends only on the rows themselves,
+    /// not on their neighbours, so it is reproducible and does not follow the sort order.
+    pub(crate) fn hashed_subsample(&self, target: usize) -> Option<(Rows, f64)> {
+        if self.len() <= target {
+            return None;
+        }
+        let mut by_weight = self.weight.clone();
+        let rank = target / 2;
+        by_weight.select_nth_unstable_by(rank, |a, b| b.total_cmp(a));
+        let heavy_above = by_weight[rank];
+        let (heavy, light): (Vec<usize>, Vec<usize>) =
+            (0..self.len()).partition(|&i| self.weight[i] > heavy_above);
+        let mut hashed: Vec<(u64, usize)> = light.iter().map(|&i| (self.hash(i), i)).collect();
+        let room = target - heavy.len();
+        hashed.select_nth_unstable(room - 1);
+        hashed.truncate(room);
+        let light_total: f64 = light.iter().map(|&i| self.weight[i]).sum();
+        let kept_total: f64 = hashed.iter().map(|&(_, i)| self.weight[i]).sum();
+        let scale = light_total / kept_total;
+        let mut keep: Vec<(usize, f64)> = heavy.into_iter().map(|i| (i, 1.0)).collect();
+        keep.extend(hashed.into_iter().map(|(_, i)| (i, scale)));
+        keep.sort_unstable_by_key(|&(i, _)| i);
+        let mut out = Rows::default();
+        let mut customers = 0.0;
+        for (i, factor) in keep {
+            let xv = self.x[i];
+            if out.xs.last() != Some(&xv) {
+                out.xs.push(xv);
+            }
+            out.x.push(xv);
+            out.u.push(self.u[i]);
+            out.v.push(self.v[i]);
+            out.weight.push(self.weight[i] * factor);
+            out.slot.push((out.xs.len() - 1) as u32);
+            customers += self.weight[i];
+        }
+        Some((out, customers))
+    }
+
+    /// A 64-bit mix (splitmix64 finaliser) of row `i`'s values.
+    fn hash(&self, i: usize) -> u64 {
+        let mix = |mut z: u64| {
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        };
+        [self.x[i], self.u[i], self.v[i]]
+            .iter()
+            .fold(0x9e37_79b9_7f4a_7c15, |h, v| mix(h ^ v.to_bits()))
+    }
 }
 
 #[cfg(test)]
@@ -113,5 +170,34 @@ mod tests {
         assert_eq!(rows.slot, vec![0, 1]);
         assert_eq!(index, vec![1, 0, 1, u32::MAX]);
         assert_eq!(rows.customers(), 3.0);
+    }
+
+    #[test]
+    fn hashed_subsample_keeps_heavy_rows_and_every_customer() {
+        // 1,000 distinct rows: row 0 stands for 500 customers, the others for 1 or 2 each.
+        let n = 1000;
+        let x: Vec<f64> = (0..n).map(|i| (i % 7) as f64).collect();
+        let t_x: Vec<f64> = (0..n).map(|i| (i / 7) as f64).collect();
+        let t = vec![200.0; n];
+        let (mut rows, _) = Rows::compress(&x, &t_x, &t, |_| true);
+        assert_eq!(rows.len(), n);
+        rows.weight = (0..n)
+            .map(|i| if i == 0 { 500.0 } else { 1.0 + (i % 2) as f64 })
+            .collect();
+        let total = rows.customers();
+        let (sample, kept) = rows.hashed_subsample(100).unwrap();
+        assert_eq!(sample.len(), 100);
+        assert_eq!(
+            (sample.x[0], sample.u[0], sample.weight[0]),
+            (0.0, 0.0, 500.0)
+        );
+        assert!((sample.customers() - total).abs() < 1e-9 * total);
+        assert!(kept < total && kept >= 500.0 + 99.0);
+        // Deterministic, sorted like the full rows, and slots consistent with xs.
+        let (again, _) = rows.hashed_subsample(100).unwrap();
+        assert_eq!(again.u, sample.u);
+        assert!(sample.x.windows(2).all(|w| w[0] <= w[1]));
+        assert!((0..sample.len()).all(|i| sample.xs[sample.slot[i] as usize] == sample.x[i]));
+        assert!(rows.hashed_subsample(n).is_none());
     }
 }
