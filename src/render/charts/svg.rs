@@ -85,11 +85,15 @@ impl Svg {
         fill: &str,
         stroke: Option<(&str, f32)>,
     ) {
+        // A rectangle that rounds to nothing draws nothing, and SVG readers (usvg in the PDF
+        // path) reject a zero height or width with a warning: leave it out.
+        let (w, h) = (w.max(0.0), h.max(0.0));
+        if w < 0.005 || h < 0.005 {
+            return;
+        }
         let _ = write!(
             self.out,
-            r#"<rect x="{x:.2}" y="{y:.2}" width="{:.2}" height="{:.2}" fill="{fill}""#,
-            w.max(0.0),
-            h.max(0.0)
+            r#"<rect x="{x:.2}" y="{y:.2}" width="{w:.2}" height="{h:.2}" fill="{fill}""#
         );
         if let Some((c, sw)) = stroke {
             let _ = write!(self.out, r#" stroke="{c}" stroke-width="{sw}""#);
