@@ -47,17 +47,21 @@ import json, sys
 label, manifest, wall, rss, pwall, prss = sys.argv[1:]
 m = json.load(open(manifest))
 st = {k: 0 for k in ("ingest", "indicators", "models", "render", "write")}
+peak = {k: 0 for k in st}
 mb = 0.0
 for c in m["clients"]:
     for k in st: st[k] += c.get("stages_ms", {}).get(k, 0)
+    for k in st: peak[k] = max(peak[k], c.get("stages_peak_mb", {}).get(k) or 0)
     mb += sum(i["bytes"] for i in c["inputs"]) / 1e6
 failed = [c["client"] for c in m["clients"] if c["status"] != "ok"]
 wall, pwall = float(wall), float(pwall)
 print(f"\n== {label}: {len(m['clients'])} client(s), {mb:,.0f} MB of exports" + (f", FAILED: {failed}" if failed else ""))
 print(f"  end to end      {wall:7.2f} s   peak memory {int(rss):,} MB")
+if len(m["clients"]) > 1:
+    print("  (stage times summed over clients, which run in parallel; stage peaks are the largest seen)")
 for k, v in st.items():
     extra = f"   {mb / (v / 1000):7.0f} MB/s" if k == "ingest" and v else ""
-    print(f"  {k:<15} {v / 1000:7.2f} s (summed over clients){extra}")
+    print(f"  {k:<15} {v / 1000:7.2f} s   peak {peak[k]:6,} MB{extra}")
 print(f"  polars CSV read {pwall:7.2f} s   peak memory {int(prss):,} MB   (same CSV files, polars alone)")
 if pwall > 0 and st["ingest"]:
     print(f"  ingest / polars {st['ingest'] / 1000 / pwall:7.2f}x")

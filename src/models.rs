@@ -36,6 +36,11 @@ impl Models {
             };
         }
         let scoring = analyse(tx, period.end, None, &scoring_settings).map_err(|e| e.to_string());
+        for (run, r) in [("backtest", &backtest), ("scoring", &scoring)] {
+            if let Ok(r) = r {
+                tracing::debug!(run, timings = ?r.timings, "clv analysis done");
+            }
+        }
         Models { backtest, scoring }
     }
 

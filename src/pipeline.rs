@@ -5,7 +5,10 @@
 
 use crate::cli::{Lang, OutputFormat, RunArgs};
 use crate::config::AuditConfig;
-use crate::output::{self, ClientEntry, InputFile, OutputFile, RunStatus, StageTimings, StagedDir};
+use crate::output::memory;
+use crate::output::{
+    self, ClientEntry, InputFile, OutputFile, RunStatus, StagePeaks, StageTimings, StagedDir,
+};
 use crate::period::PeriodSpec;
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
@@ -89,6 +92,7 @@ pub fn audit_client(config_path: &Path, opts: &RunOptions) -> ClientRun {
         error: None,
         duration_ms: 0,
         stages_ms: StageTimings::default(),
+        stages_peak_mb: StagePeaks::default(),
         warnings: Vec::new(),
         inputs: Vec::new(),
         outputs: Vec::new(),
@@ -105,6 +109,12 @@ pub fn audit_client(config_path: &Path, opts: &RunOptions) -> ClientRun {
     ClientRun { entry, summary }
 }
 
+/// Starts timing a stage and a new interval for its peak memory.
+fn stage_start() -> Instant {
+    memory::reset_peak();
+    Instant::now()
+}
+
 fn ms(t: Instant) -> u64 {
     t.elapsed().as_millis() as u64
 }
@@ -118,11 +128,12 @@ fn audit(
     entry.client = cfg.client_id();
     let lang = opts.lang.unwrap_or(cfg.client.lang);
 
-    let t = Instant::now();
+    let t = stage_start();
     let ingested = crate::ingest::ingest_client_as_of(&cfg, opts.report_date);
     entry.inputs = inputs_of(&cfg, &ingested.ledger);
     entry.warnings.extend(ledger_warnings(&ingested.ledger));
     entry.stages_ms.ingest = ms(t);
+    entry.stages_peak_mb.ingest = memory::peak_mb();
     if !ingested.ledger.usable() {
         bail!("{}", usability_error(&ingested.ledger));
     }
@@ -134,18 +145,20 @@ fn audit(
     let period = opts.period.resolve(opts.as_of.unwrap_or(data_end));
     entry.period = Some(period.to_string());
 
-    let t = Instant::now();
+    let t = stage_start();
     let models = crate::models::Models::fit(&tables, period, &cfg.clv);
     entry.warnings.extend(models.warnings());
     entry.stages_ms.models = ms(t);
+    entry.stages_peak_mb.models = memory::peak_mb();
 
-    let t = Instant::now();
+    let t = stage_start();
     let indicators =
         crate::indicators::compute_all(&tables, period, &cfg.indicators, models.values().as_ref())
             .context("computing the indicators")?;
     entry.stages_ms.indicators = ms(t);
+    entry.stages_peak_mb.indicators = memory::peak_mb();
 
-    let t = Instant::now();
+    let t = stage_start();
     let evidence = crate::findings::Evidence::from_indicators(&indicators, &cfg.indicators);
     let findings = crate::findings::derive(&evidence, &cfg.targets, lang, &cfg.client.currency);
     let input = crate::render::build::ReportInput {
@@ -189,8 +202,9 @@ fn audit(
         })
         .transpose()?;
     entry.stages_ms.render = ms(t);
+    entry.stages_peak_mb.render = memory::peak_mb();
 
-    let t = Instant::now();
+    let t = stage_start();
     let dir = opts.out.join(&entry.client).join(period.to_string());
     let mut files: Vec<(&str, Vec<u8>)> = Vec::new();
     if let Some(h) = html {
@@ -209,6 +223,7 @@ fn audit(
     }
     entry.outputs = write_client_dir(&dir, &opts.out, &files)?;
     entry.stages_ms.write = ms(t);
+    entry.stages_peak_mb.write = memory::peak_mb();
 
     Ok(crate::portfolio::ClientHeadline::from_indicators(
         &entry.client,

@@ -55,6 +55,8 @@ pub struct ClientEntry {
     /// Time per pipeline stage, for benchmarks and slow-run diagnosis.
     #[serde(default)]
     pub stages_ms: StageTimings,
+    /// Peak resident memory (MB) during each stage, where the platform tells it.
+    pub stages_peak_mb: StagePeaks,
     /// Warnings (data-quality and model) worth a look.
     pub warnings: Vec<String>,
     /// Every input file read.
@@ -76,6 +78,22 @@ pub struct StageTimings {
     pub render: u64,
     /// Writing files (staging, rename).
     pub write: u64,
+}
+
+/// Peak resident memory, in MB, of the process during each stage of one client's run (Linux
+/// only; process-wide, so clients running at the same time share their peaks).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct StagePeaks {
+    /// Reading and converting the exports.
+    pub ingest: Option<u64>,
+    /// Indicator families.
+    pub indicators: Option<u64>,
+    /// Lifetime-value model fits, backtest and scoring.
+    pub models: Option<u64>,
+    /// Report model, charts, HTML and PDF.
+    pub render: Option<u64>,
+    /// Writing files (staging, rename).
+    pub write: Option<u64>,
 }
 
 /// An input export as read.
@@ -146,6 +164,7 @@ mod tests {
             error: None,
             duration_ms: 1,
             stages_ms: StageTimings::default(),
+            stages_peak_mb: StagePeaks::default(),
             warnings: vec![],
             inputs: vec![],
             outputs: vec![],

@@ -3,6 +3,9 @@
 
 pub mod atomic;
 pub mod manifest;
+pub(crate) mod memory;
 
 pub use atomic::{StagedDir, WriteError, recover, sha256_file, sha256_hex, write_file};
-pub use manifest::{ClientEntry, InputFile, Manifest, OutputFile, RunStatus, StageTimings};
+pub use manifest::{
+    ClientEntry, InputFile, Manifest, OutputFile, RunStatus, StagePeaks, StageTimings,
+};
