@@ -3,7 +3,7 @@
 //! scoring run at the period's end with that model. Sits between the clv stage and the
 //! indicators, which read the per-customer values.
 
-use crate::clv::{ClvReport, ModelKind, analyse};
+use crate::clv::{ClvReport, DailyLog, ModelKind, analyse_daily};
 use crate::config::ClvSettings;
 use crate::period::Period;
 use crate::tables::Tables;
@@ -22,10 +22,18 @@ pub struct Models {
 impl Models {
     /// Runs the backtest, then scores at P.end with the model the backtest chose.
     pub fn fit(tables: &Tables, period: Period, settings: &ClvSettings) -> Models {
-        let tx = &tables.transactions;
+        let daily = match DailyLog::new(&tables.transactions) {
+            Ok(d) => d,
+            Err(e) => {
+                return Models {
+                    backtest: Err(e.to_string()),
+                    scoring: Err(e.to_string()),
+                };
+            }
+        };
         let calibration = period.start - Duration::days(1);
-        let backtest =
-            analyse(tx, calibration, Some(period.end), settings).map_err(|e| e.to_string());
+        let backtest = analyse_daily(&daily, calibration, Some(period.end), settings)
+            .map_err(|e| e.to_string());
         let mut scoring_settings = settings.clone();
         if let Ok(bt) = &backtest
             && settings.model == "auto"
@@ -35,7 +43,8 @@ impl Models {
                 _ => "bgnbd".into(),
             };
         }
-        let scoring = analyse(tx, period.end, None, &scoring_settings).map_err(|e| e.to_string());
+        let scoring =
+            analyse_daily(&daily, period.end, None, &scoring_settings).map_err(|e| e.to_string());
         for (run, r) in [("backtest", &backtest), ("scoring", &scoring)] {
             if let Ok(r) = r {
                 tracing::debug!(run, timings = ?r.timings, "clv analysis done");

@@ -11,7 +11,9 @@ use super::rows::Rows;
 use super::scores::{population, scores_frame};
 use super::scoring::{Horizon, Purchase, RowScore, score_rows};
 use super::spend::{Spend, fit_warnings};
-use super::summary::{SpendBasis, epoch_day, holdout_purchases, summarise, unit_days};
+use super::summary::{
+    DailyLog, SpendBasis, epoch_day, holdout_purchases, summarise_daily, unit_days,
+};
 use crate::cli::{ModelChoice, TimeUnitArg};
 use crate::config::ClvSettings;
 use chrono::NaiveDate;
@@ -38,6 +40,21 @@ pub fn analyse(
     holdout_end: Option<NaiveDate>,
     settings: &ClvSettings,
 ) -> Result<ClvReport, ClvError> {
+    let clock = Instant::now();
+    let daily = DailyLog::new(transactions)?;
+    let mut report = analyse_daily(&daily, calibration_end, holdout_end, settings)?;
+    report.timings.summary_ms += ms(clock);
+    Ok(report)
+}
+
+/// [`analyse`] over a [`DailyLog`] already built, so that several analyses of one client (the
+/// backtest and the scoring run) group its transactions once.
+pub fn analyse_daily(
+    daily: &DailyLog,
+    calibration_end: NaiveDate,
+    holdout_end: Option<NaiveDate>,
+    settings: &ClvSettings,
+) -> Result<ClvReport, ClvError> {
     settings
         .validate()
         .map_err(|(key, message)| ClvError::Settings { key, message })?;
@@ -59,7 +76,7 @@ pub fn analyse(
     }
     let mut timings = StageTimings::default();
     let clock = Instant::now();
-    let summary = summarise(transactions, calibration_end, unit)?;
+    let summary = summarise_daily(daily, calibration_end, unit)?;
     timings.summary_ms = ms(clock);
     let mut warnings = Vec::new();
     if summary.spend_basis == SpendBasis::Mixed {
@@ -109,7 +126,7 @@ pub fn analyse(
     let clock = Instant::now();
     let backtest = match holdout_end {
         Some(end) => {
-            let actual = holdout_purchases(transactions, &summary, end)?;
+            let actual = holdout_purchases(daily, &summary, end)?;
             let length = f64::from(epoch_day(end) - epoch_day(calibration_end)) / unit_days(unit);
             Some(run_backtest(
                 &candidates,

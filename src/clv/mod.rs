@@ -37,7 +37,7 @@ mod summary;
 
 pub mod hyp2f1;
 
-pub use analysis::{MIN_REPEAT_CUSTOMERS, analyse};
+pub use analysis::{MIN_REPEAT_CUSTOMERS, analyse, analyse_daily};
 pub use backtest::{Backtest, BacktestBucket, ModelBacktest};
 pub use bgnbd::BgNbdParams;
 pub use csv_input::read_transactions_csv;
@@ -49,4 +49,4 @@ pub use report::{
     ClvReport, ClvWarning, ModelChoiceReason, ModelKind, PopulationFigures, StageTimings,
 };
 pub use simulate::{Simulation, simulate_transactions};
-pub use summary::{CustomerSummary, SpendBasis, summarise};
+pub use summary::{CustomerSummary, DailyLog, SpendBasis, summarise, summarise_daily};

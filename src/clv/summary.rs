@@ -123,19 +123,29 @@ fn ordered(how: JoinType) -> JoinArgs {
     args
 }
 
-/// Purchase days (customer_id, day, value) with `from < day <= to`.
-fn purchase_days(log: LazyFrame, from: Option<i32>, to: i32) -> LazyFrame {
-    let mut in_range = col("day").lt_eq(lit(to));
-    if let Some(from) = from {
-        in_range = in_range.and(col("day").gt(lit(from)));
+/// The transactions reduced to one row per (customer, day): net and value totals, line counts.
+/// Built once per client and shared by every summary and holdout count over it (the backtest
+/// and the scoring run), since the group-by over every line is the costliest step of the models.
+#[derive(Debug, Clone)]
+pub struct DailyLog {
+    /// customer_id, day (Int32 epoch days), net, value, lines, costed.
+    frame: DataFrame,
+}
+
+impl DailyLog {
+    /// Checks the columns the models read and groups the lines by customer and day.
+    pub fn new(transactions: &DataFrame) -> Result<Self, ClvError> {
+        let frame = prepared(transactions)?
+            .group_by([col("customer_id"), col("day")])
+            .agg([
+                col("net_amount").sum().alias("net"),
+                col("value").sum().alias("value"),
+                col("day").len().alias("lines"),
+                col("cost").count().alias("costed"),
+            ])
+            .collect()?;
+        Ok(DailyLog { frame })
     }
-    log.filter(in_range)
-        .group_by([col("customer_id"), col("day")])
-        .agg([
-            col("net_amount").sum().alias("net"),
-            col("value").sum().alias("value"),
-        ])
-        .filter(col("net").gt_eq(lit(0.0)))
 }
 
 /// Builds the summary of every customer with a purchase day on or before `calibration_end`,
@@ -145,18 +155,22 @@ pub fn summarise(
     calibration_end: NaiveDate,
     unit: TimeUnitArg,
 ) -> Result<CustomerSummary, ClvError> {
+    summarise_daily(&DailyLog::new(transactions)?, calibration_end, unit)
+}
+
+/// [`summarise`] over a [`DailyLog`] already built.
+pub fn summarise_daily(
+    daily: &DailyLog,
+    calibration_end: NaiveDate,
+    unit: TimeUnitArg,
+) -> Result<CustomerSummary, ClvError> {
     let end = epoch_day(calibration_end);
     let days = unit_days(unit);
-    // One row per (customer, day) with its net total, value and line counts, computed once.
-    let per_day = prepared(transactions)?
+    let per_day = daily
+        .frame
+        .clone()
+        .lazy()
         .filter(col("day").lt_eq(lit(end)))
-        .group_by([col("customer_id"), col("day")])
-        .agg([
-            col("net_amount").sum().alias("net"),
-            col("value").sum().alias("value"),
-            col("day").len().alias("lines"),
-            col("cost").count().alias("costed"),
-        ])
         .collect()?;
     let counts = per_day
         .clone()
@@ -226,13 +240,21 @@ pub fn summarise(
 /// Purchase days of each summarised customer in (calibration end, holdout end], aligned with
 /// the summary's rows (0 for customers with none).
 pub(crate) fn holdout_purchases(
-    transactions: &DataFrame,
+    daily: &DailyLog,
     summary: &CustomerSummary,
     holdout_end: NaiveDate,
 ) -> Result<Vec<f64>, ClvError> {
-    let log = prepared(transactions)?;
     let start = epoch_day(summary.calibration_end);
-    let counts = purchase_days(log, Some(start), epoch_day(holdout_end))
+    let counts = daily
+        .frame
+        .clone()
+        .lazy()
+        .filter(
+            col("day")
+                .gt(lit(start))
+                .and(col("day").lt_eq(lit(epoch_day(holdout_end))))
+                .and(col("net").gt_eq(lit(0.0))),
+        )
         .group_by([col("customer_id")])
         .agg([col("day").len().cast(DataType::Float64).alias("actual")]);
     let joined = summary
@@ -324,7 +346,10 @@ mod tests {
         .unwrap();
         let s = summarise(&tx, d(2, 28), TimeUnitArg::Day).unwrap();
         // A bought on one day (03-01, two invoices) and returned on 04-01; B is not acquired.
-        assert_eq!(holdout_purchases(&tx, &s, d(6, 30)).unwrap(), [1.0]);
+        assert_eq!(
+            holdout_purchases(&DailyLog::new(&tx).unwrap(), &s, d(6, 30)).unwrap(),
+            [1.0]
+        );
     }
 
     #[test]
