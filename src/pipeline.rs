@@ -128,6 +128,7 @@ fn audit(
     entry.client = cfg.client_id();
     let lang = opts.lang.unwrap_or(cfg.client.lang);
 
+    crate::ingest::budget::check(&cfg).map_err(anyhow::Error::msg)?;
     let t = stage_start();
     let ingested = crate::ingest::ingest_client_as_of(&cfg, opts.report_date);
     entry.inputs = inputs_of(&cfg, &ingested.ledger);

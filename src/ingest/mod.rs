@@ -10,6 +10,7 @@
 
 mod accept;
 mod assemble;
+pub mod budget;
 mod checks;
 mod convert;
 mod csv;
@@ -69,7 +70,13 @@ pub fn ingest_client_as_of(cfg: &AuditConfig, today: chrono::NaiveDate) -> Inges
             },
         })
         .collect();
+    let clock = std::time::Instant::now();
     run_checks(&mut outcomes, today);
+    tracing::debug!(
+        ms = clock.elapsed().as_millis() as u64,
+        "ingest checks done"
+    );
+    let clock = std::time::Instant::now();
     let mut tables = Tables::empty();
     for kind in TableKind::ALL {
         let frames: Vec<DataFrame> = outcomes
@@ -108,6 +115,10 @@ pub fn ingest_client_as_of(cfg: &AuditConfig, today: chrono::NaiveDate) -> Inges
             ledger.sources.push(o.ledger);
         }
     }
+    tracing::debug!(
+        ms = clock.elapsed().as_millis() as u64,
+        "ingest assembly done"
+    );
     IngestResult { tables, ledger }
 }
 

@@ -45,6 +45,7 @@ pub(crate) fn read_source(plan: &Planned) -> SourceOutcome {
             .push(format!("{}: {}", plan.shown, Msg::bad_date_format(f)));
         return outcome(ledger, None, false);
     }
+    let clock = std::time::Instant::now();
     let raw = match read_raw(plan, &mut ledger) {
         Ok(raw) => raw,
         Err(e) => {
@@ -89,7 +90,10 @@ pub(crate) fn read_source(plan: &Planned) -> SourceOutcome {
     if raw.height() == 0 {
         ledger.warnings.push(Msg::empty_file(&plan.shown));
     }
+    tracing::debug!(source = %plan.shown, ms = clock.elapsed().as_millis() as u64, "ingest read done");
+    let clock = std::time::Instant::now();
     let frame = assemble(&raw, &mapping, &plan.config, &mut ledger);
+    tracing::debug!(source = %plan.shown, ms = clock.elapsed().as_millis() as u64, "ingest convert done");
     let frame = frame.map(|f| (table, f));
     outcome(ledger, frame, false)
 }
