@@ -24,7 +24,8 @@ pub const EXIT_OUTPUT: i32 = 3;
 pub fn dispatch(cli: Cli) -> i32 {
     logging::init(cli.log_format, cli.quiet);
     if let Some(jobs) = cli.jobs {
-        // The global pool serves ingest, indicators and models; `run` sizes its own as well.
+        // The global pool serves ingest, indicators and models; `run` also audits this many
+        // clients at once.
         let _ = rayon::ThreadPoolBuilder::new()
             .num_threads(jobs.into())
             .build_global();

@@ -7,7 +7,6 @@ use crate::output::{self, Manifest, RunStatus};
 use crate::pipeline::{self, ClientRun, RunOptions};
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rayon::prelude::*;
 
 /// Runs the audit; returns the process exit code.
 pub fn run(args: &RunArgs, jobs: Option<u16>, quiet: bool) -> Result<i32> {
@@ -16,23 +15,18 @@ pub fn run(args: &RunArgs, jobs: Option<u16>, quiet: bool) -> Result<i32> {
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create output folder {}", args.out.display()))?;
 
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs.map(usize::from).unwrap_or(0))
-        .build()
-        .context("cannot start worker threads")?;
+    let workers = jobs
+        .map(usize::from)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .clamp(1, configs.len().max(1));
 
     let bar = progress_bar(configs.len() as u64, quiet);
     tracing::info!(clients = configs.len(), out = %args.out.display(), "run started");
-    let runs: Vec<ClientRun> = pool.install(|| {
-        configs
-            .par_iter()
-            .map(|config| {
-                let run = pipeline::audit_client(config, &options);
-                bar.inc(1);
-                log_outcome(&run);
-                run
-            })
-            .collect()
+    let runs = audit_all(&configs, workers, |config| {
+        let run = pipeline::audit_client(config, &options);
+        bar.inc(1);
+        log_outcome(&run);
+        run
     });
     bar.finish_and_clear();
 
@@ -75,6 +69,40 @@ pub fn run(args: &RunArgs, jobs: Option<u16>, quiet: bool) -> Result<i32> {
     } else {
         EXIT_OK
     })
+}
+
+/// Audits the clients on `workers` threads, each taking the next client when it is done, and
+/// returns the runs in the clients' order.
+///
+/// Plain threads rather than a rayon `par_iter`: a rayon worker that waits inside a client's own
+/// parallel work steals other tasks, including whole other clients, so the number of clients in
+/// memory at once would grow with the portfolio. Here at most `workers` clients are in flight,
+/// and each client's inner work still runs on the global rayon pool.
+fn audit_all<F>(configs: &[std::path::PathBuf], workers: usize, audit: F) -> Vec<ClientRun>
+where
+    F: Fn(&std::path::Path) -> ClientRun + Sync,
+{
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let done: Mutex<Vec<(usize, ClientRun)>> = Mutex::new(Vec::with_capacity(configs.len()));
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(config) = configs.get(i) else { break };
+                    let run = audit(config);
+                    done.lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push((i, run));
+                }
+            });
+        }
+    });
+    let mut runs = done.into_inner().unwrap_or_else(|e| e.into_inner());
+    runs.sort_by_key(|(i, _)| *i);
+    runs.into_iter().map(|(_, r)| r).collect()
 }
 
 fn progress_bar(len: u64, quiet: bool) -> ProgressBar {
