@@ -2,7 +2,7 @@
 //! 20 million invoice lines, built in memory (or read from a generated client's `invoices.csv`
 //! when `CRM_AUDIT_BENCH_INVOICES` names one). Prints the time of `indicators::compute`.
 //!
-//! Run: `CARGO_TARGET_DIR=/work/main/target cargo bench --bench indicators`
+//! Run: `cargo bench --bench indicators`
 //! (`CRM_AUDIT_BENCH_CUSTOMERS=N` scales the synthetic client; `CRM_AUDIT_BENCH_STEPS=1` logs the
 //! time of each step).
 

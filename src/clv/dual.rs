@@ -133,6 +133,8 @@ impl Sub for Dual {
     }
 }
 
+// The product and quotient rules need + and − inside these impls.
+#[allow(clippy::suspicious_arithmetic_impl)]
 impl Mul for Dual {
     type Output = Dual;
     fn mul(self, o: Dual) -> Dual {
@@ -143,6 +145,8 @@ impl Mul for Dual {
     }
 }
 
+// The product and quotient rules need + and − inside these impls.
+#[allow(clippy::suspicious_arithmetic_impl)]
 impl Div for Dual {
     type Output = Dual;
     fn div(self, o: Dual) -> Dual {
