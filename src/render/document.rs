@@ -27,6 +27,27 @@ pub struct Report {
 }
 
 impl Report {
+    /// Whether this is the portfolio overview (several clients side by side).
+    pub fn is_portfolio(&self) -> bool {
+        self.sections
+            .iter()
+            .any(|s| s.kind == SectionKind::Portfolio)
+    }
+
+    /// The cover's closing line: a client report is for that client's management; the
+    /// portfolio overview compares several clients and is the consultancy's own.
+    pub fn confidentiality_note(&self) -> String {
+        let s = crate::render::i18n::strings(self.meta.lang);
+        if self.is_portfolio() {
+            s.get("report.confidentiality_note_portfolio").to_string()
+        } else {
+            s.fill(
+                "report.confidentiality_note",
+                &[("client", &self.meta.client)],
+            )
+        }
+    }
+
     /// Whether the executive summary is printed: a document with neither tiles nor a verdict
     /// (the portfolio overview) has none.
     pub fn has_summary(&self) -> bool {

@@ -125,7 +125,7 @@ pub(super) fn render(
             "report.footer",
             &[("client", &meta.client), ("period", &meta.period_short)],
         ),
-        confidentiality: s.fill("report.confidentiality_note", &[("client", &meta.client)]),
+        confidentiality: report.confidentiality_note(),
     };
     let context = Context::from_serialize(&view).map_err(|e| RenderError::Template {
         name: "report.html".into(),

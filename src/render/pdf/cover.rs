@@ -58,17 +58,20 @@ pub(super) fn cover(flow: &mut Flow, report: &Report) {
     });
     flow.y += 22.0;
 
-    let mut facts: Vec<(String, String)> = vec![
-        (
+    let mut facts: Vec<(String, String)> = Vec::new();
+    if !m.prepared_by.trim().is_empty() {
+        facts.push((
             s.get("report.prepared_by").to_string(),
             m.prepared_by.clone(),
-        ),
+        ));
+    }
+    facts.extend([
         (
             s.get("report.report_date").to_string(),
             m.date_label.clone(),
         ),
         (s.get("report.period").to_string(), m.period_label.clone()),
-    ];
+    ]);
     facts.extend(
         report
             .cover
@@ -96,7 +99,7 @@ pub(super) fn cover(flow: &mut Flow, report: &Report) {
         flow.y = flow.y.max(top + 14.0) + 4.0;
     }
 
-    let note = s.fill("report.confidentiality_note", &[("client", &m.client)]);
+    let note = report.confidentiality_note();
     let lines = wrap_plain(flow.fonts, &note, Weight::Regular, 8.5, WIDTH);
     let y = PAGE_H - 60.0 - lines.len() as f32 * 12.0;
     flow.push(Item::Line {
