@@ -4,7 +4,7 @@
 //!
 //! The factor is measured (README, Performance): the run's peak resident memory is about
 //! three times the bytes of its exports, plus a fixed base for the program, fonts and models
-//! (100,000 customers: 267 MB of exports, 1.1 GB peak; 1,000,000 customers: 2.7 GB, 7.8 GB).
+//! (100,000 customers: 267 MB of exports, 1.1 GB peak; 1,000,000 customers: 2.7 GB, 7.9 GB; with mimalloc).
 
 use super::discover;
 use crate::config::AuditConfig;

@@ -3,7 +3,9 @@
 //! `/proc/self/clear_refs`; elsewhere the figures are simply absent.
 //!
 //! The figures are the process's: when several clients run at once (`--jobs` > 1) a stage's
-//! peak includes whatever the other clients held at that moment.
+//! peak includes whatever the other clients held at that moment. The reset also lowers the
+//! maximum resident size that time(1) reports at exit, so the run's true peak is the largest
+//! stage peak (benches/run.sh prints that).
 
 /// Starts a new measuring interval: the high-water mark drops to the current resident size.
 pub(crate) fn reset_peak() {
