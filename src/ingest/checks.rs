@@ -9,7 +9,8 @@ use super::ledger::{
 use crate::tables::{ColType, TableKind};
 use chrono::NaiveDate;
 use polars::prelude::*;
-use rayon::slice::ParallelSliceMut;
+use rayon::prelude::*;
+use std::collections::HashSet;
 
 /// Temporary column holding each accepted row's 1-based row in the file.
 pub(crate) const ROW_COLUMN: &str = "__row";
@@ -93,52 +94,74 @@ pub(crate) fn duplicates(df: &DataFrame) -> PolarsResult<Option<Duplicates>> {
     Ok(Some(Duplicates { rows, examples }))
 }
 
+/// The customers table's ids, and its lower-cased e-mails and names, as hash sets built once
+/// per client and shared by the checks of every other table.
+///
+/// Hash sets rather than polars' `is_in` with a list literal: with a million customers the
+/// literal is rebuilt and hashed again for each table and each probe, which cost several seconds
+/// a table (most of the checks' time on a 1M-customer client).
+pub(crate) struct KnownIds<'a> {
+    ids: HashSet<&'a str>,
+    others: Vec<(&'static str, HashSet<&'a str>)>,
+}
+
+impl<'a> KnownIds<'a> {
+    /// `ids` and `others` are String series (nulls ignored).
+    pub(crate) fn new(ids: &'a Series, others: &'a [(&'static str, Series)]) -> PolarsResult<Self> {
+        let set = |s: &'a Series| -> PolarsResult<HashSet<&'a str>> {
+            Ok(s.str()?.iter().flatten().collect())
+        };
+        Ok(KnownIds {
+            ids: set(ids)?,
+            others: others
+                .iter()
+                .map(|(k, s)| Ok((*k, set(s)?)))
+                .collect::<PolarsResult<_>>()?,
+        })
+    }
+}
+
 /// Customer ids of `df` not in `known` (the customers table's ids), and the share of those that
 /// match `other` (customer e-mails or names), which hints at a file keyed differently.
 pub(crate) fn unmatched(
     df: &DataFrame,
-    known: &Series,
-    others: &[(&str, Series)],
+    known: &KnownIds,
 ) -> PolarsResult<(Option<UnmatchedCustomers>, Option<&'static str>)> {
-    let missing = df
-        .clone()
-        .lazy()
-        .select([col("customer_id")])
-        .filter(
-            col("customer_id")
-                .is_in(lit(known.clone()).implode(false), false)
-                .not(),
-        )
-        .collect()?;
-    if missing.height() == 0 {
+    let ids = df.column("customer_id")?.str()?;
+    let chunks: Vec<_> = ids.downcast_iter().collect();
+    // In row order (rayon's collect keeps it), nulls left out as before.
+    let missing: Vec<&str> = chunks
+        .par_iter()
+        .flat_map_iter(|arr| {
+            arr.iter()
+                .flatten()
+                .filter(|v| !known.ids.contains(v))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    if missing.is_empty() {
         return Ok((None, None));
     }
-    let distinct = missing
-        .column("customer_id")?
-        .as_materialized_series()
-        .unique_stable()?;
-    let examples: Vec<String> = distinct
-        .str()?
+    let mut seen = HashSet::new();
+    let distinct: Vec<&str> = missing
         .iter()
-        .flatten()
+        .copied()
+        .filter(|v| seen.insert(*v))
+        .collect();
+    let examples: Vec<String> = distinct
+        .iter()
         .take(EXAMPLES_PER_REASON)
-        .map(str::to_string)
+        .map(|v| v.to_string())
         .collect();
     let mut hint = None;
-    for (kind, values) in others {
-        let probe = DataFrame::new(
-            distinct.len(),
-            vec![distinct.clone().with_name("id".into()).into_column()],
-        )?
-        .lazy()
-        .filter(col("id").is_in(lit(values.clone()).implode(false), false))
-        .collect()?;
-        if probe.height() * 2 > distinct.len() {
+    for (kind, values) in &known.others {
+        let found = distinct.iter().filter(|v| values.contains(*v)).count();
+        if found * 2 > distinct.len() {
             hint = Some(if *kind == "email" { "e-mail" } else { "name" });
         }
     }
     let found = UnmatchedCustomers {
-        rows: missing.height(),
+        rows: missing.len(),
         distinct_ids: distinct.len(),
         examples,
     };

@@ -72,7 +72,9 @@ fn unknown_customers_are_counted_by_row_and_id() {
     ]);
     let known = Series::new("customer_id".into(), ["C1", "C2"]);
     let names = Series::new("name".into(), ["Ana SL", "X9"]);
-    let (u, hint) = unmatched(&df, &known, &[("name", names)]).unwrap();
+    let others = [("name", names)];
+    let known = KnownIds::new(&known, &others).unwrap();
+    let (u, hint) = unmatched(&df, &known).unwrap();
     let u = u.unwrap();
     assert_eq!((u.rows, u.distinct_ids), (3, 2));
     assert_eq!(u.examples, vec!["X9", "Ana SL"]);

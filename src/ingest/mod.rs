@@ -156,18 +156,34 @@ fn run_checks(outcomes: &mut [SourceOutcome], today: chrono::NaiveDate) {
         .filter_map(|(t, f)| checks::date_range(f, *t).ok().flatten())
         .map(|r| r.max)
         .max();
+    let known_ids = known.as_ref().and_then(|(ids, others)| {
+        checks::KnownIds::new(ids, others)
+            .map_err(|e| tracing::warn!("customer check skipped: {e}"))
+            .ok()
+    });
     outcomes.par_iter_mut().for_each(|o| {
         let Some((table, df)) = &o.frame else { return };
         let l = &mut o.ledger;
         let result = (|| -> PolarsResult<()> {
-            if let Some(d) = checks::duplicates(df)? {
+            let clock = std::time::Instant::now();
+            let duplicates = checks::duplicates(df)?;
+            tracing::debug!(
+                table = table.name(),
+                ms = clock.elapsed().as_millis() as u64,
+                "duplicates check done"
+            );
+            if let Some(d) = duplicates {
                 l.warnings.push(Msg::duplicates(d.rows));
                 l.duplicates = Some(d);
             }
-            if let (Some((ids, others)), true) = (&known, *table != TableKind::Customers) {
-                let others: Vec<(&str, Series)> =
-                    others.iter().map(|(k, s)| (*k, s.clone())).collect();
-                let (unmatched, hint) = checks::unmatched(df, ids, &others)?;
+            if let (Some(known), true) = (&known_ids, *table != TableKind::Customers) {
+                let clock = std::time::Instant::now();
+                let (unmatched, hint) = checks::unmatched(df, known)?;
+                tracing::debug!(
+                    table = table.name(),
+                    ms = clock.elapsed().as_millis() as u64,
+                    "customers check done"
+                );
                 if let Some(u) = unmatched {
                     l.warnings.push(Msg::unmatched(u.rows, u.distinct_ids));
                     if let Some(kind) = hint {
