@@ -151,7 +151,7 @@ fn broken_clients_fail_alone_and_the_manifest_names_the_cause() {
 }
 
 #[test]
-fn running_twice_gives_byte_identical_html_and_json() {
+fn running_twice_gives_byte_identical_html_json_and_pdf() {
     let tmp = tempfile::tempdir().unwrap();
     let client = &sample_clients()[0];
     let name = client.file_name().unwrap();
@@ -159,7 +159,12 @@ fn running_twice_gives_byte_identical_html_and_json() {
     for out in [&a, &b] {
         run(client, out).code(0);
     }
-    for file in ["report.html", "indicators.json"] {
+    for file in [
+        "report.html",
+        "indicators.json",
+        "report.pdf",
+        "clv_scores.csv",
+    ] {
         let fa = fs::read(a.join(name).join(PERIOD).join(file)).unwrap();
         let fb = fs::read(b.join(name).join(PERIOD).join(file)).unwrap();
         assert!(fa == fb, "{file} differs between two runs");
