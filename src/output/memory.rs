@@ -16,11 +16,12 @@ pub(crate) fn reset_peak() {
 /// The peak resident memory in MB since the last [`reset_peak`] (or process start).
 pub(crate) fn peak_mb() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    parse_hwm_kb(&status).map(|kb| kb.div_ceil(1024))
+    kb_field(&status, "VmHWM:").map(|kb| kb.div_ceil(1024))
 }
 
-fn parse_hwm_kb(status: &str) -> Option<u64> {
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+/// The number of a `Key:   1234 kB` line of a /proc file (`/proc/self/status`, `/proc/meminfo`).
+pub(crate) fn kb_field(text: &str, key: &str) -> Option<u64> {
+    let line = text.lines().find(|l| l.starts_with(key))?;
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
@@ -31,8 +32,8 @@ mod tests {
     #[test]
     fn reads_the_high_water_mark_in_kb() {
         let status = "Name:\tcrm-audit\nVmPeak:\t  900000 kB\nVmHWM:\t  204800 kB\nVmRSS:\t 1 kB\n";
-        assert_eq!(parse_hwm_kb(status), Some(204_800));
-        assert_eq!(parse_hwm_kb("Name: x\n"), None);
+        assert_eq!(kb_field(status, "VmHWM:"), Some(204_800));
+        assert_eq!(kb_field("Name: x\n", "VmHWM:"), None);
     }
 
     #[cfg(target_os = "linux")]

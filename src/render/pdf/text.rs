@@ -115,35 +115,25 @@ pub(super) fn wrap(fonts: &Fonts, spans: &[(String, Weight)], size: f32, max: f3
             continue;
         };
         let w = word_width(fonts, &word, size);
-        if line.runs.is_empty() {
-            if w > max {
-                let mut parts = split_long(fonts, &word, size, max);
-                let last = parts.pop().unwrap_or_default();
-                for p in parts {
-                    let mut l = Line::default();
-                    append(&mut l, fonts, &p, size, false);
-                    lines.push(l);
-                }
-                append(&mut line, fonts, &last, size, false);
-            } else {
-                append(&mut line, fonts, &word, size, false);
-            }
-        } else if line.width + space + w <= max {
+        if !line.runs.is_empty() && line.width + space + w <= max {
             append(&mut line, fonts, &word, size, true);
-        } else {
+            continue;
+        }
+        if !line.runs.is_empty() {
             lines.push(std::mem::take(&mut line));
-            if w > max {
-                let mut parts = split_long(fonts, &word, size, max);
-                let last = parts.pop().unwrap_or_default();
-                for p in parts {
-                    let mut l = Line::default();
-                    append(&mut l, fonts, &p, size, false);
-                    lines.push(l);
-                }
-                append(&mut line, fonts, &last, size, false);
-            } else {
-                append(&mut line, fonts, &word, size, false);
+        }
+        // The word opens a line; one wider than the box is split over as many as it needs.
+        if w > max {
+            let mut parts = split_long(fonts, &word, size, max);
+            let last = parts.pop().unwrap_or_default();
+            for p in parts {
+                let mut l = Line::default();
+                append(&mut l, fonts, &p, size, false);
+                lines.push(l);
             }
+            append(&mut line, fonts, &last, size, false);
+        } else {
+            append(&mut line, fonts, &word, size, false);
         }
     }
     if !line.runs.is_empty() || lines.is_empty() {
