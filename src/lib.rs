@@ -10,6 +10,7 @@ pub mod cli;
 pub mod clv;
 pub mod cmd;
 pub mod config;
+pub mod customer_days;
 pub mod figure;
 pub mod findings;
 

@@ -5,6 +5,7 @@
 
 use crate::clv::{ClvReport, DailyLog, ModelKind, analyse_daily};
 use crate::config::ClvSettings;
+use crate::customer_days::CustomerDays;
 use crate::period::Period;
 use crate::tables::Tables;
 use chrono::Duration;
@@ -22,7 +23,24 @@ pub struct Models {
 impl Models {
     /// Runs the backtest, then scores at P.end with the model the backtest chose.
     pub fn fit(tables: &Tables, period: Period, settings: &ClvSettings) -> Models {
-        let daily = match DailyLog::new(&tables.transactions) {
+        match CustomerDays::build(&tables.transactions) {
+            Ok(days) => Self::fit_with(tables, &days, period, settings),
+            Err(e) => Models {
+                backtest: Err(e.to_string()),
+                scoring: Err(e.to_string()),
+            },
+        }
+    }
+
+    /// [`Models::fit`] over the customer-day reduction of `tables.transactions`, built once by
+    /// the pipeline and shared with the indicators.
+    pub fn fit_with(
+        tables: &Tables,
+        days: &CustomerDays,
+        period: Period,
+        settings: &ClvSettings,
+    ) -> Models {
+        let daily = match DailyLog::from_days(&tables.transactions, days) {
             Ok(d) => d,
             Err(e) => {
                 return Models {

@@ -147,15 +147,27 @@ fn audit(
     entry.period = Some(period.to_string());
 
     let t = stage_start();
-    let models = crate::models::Models::fit(&tables, period, &cfg.clv);
+    let days = crate::customer_days::CustomerDays::build(&tables.transactions)
+        .context("reducing the transactions to customer days")?;
+    entry.stages_ms.prepare = ms(t);
+    entry.stages_peak_mb.prepare = memory::peak_mb();
+
+    let t = stage_start();
+    let models = crate::models::Models::fit_with(&tables, &days, period, &cfg.clv);
     entry.warnings.extend(models.warnings());
     entry.stages_ms.models = ms(t);
     entry.stages_peak_mb.models = memory::peak_mb();
 
     let t = stage_start();
-    let indicators =
-        crate::indicators::compute_all(&tables, period, &cfg.indicators, models.values().as_ref())
-            .context("computing the indicators")?;
+    let indicators = crate::indicators::compute_all_with(
+        &tables,
+        period,
+        &cfg.indicators,
+        models.values().as_ref(),
+        Some(&days),
+    )
+    .context("computing the indicators")?;
+    drop(days);
     entry.stages_ms.indicators = ms(t);
     entry.stages_peak_mb.indicators = memory::peak_mb();
 

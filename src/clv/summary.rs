@@ -18,6 +18,7 @@
 
 use super::error::ClvError;
 use crate::cli::TimeUnitArg;
+use crate::customer_days::CustomerDays;
 use chrono::NaiveDate;
 use polars::prelude::*;
 use serde::Serialize;
@@ -37,7 +38,7 @@ pub enum SpendBasis {
 /// The summary of every customer acquired by the calibration end.
 #[derive(Debug, Clone)]
 pub struct CustomerSummary {
-    /// One row per customer, sorted by customer_id: `customer_id` (String),
+    /// One row per customer, sorted by customer_id: `key` (UInt32, the [`DailyLog`]'s), `customer_id` (String),
     /// `x` (UInt32), `t_x`, `T`, `zbar` (Float64), `tx_days`, `age_days` (Int32, t_x and T in
     /// days, exact keys for compressing identical customers).
     pub frame: DataFrame,
@@ -63,9 +64,8 @@ pub(crate) fn epoch_day(date: NaiveDate) -> i32 {
     (date - epoch).num_days() as i32
 }
 
-/// Checks the columns the models read and returns the log as a lazy frame with an `Int32` `day`
-/// column and a per-line `value` (margin where cost is known, else net amount).
-fn prepared(transactions: &DataFrame) -> Result<LazyFrame, ClvError> {
+/// Checks the columns the models read.
+fn check_columns(transactions: &DataFrame) -> Result<(), ClvError> {
     let check = |name: &'static str, dtype: DataType, expected: &'static str| match transactions
         .column(name)
     {
@@ -78,42 +78,13 @@ fn prepared(transactions: &DataFrame) -> Result<LazyFrame, ClvError> {
     check("customer_id", DataType::String, "String")?;
     check("date", DataType::Date, "Date")?;
     check("net_amount", DataType::Float64, "Float64")?;
-    let has_cost = match transactions.column("cost") {
-        Ok(c) if c.dtype() == &DataType::Float64 => true,
-        Ok(_) => {
-            return Err(ClvError::Column {
-                column: "cost",
-                expected: "Float64",
-            });
-        }
-        Err(_) => false,
-    };
-    let cost = if has_cost {
-        col("cost")
-    } else {
-        lit(NULL).cast(DataType::Float64)
-    };
-    Ok(transactions
-        .clone()
-        .lazy()
-        .select([
-            col("customer_id"),
-            col("date").cast(DataType::Int32).alias("day"),
-            col("net_amount"),
-            cost.alias("cost"),
-        ])
-        .filter(
-            col("customer_id")
-                .is_not_null()
-                .and(col("day").is_not_null()),
-        )
-        .filter(col("net_amount").is_not_null())
-        .with_column(
-            when(col("cost").is_not_null())
-                .then(col("net_amount") - col("cost"))
-                .otherwise(col("net_amount"))
-                .alias("value"),
-        ))
+    match transactions.column("cost") {
+        Ok(c) if c.dtype() != &DataType::Float64 => Err(ClvError::Column {
+            column: "cost",
+            expected: "Float64",
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// Join arguments that keep the left frame's row order (the summary's order).
@@ -123,28 +94,46 @@ fn ordered(how: JoinType) -> JoinArgs {
     args
 }
 
-/// The transactions reduced to one row per (customer, day): net and value totals, line counts.
-/// Built once per client and shared by every summary and holdout count over it (the backtest
-/// and the scoring run), since the group-by over every line is the costliest step of the models.
+/// The transactions reduced to one row per (customer, day) with at least one line that has a
+/// net amount: the shared [`CustomerDays`] reduction, whose dense key sorts like customer_id.
+/// Built once per client and shared by every summary and holdout count over it (the backtest and
+/// the scoring run).
 #[derive(Debug, Clone)]
 pub struct DailyLog {
-    /// customer_id, day (Int32 epoch days), net, value, lines, costed.
+    /// key (UInt32, sorted), day (Int32 epoch days), net, value, lines, costed.
     frame: DataFrame,
+    /// key, customer_id.
+    keys: DataFrame,
 }
 
 impl DailyLog {
     /// Checks the columns the models read and groups the lines by customer and day.
     pub fn new(transactions: &DataFrame) -> Result<Self, ClvError> {
-        let frame = prepared(transactions)?
-            .group_by([col("customer_id"), col("day")])
-            .agg([
-                col("net_amount").sum().alias("net"),
-                col("value").sum().alias("value"),
-                col("day").len().alias("lines"),
-                col("cost").count().alias("costed"),
+        check_columns(transactions)?;
+        Self::from_days(transactions, &CustomerDays::build(transactions)?)
+    }
+
+    /// The log over a reduction already built from `transactions` (whose columns are checked).
+    pub fn from_days(transactions: &DataFrame, days: &CustomerDays) -> Result<Self, ClvError> {
+        check_columns(transactions)?;
+        let frame = days
+            .daily
+            .clone()
+            .lazy()
+            .filter(col("lines").gt(lit(0u32)))
+            .select([
+                col("key"),
+                col("day"),
+                col("net"),
+                col("value"),
+                col("lines"),
+                col("costed"),
             ])
             .collect()?;
-        Ok(DailyLog { frame })
+        Ok(DailyLog {
+            frame,
+            keys: days.keys.clone(),
+        })
     }
 }
 
@@ -186,13 +175,12 @@ pub fn summarise_daily(
             .unwrap_or(0.0))
     };
     let (lines, costed) = (count("lines")?, count("costed")?);
-    // Sorted by day, each customer's first row is its first purchase day: polars keeps the row
-    // order within a group, so `first()` (a fast aggregation) gives that day's value.
+    // The log is sorted by (key, day), so each customer's first row is its first purchase day
+    // and `first()` (a fast aggregation) gives that day's value; the key sorts like customer_id.
     let frame = per_day
         .lazy()
         .filter(col("net").gt_eq(lit(0.0)))
-        .sort(["day"], SortMultipleOptions::default())
-        .group_by([col("customer_id")])
+        .group_by_stable([col("key")])
         .agg([
             col("day").min().alias("first"),
             col("day").max().alias("last"),
@@ -201,8 +189,14 @@ pub fn summarise_daily(
                 .alias("x"),
             (col("value").sum() - col("value").first()).alias("repeat_value"),
         ])
-        .sort(["customer_id"], SortMultipleOptions::default())
+        .join(
+            daily.keys.clone().lazy(),
+            [col("key")],
+            [col("key")],
+            ordered(JoinType::Inner),
+        )
         .select([
+            col("key"),
             col("customer_id"),
             col("x"),
             ((col("last") - col("first")).cast(DataType::Float64) / lit(days)).alias("t_x"),
@@ -255,19 +249,14 @@ pub(crate) fn holdout_purchases(
                 .and(col("day").lt_eq(lit(epoch_day(holdout_end))))
                 .and(col("net").gt_eq(lit(0.0))),
         )
-        .group_by([col("customer_id")])
+        .group_by([col("key")])
         .agg([col("day").len().cast(DataType::Float64).alias("actual")]);
     let joined = summary
         .frame
         .clone()
         .lazy()
-        .select([col("customer_id")])
-        .join(
-            counts,
-            [col("customer_id")],
-            [col("customer_id")],
-            ordered(JoinType::Left),
-        )
+        .select([col("key")])
+        .join(counts, [col("key")], [col("key")], ordered(JoinType::Left))
         .select([col("actual").fill_null(lit(0.0))])
         .collect()?;
     Ok(joined

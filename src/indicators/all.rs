@@ -10,6 +10,7 @@ use super::neglected_customers::ValueBasis;
 use super::satisfaction::{SatisfactionIndicators, compute_satisfaction};
 use super::trend::TREND_PERIODS;
 use crate::config::IndicatorSettings;
+use crate::customer_days::CustomerDays;
 use crate::figure::Figure;
 use crate::period::Period;
 use crate::tables::Tables;
@@ -76,8 +77,19 @@ pub fn compute_all(
     settings: &IndicatorSettings,
     values: Option<&DataFrame>,
 ) -> Result<AllIndicators, IndicatorError> {
+    compute_all_with(tables, period, settings, values, None)
+}
+
+/// [`compute_all`] reusing the customer-day reduction the pipeline built for the models.
+pub fn compute_all_with(
+    tables: &Tables,
+    period: Period,
+    settings: &IndicatorSettings,
+    values: Option<&DataFrame>,
+    days: Option<&CustomerDays>,
+) -> Result<AllIndicators, IndicatorError> {
     let (core, service) = rayon::join(
-        || super::compute(tables, period, settings, values),
+        || super::compute::compute_with(tables, period, settings, values, days),
         || service(tables, period, settings, values),
     );
     let (service, service_trend) = service?;

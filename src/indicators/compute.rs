@@ -19,6 +19,7 @@ use super::{
     revenue, rfm, trend, whale,
 };
 use crate::config::IndicatorSettings;
+use crate::customer_days::CustomerDays;
 use crate::period::Period;
 use crate::tables::Tables;
 use polars::prelude::*;
@@ -65,7 +66,18 @@ pub fn compute(
     settings: &IndicatorSettings,
     values: Option<&DataFrame>,
 ) -> Result<Indicators, IndicatorError> {
-    let ctx = timed("prepare", || Context::prepare(tables, settings))?;
+    compute_with(tables, period, settings, values, None)
+}
+
+/// [`compute`] reusing the customer-day reduction the pipeline built for the models.
+pub fn compute_with(
+    tables: &Tables,
+    period: Period,
+    settings: &IndicatorSettings,
+    values: Option<&DataFrame>,
+    days: Option<&CustomerDays>,
+) -> Result<Indicators, IndicatorError> {
+    let ctx = timed("prepare", || Context::prepare_with(tables, settings, days))?;
     let values = keyed_values(&ctx, values)?;
     let (previous, year_ago) = (period.previous(), period.year_ago());
     let snapshot_periods = [period, previous, year_ago];

@@ -1,22 +1,16 @@
 //! Indicators stage: the prepared inputs every indicator family reads.
 //!
-//! Depends on the canonical tables (`crate::tables`) and the indicator settings only. The
-//! transaction lines are reduced once, in polars' lazy engine, to one row per customer and day,
-//! keyed by a dense `u32` customer key and sorted by (key, day): every later per-customer query
-//! groups by a sorted integer key, which is several times faster than grouping lines by a text id.
+//! Depends on the canonical tables (`crate::tables`), the indicator settings and the shared
+//! customer-day reduction ([`crate::customer_days`]): every per-customer query groups by its
+//! dense, sorted `u32` key, several times faster than grouping lines by a text id.
 
 use super::error::{IndicatorError, QueryContext};
 use crate::config::IndicatorSettings;
+use crate::customer_days::CustomerDays;
 use crate::tables::Tables;
 use chrono::{Duration, NaiveDate};
 use polars::prelude::*;
-use polars::series::IsSorted;
 use serde::{Deserialize, Serialize};
-
-/// Offset that keeps any plausible day number positive inside the combined (key, day) sort key.
-const DAY_OFFSET: i64 = 500_000;
-/// Multiplier of the customer key inside the combined sort key (room for ±500,000 days).
-const KEY_STRIDE: i64 = 1_000_000;
 
 /// First and last transaction date of the client's data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -107,6 +101,16 @@ impl<'a> Context<'a> {
         tables: &'a Tables,
         settings: &'a IndicatorSettings,
     ) -> Result<Self, IndicatorError> {
+        Self::prepare_with(tables, settings, None)
+    }
+
+    /// [`Context::prepare`] over the customer-day reduction of `tables.transactions` when the
+    /// pipeline has already built it for the models (built here otherwise).
+    pub fn prepare_with(
+        tables: &'a Tables,
+        settings: &'a IndicatorSettings,
+        days: Option<&CustomerDays>,
+    ) -> Result<Self, IndicatorError> {
         let tx = &tables.transactions;
         let datetime = DataType::Datetime(TimeUnit::Milliseconds, None);
         check(tx, "transactions", "customer_id", DataType::String)?;
@@ -123,7 +127,19 @@ impl<'a> Context<'a> {
             check(c, "customers", "customer_id", DataType::String)?;
             check(c, "customers", "acquisition_cost", DataType::Float64)?;
         }
-        let (keys, daily) = keyed_daily(tx).family("context")?;
+        let built;
+        let days = match days {
+            Some(d) => d,
+            None => {
+                built = CustomerDays::build(tx).family("context")?;
+                &built
+            }
+        };
+        let keys = days.keys.clone();
+        let daily = days
+            .daily
+            .select(["key", "day", "net", "margin", "purchase"])
+            .family("context")?;
         let first_purchases = daily
             .clone()
             .lazy()
@@ -178,82 +194,6 @@ impl<'a> Context<'a> {
             JoinArgs::new(JoinType::Inner),
         )
     }
-}
-
-/// Keys the customers and reduces the lines to one row per customer and day.
-///
-/// The lines are grouped by `customer_id` once (the only pass over the text ids), each group's
-/// days, amounts and margins gathered into lists; the group's row number becomes its key and the
-/// lists are exploded back, so rows come out grouped by key, and in date order within a key when
-/// the export is sorted by date (as invoice exports are), which makes the sort by (key, day) that
-/// follows nearly free.
-fn keyed_daily(tx: &DataFrame) -> PolarsResult<(DataFrame, DataFrame)> {
-    let grouped = tx
-        .clone()
-        .lazy()
-        .filter(
-            col("customer_id")
-                .is_not_null()
-                .and(col("date").is_not_null()),
-        )
-        .group_by([col("customer_id")])
-        .agg([
-            col("date").cast(DataType::Int32).alias("day"),
-            col("net_amount"),
-            (col("net_amount") - col("cost")).alias("line_margin"),
-        ])
-        .with_row_index("key", None)
-        .collect()?;
-    let keys = grouped.select(["key", "customer_id"])?;
-    let kd = col("key").cast(DataType::Int64) * lit(KEY_STRIDE)
-        + col("day").cast(DataType::Int64)
-        + lit(DAY_OFFSET);
-    let mut daily = grouped
-        .lazy()
-        .select([
-            col("key"),
-            col("day"),
-            col("net_amount"),
-            col("line_margin"),
-        ])
-        .explode(
-            cols(["day", "net_amount", "line_margin"]),
-            ExplodeOptions {
-                empty_as_null: false,
-                keep_nulls: false,
-            },
-        )
-        .select([kd.alias("kd"), col("net_amount"), col("line_margin")])
-        .sort(["kd"], Default::default())
-        .collect()?
-        .lazy()
-        .group_by([col("kd")])
-        .agg([
-            col("net_amount").sum().alias("net"),
-            col("line_margin").sum().alias("margin"),
-            col("net_amount").gt(lit(0.0)).any(true).alias("purchase"),
-        ])
-        .sort(["kd"], Default::default())
-        .select([
-            (col("kd") / lit(KEY_STRIDE))
-                .cast(DataType::UInt32)
-                .alias("key"),
-            (col("kd") % lit(KEY_STRIDE) - lit(DAY_OFFSET))
-                .cast(DataType::Int32)
-                .alias("day"),
-            col("net"),
-            col("margin"),
-            col("purchase"),
-        ])
-        .collect()?;
-    // Sorted by kd, hence by key: telling polars lets every group-by on `key` use contiguous
-    // slices instead of a hash table.
-    daily.apply("key", |c| {
-        let mut c = c.clone();
-        c.set_sorted_flag(IsSorted::Ascending);
-        c
-    })?;
-    Ok((keys, daily))
 }
 
 fn keyed_complaints(complaints: &DataFrame, keys: &DataFrame) -> PolarsResult<DataFrame> {

@@ -70,6 +70,10 @@ pub struct ClientEntry {
 pub struct StageTimings {
     /// Reading and converting the exports.
     pub ingest: u64,
+    /// Reducing the transaction lines to one row per customer and day, shared by the models and
+    /// the indicators.
+    #[serde(default)]
+    pub prepare: u64,
     /// Indicator families.
     pub indicators: u64,
     /// Lifetime-value model fits, backtest and scoring.
@@ -86,6 +90,9 @@ pub struct StageTimings {
 pub struct StagePeaks {
     /// Reading and converting the exports.
     pub ingest: Option<u64>,
+    /// The shared customer-day reduction.
+    #[serde(default)]
+    pub prepare: Option<u64>,
     /// Indicator families.
     pub indicators: Option<u64>,
     /// Lifetime-value model fits, backtest and scoring.
