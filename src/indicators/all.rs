@@ -2,12 +2,13 @@
 //! ([`super::compute`]) and the service families (complaints, satisfaction, engagement), computed
 //! side by side with rayon. This is the model `indicators.json` serialises.
 
-use super::complaints::{ComplaintIndicators, compute_complaints};
-use super::engagement::{EngagementIndicators, compute_engagement};
+use super::complaints::{ComplaintIndicators, compute_complaints_with};
+use super::engagement::{EngagementIndicators, compute_engagement_with};
 use super::error::{IndicatorError, QueryContext};
 use super::model::{Indicators, PeriodLabel};
 use super::neglected_customers::ValueBasis;
-use super::satisfaction::{SatisfactionIndicators, compute_satisfaction};
+use super::satisfaction::{SatisfactionIndicators, compute_satisfaction_with};
+use super::service_inputs::PeriodBase;
 use super::trend::TREND_PERIODS;
 use crate::config::IndicatorSettings;
 use crate::customer_days::CustomerDays;
@@ -89,8 +90,24 @@ pub fn compute_all_with(
     days: Option<&CustomerDays>,
 ) -> Result<AllIndicators, IndicatorError> {
     let (core, service) = rayon::join(
-        || super::compute::compute_with(tables, period, settings, values, days),
-        || service(tables, period, settings, values),
+        || {
+            let clock = std::time::Instant::now();
+            let core = super::compute::compute_with(tables, period, settings, values, days);
+            tracing::debug!(
+                ms = clock.elapsed().as_millis() as u64,
+                "customer indicators done"
+            );
+            core
+        },
+        || {
+            let clock = std::time::Instant::now();
+            let service = service(tables, period, settings, values, days);
+            tracing::debug!(
+                ms = clock.elapsed().as_millis() as u64,
+                "service indicators done"
+            );
+            service
+        },
     );
     let (service, service_trend) = service?;
     Ok(AllIndicators {
@@ -107,7 +124,32 @@ fn service(
     period: Period,
     settings: &IndicatorSettings,
     values: Option<&DataFrame>,
+    days: Option<&CustomerDays>,
 ) -> ServiceResult {
+    // Every period the service families read, once each (the snapshot periods are mostly also
+    // trend periods).
+    let trend_periods = period.trailing(TREND_PERIODS);
+    let mut needed: Vec<Period> = vec![period, period.previous(), period.year_ago()];
+    needed.extend(trend_periods.iter().copied());
+    needed.sort_by_key(|p| (p.start, p.end));
+    needed.dedup();
+    let clock = std::time::Instant::now();
+    let bases: Vec<(Period, PeriodBase)> = needed
+        .par_iter()
+        .map(|p| PeriodBase::of(&tables.transactions, days, *p).map(|b| (*p, b)))
+        .collect::<Result<_, _>>()
+        .family("service inputs")?;
+    tracing::debug!(
+        ms = clock.elapsed().as_millis() as u64,
+        "service period bases done"
+    );
+    let base_of = |p: Period| -> &PeriodBase {
+        &bases
+            .iter()
+            .find(|(q, _)| *q == p)
+            .expect("base computed for every period")
+            .1
+    };
     let (ranked, basis) = match values {
         Some(v) => (
             v.clone()
@@ -120,12 +162,16 @@ fn service(
     };
     let ranked = ranked.family("engagement values")?;
     let snapshot = |p: Period| -> Result<ServiceSnapshot, IndicatorError> {
+        let base = base_of(p);
         let (complaints, (satisfaction, engagement)) = rayon::join(
-            || compute_complaints(tables, p, settings).family("complaints"),
+            || compute_complaints_with(tables, p, settings, base).family("complaints"),
             || {
                 rayon::join(
-                    || compute_satisfaction(tables, p, settings).family("satisfaction"),
-                    || compute_engagement(tables, p, settings, &ranked, basis).family("engagement"),
+                    || compute_satisfaction_with(tables, p, settings, base).family("satisfaction"),
+                    || {
+                        compute_engagement_with(tables, p, settings, &ranked, basis, base)
+                            .family("engagement")
+                    },
                 )
             },
         );
@@ -142,10 +188,9 @@ fn service(
         .collect::<Result<_, _>>()?;
     let [current, previous, year_ago]: [ServiceSnapshot; 3] =
         three.try_into().expect("three periods");
-    let trend = period
-        .trailing(TREND_PERIODS)
+    let trend = trend_periods
         .par_iter()
-        .map(|p| trend_point(tables, *p, settings))
+        .map(|p| trend_point(tables, *p, settings, base_of(*p)))
         .collect::<Result<Vec<_>, _>>()?;
     Ok((
         ServicePeriods {
@@ -161,10 +206,11 @@ fn trend_point(
     tables: &Tables,
     p: Period,
     settings: &IndicatorSettings,
+    base: &PeriodBase,
 ) -> Result<ServiceTrendPoint, IndicatorError> {
     let (c, s) = rayon::join(
-        || compute_complaints(tables, p, settings),
-        || compute_satisfaction(tables, p, settings),
+        || compute_complaints_with(tables, p, settings, base),
+        || compute_satisfaction_with(tables, p, settings, base),
     );
     let c = c.family("complaints")?;
     let s = s.family("satisfaction")?;

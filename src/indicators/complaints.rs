@@ -10,9 +10,7 @@
 use super::breakdown::Breakdown;
 use super::complaint_times::{Backlog, ResolutionTimes};
 use super::open_complaint_sales::OpenComplaintSales;
-use super::service_inputs::{
-    active_customers, column_gap, instant_between, invoice_count, scalar_u64,
-};
+use super::service_inputs::{PeriodBase, column_gap, instant_between, scalar_u64};
 use crate::config::IndicatorSettings;
 use crate::figure::{Figure, Missing};
 use crate::indicators::Definition;
@@ -138,6 +136,17 @@ pub fn compute_complaints(
     period: Period,
     settings: &IndicatorSettings,
 ) -> PolarsResult<ComplaintIndicators> {
+    let base = PeriodBase::of(&tables.transactions, None, period)?;
+    compute_complaints_with(tables, period, settings, &base)
+}
+
+/// [`compute_complaints`] over the period's active customers and invoices computed once.
+pub(crate) fn compute_complaints_with(
+    tables: &Tables,
+    period: Period,
+    settings: &IndicatorSettings,
+    base: &PeriodBase,
+) -> PolarsResult<ComplaintIndicators> {
     let Some(complaints) = tables.complaints.as_ref() else {
         return Ok(ComplaintIndicators::missing(Missing::NoTable));
     };
@@ -168,10 +177,8 @@ pub fn compute_complaints(
         .collect()?;
     let complainers = scalar_u64(&per_customer, "complainers")? as f64;
     let repeat = scalar_u64(&per_customer, "repeat")? as f64;
-    let active = active_customers(&tables.transactions, period.start, period.end)
-        .collect()?
-        .height();
-    let invoices = invoice_count(&tables.transactions, period.start, period.end)?;
+    let active = base.active.height();
+    let invoices = base.invoices;
     let flag_share = |flag: &str, num: &str, den: &str| -> PolarsResult<Figure> {
         Ok(match column_gap(complaints, flag) {
             Some(reason) => Figure::missing(reason),

@@ -10,7 +10,7 @@ use super::breakdown::{Breakdown, Bucket, Edges, bucket_exprs, empty_buckets, re
 use super::cross_selling::{CrossSelling, cross_selling, window_customers};
 use super::neglected_customers::{NeglectedCustomers, ValueBasis, neglected_customers};
 use super::service_inputs::{
-    active_customers, days_before, instant_between, instant_until, scalar_f64, scalar_u64,
+    PeriodBase, days_before, instant_between, instant_until, scalar_f64, scalar_u64,
 };
 use crate::config::IndicatorSettings;
 use crate::figure::{Figure, Missing};
@@ -167,6 +167,19 @@ pub fn compute_engagement(
     values: &DataFrame,
     basis: ValueBasis,
 ) -> PolarsResult<EngagementIndicators> {
+    let base = PeriodBase::of(&tables.transactions, None, period)?;
+    compute_engagement_with(tables, period, settings, values, basis, &base)
+}
+
+/// [`compute_engagement`] over the period's active customers computed once.
+pub(crate) fn compute_engagement_with(
+    tables: &Tables,
+    period: Period,
+    settings: &IndicatorSettings,
+    values: &DataFrame,
+    basis: ValueBasis,
+    base: &PeriodBase,
+) -> PolarsResult<EngagementIndicators> {
     let window = window_customers(tables, period, settings)?;
     let cross_selling = cross_selling(&window, &tables.transactions)?;
     let Some(interactions) = tables.interactions.as_ref() else {
@@ -186,7 +199,7 @@ pub fn compute_engagement(
         .filter(instant_between("date", period.start, period.end))
         .select([col("customer_id"), col("channel")])
         .collect()?;
-    let active = active_customers(&tables.transactions, period.start, period.end).collect()?;
+    let active = &base.active;
     let with_active = in_period
         .clone()
         .lazy()

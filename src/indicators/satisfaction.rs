@@ -5,7 +5,7 @@
 //! data follow the convention of [`super::complaints`]: `no_table` without a surveys table,
 //! `no_column` for a score column that holds no data.
 
-use super::service_inputs::{active_customers, column_gap, date_between, scalar_u64};
+use super::service_inputs::{PeriodBase, column_gap, date_between, scalar_u64};
 use crate::config::IndicatorSettings;
 use crate::figure::{Figure, Missing};
 use crate::indicators::Definition;
@@ -156,7 +156,18 @@ fn distribution(
 pub fn compute_satisfaction(
     tables: &Tables,
     period: Period,
+    settings: &IndicatorSettings,
+) -> PolarsResult<SatisfactionIndicators> {
+    let base = PeriodBase::of(&tables.transactions, None, period)?;
+    compute_satisfaction_with(tables, period, settings, &base)
+}
+
+/// [`compute_satisfaction`] over the period's active customers computed once.
+pub(crate) fn compute_satisfaction_with(
+    tables: &Tables,
+    period: Period,
     _settings: &IndicatorSettings,
+    base: &PeriodBase,
 ) -> PolarsResult<SatisfactionIndicators> {
     let Some(surveys) = tables.surveys.as_ref() else {
         return Ok(SatisfactionIndicators::missing(Missing::NoTable));
@@ -189,9 +200,11 @@ pub fn compute_satisfaction(
         .select([col("customer_id")])
         .unique(None, UniqueKeepStrategy::Any);
     let respondent_count = respondents.clone().collect()?.height();
-    let active = active_customers(&tables.transactions, period.start, period.end);
-    let active_count = active.clone().collect()?.height();
-    let covered = active
+    let active_count = base.active.height();
+    let covered = base
+        .active
+        .clone()
+        .lazy()
         .join(
             respondents,
             [col("customer_id")],

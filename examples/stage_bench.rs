@@ -1,0 +1,83 @@
+//! Times the stages after ingest (customer-day reduction, models, indicators) on a client's
+//! canonical tables, without paying for ingest on every run: the first run ingests the client
+//! and caches its tables as Parquet in CACHE_DIR (default /tmp/crm-audit-stage-cache/<name>).
+//! For profiling one stage at a time.
+//!
+//! `cargo run --release --example stage_bench -- path/to/audit.toml [PERIOD] [RUNS]`
+
+use crm_audit::config::AuditConfig;
+use crm_audit::customer_days::CustomerDays;
+use crm_audit::period::Period;
+use crm_audit::tables::{TableKind, Tables};
+use polars::prelude::*;
+use std::path::PathBuf;
+use std::time::Instant;
+
+fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .init();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let config = PathBuf::from(
+        args.first()
+            .expect("usage: stage_bench audit.toml [PERIOD] [RUNS]"),
+    );
+    let period: Period = args.get(1).map_or("2026-Q3", String::as_str).parse()?;
+    let runs: usize = args.get(2).map_or(Ok(1), |r| r.parse())?;
+    let cfg = AuditConfig::load(&config)?;
+    let name = config
+        .parent()
+        .and_then(|p| p.file_name())
+        .map_or("client".into(), |n| n.to_string_lossy().to_string());
+    let cache = std::env::var("CACHE_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from("/tmp/crm-audit-stage-cache"))
+        .join(name);
+    let t = Instant::now();
+    let tables = if cache.join("transactions.parquet").exists() {
+        let mut tables = Tables::empty();
+        for kind in TableKind::ALL {
+            let path = cache.join(format!("{}.parquet", kind.name()));
+            if path.exists() {
+                let df = ParquetReader::new(std::fs::File::open(&path)?).finish()?;
+                tables.set(kind, df);
+            }
+        }
+        tables
+    } else {
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).expect("date");
+        let tables = crm_audit::ingest::ingest_client_as_of(&cfg, date).tables;
+        std::fs::create_dir_all(&cache)?;
+        for kind in TableKind::ALL {
+            if let Some(df) = tables.get(kind) {
+                let mut df = df.clone();
+                ParquetWriter::new(std::fs::File::create(
+                    cache.join(format!("{}.parquet", kind.name())),
+                )?)
+                .finish(&mut df)?;
+            }
+        }
+        tables
+    };
+    println!("tables ready in {:.2} s", t.elapsed().as_secs_f64());
+    for _ in 0..runs {
+        let t = Instant::now();
+        let days = CustomerDays::build(&tables.transactions)?;
+        let prepare = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        let models = crm_audit::models::Models::fit_with(&tables, &days, period, &cfg.clv);
+        let fit = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        crm_audit::indicators::compute_all_with(
+            &tables,
+            period,
+            &cfg.indicators,
+            models.values().as_ref(),
+            Some(&days),
+        )?;
+        let indicators = t.elapsed().as_secs_f64();
+        println!("prepare {prepare:.2} s   models {fit:.2} s   indicators {indicators:.2} s");
+    }
+    Ok(())
+}
