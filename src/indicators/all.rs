@@ -3,7 +3,7 @@
 //! side by side with rayon. This is the model `indicators.json` serialises.
 
 use super::complaints::{ComplaintIndicators, compute_complaints_with};
-use super::engagement::{EngagementIndicators, compute_engagement_with};
+use super::engagement::{EngagementIndicators, compute_engagement_with, last_contacts_at};
 use super::error::{IndicatorError, QueryContext};
 use super::model::{Indicators, PeriodLabel};
 use super::neglected_customers::ValueBasis;
@@ -161,7 +161,21 @@ fn service(
         None => (historical_values(tables, period), ValueBasis::HistoricalClv),
     };
     let ranked = ranked.family("engagement values")?;
-    let snapshot = |p: Period| -> Result<ServiceSnapshot, IndicatorError> {
+    // The three snapshots' last contacts in one pass over the interactions.
+    let last: Vec<Option<DataFrame>> = match tables.interactions.as_ref() {
+        Some(i) => last_contacts_at(
+            i,
+            &[period.end, period.previous().end, period.year_ago().end],
+        )
+        .family("engagement")?
+        .into_iter()
+        .map(Some)
+        .collect(),
+        None => vec![None, None, None],
+    };
+    let snapshot = |p: Period,
+                    last: Option<&DataFrame>|
+     -> Result<ServiceSnapshot, IndicatorError> {
         let base = base_of(p);
         let (complaints, (satisfaction, engagement)) = rayon::join(
             || compute_complaints_with(tables, p, settings, base).family("complaints"),
@@ -169,7 +183,7 @@ fn service(
                 rayon::join(
                     || compute_satisfaction_with(tables, p, settings, base).family("satisfaction"),
                     || {
-                        compute_engagement_with(tables, p, settings, &ranked, basis, base)
+                        compute_engagement_with(tables, p, settings, &ranked, basis, base, last)
                             .family("engagement")
                     },
                 )
@@ -182,9 +196,11 @@ fn service(
             engagement: engagement?,
         })
     };
-    let three: Vec<ServiceSnapshot> = [period, period.previous(), period.year_ago()]
+    let snapshot_periods = [period, period.previous(), period.year_ago()];
+    let three: Vec<ServiceSnapshot> = snapshot_periods
         .par_iter()
-        .map(|p| snapshot(*p))
+        .zip(last.par_iter())
+        .map(|(p, l)| snapshot(*p, l.as_ref()))
         .collect::<Result<_, _>>()?;
     let [current, previous, year_ago]: [ServiceSnapshot; 3] =
         three.try_into().expect("three periods");

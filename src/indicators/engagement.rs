@@ -116,6 +116,44 @@ pub(crate) fn last_contacts(interactions: &DataFrame, end: NaiveDate) -> PolarsR
         .collect()
 }
 
+/// [`last_contacts`] at several ends in one group-by over the interactions (the snapshot periods
+/// of a report), one frame per end, in the order given.
+pub(crate) fn last_contacts_at(
+    interactions: &DataFrame,
+    ends: &[NaiveDate],
+) -> PolarsResult<Vec<DataFrame>> {
+    let Some(latest) = ends.iter().max() else {
+        return Ok(Vec::new());
+    };
+    let name = |i: usize| format!("last_{i}");
+    let wide = interactions
+        .clone()
+        .lazy()
+        .filter(instant_until("date", *latest))
+        .group_by([col("customer_id")])
+        .agg(
+            ends.iter()
+                .enumerate()
+                .map(|(i, end)| {
+                    col("date")
+                        .filter(instant_until("date", *end))
+                        .max()
+                        .alias(name(i))
+                })
+                .collect::<Vec<_>>(),
+        )
+        .collect()?;
+    (0..ends.len())
+        .map(|i| {
+            wide.clone()
+                .lazy()
+                .select([col("customer_id"), col(name(i)).alias("last_contact")])
+                .filter(col("last_contact").is_not_null())
+                .collect()
+        })
+        .collect()
+}
+
 /// Days since the last contact of the customers of `window` (active in A) at the end of P.
 pub(crate) fn recency(
     window: &DataFrame,
@@ -168,10 +206,11 @@ pub fn compute_engagement(
     basis: ValueBasis,
 ) -> PolarsResult<EngagementIndicators> {
     let base = PeriodBase::of(&tables.transactions, None, period)?;
-    compute_engagement_with(tables, period, settings, values, basis, &base)
+    compute_engagement_with(tables, period, settings, values, basis, &base, None)
 }
 
-/// [`compute_engagement`] over the period's active customers computed once.
+/// [`compute_engagement`] over the period's active customers computed once and, when given, its
+/// customers' last contacts ([`last_contacts_at`]).
 pub(crate) fn compute_engagement_with(
     tables: &Tables,
     period: Period,
@@ -179,6 +218,7 @@ pub(crate) fn compute_engagement_with(
     values: &DataFrame,
     basis: ValueBasis,
     base: &PeriodBase,
+    last: Option<&DataFrame>,
 ) -> PolarsResult<EngagementIndicators> {
     let window = window_customers(tables, period, settings)?;
     let cross_selling = cross_selling(&window, &tables.transactions)?;
@@ -212,7 +252,14 @@ pub(crate) fn compute_engagement_with(
         .select([len().alias("n")])
         .collect()?;
     let channel_mix = Breakdown::count_by(in_period.lazy(), "channel")?;
-    let last = last_contacts(interactions, period.end)?;
+    let computed;
+    let last = match last {
+        Some(l) => l,
+        None => {
+            computed = last_contacts(interactions, period.end)?;
+            &computed
+        }
+    };
     Ok(EngagementIndicators {
         interactions: Figure::of(channel_mix.total as f64),
         interactions_per_active_customer: Figure::ratio(
@@ -220,8 +267,8 @@ pub(crate) fn compute_engagement_with(
             active.height() as f64,
         ),
         channel_mix,
-        recency: recency(&window, &last, period)?,
-        neglected: neglected_customers(tables, &last, period, settings, values, basis)?,
+        recency: recency(&window, last, period)?,
+        neglected: neglected_customers(tables, last, period, settings, values, basis)?,
         cross_selling,
     })
 }
@@ -230,6 +277,32 @@ pub(crate) fn compute_engagement_with(
 mod tests {
     use super::*;
     use crate::indicators::service_fixture::{assert_value, period, tables, values};
+
+    #[test]
+    fn last_contacts_at_several_ends_match_one_end_at_a_time() {
+        let i = crate::indicators::service_fixture::interactions();
+        let ends = [
+            period().end,
+            period().previous().end,
+            period().year_ago().end,
+        ];
+        let sorted = |df: &DataFrame| {
+            df.clone()
+                .lazy()
+                .sort(["customer_id"], SortMultipleOptions::default())
+                .collect()
+                .unwrap()
+        };
+        let many = last_contacts_at(&i, &ends).unwrap();
+        assert_eq!(many.len(), 3);
+        for (end, got) in ends.iter().zip(&many) {
+            let want = last_contacts(&i, *end).unwrap();
+            assert!(sorted(&want).equals_missing(&sorted(got)), "{end}");
+        }
+        // Not vacuous: contacts by P.end, none yet a year before.
+        assert!(many[0].height() > 0);
+        assert_eq!(many[2].height(), 0);
+    }
 
     fn run(t: &Tables) -> EngagementIndicators {
         let settings = IndicatorSettings::default();

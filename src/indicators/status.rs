@@ -5,7 +5,9 @@
 //! every flag and sum a period needs; the families then reduce this frame (one row per customer)
 //! to their figures.
 
-use super::context::{Context, DataRange, between, day_number};
+#[cfg(test)]
+use super::context::between;
+use super::context::{Context, DataRange, day_number};
 use crate::figure::{Figure, Missing};
 use crate::period::Period;
 use polars::prelude::*;
@@ -115,6 +117,22 @@ impl PeriodStatus {
     /// P−1, as P−1 ends the day before P starts).
     pub(crate) fn compute(ctx: &Context, period: Period, depth: Depth) -> PolarsResult<Self> {
         let w = Windows::of(period, ctx.window_days());
+        Ok(PeriodStatus {
+            period,
+            windows: w,
+            coverage: Coverage::of(&w, ctx.data_range),
+            frame: status_frame(&ctx.daily, &w, depth)?,
+        })
+    }
+
+    /// The same frame as polars expressions: the definition [`status_frame`] is tested against.
+    #[cfg(test)]
+    pub(crate) fn compute_reference(
+        ctx: &Context,
+        period: Period,
+        depth: Depth,
+    ) -> PolarsResult<Self> {
+        let w = Windows::of(period, ctx.window_days());
         let day = || col("day");
         let purchase_day = || when(col("purchase")).then(day()).otherwise(lit(NULL));
         let purchases_in = |from, to| col("purchase").and(between(day(), from, to)).sum();
@@ -181,6 +199,150 @@ impl PeriodStatus {
     }
 }
 
+/// Per-customer sums and last days of one customer's rows in the status window.
+#[derive(Default)]
+struct Acc {
+    last_purchase: Option<i32>,
+    last_before: Option<i32>,
+    revenue: f64,
+    revenue_prev: f64,
+    margin: f64,
+    purchase_days: u32,
+    revenue_window: f64,
+    margin_window: f64,
+    purchase_days_window: u32,
+}
+
+/// The status frame in one pass over the daily frame, which is sorted by key (each customer's
+/// rows are contiguous): a plain loop instead of a lazy group-by with nine conditional
+/// aggregations, run for every trend period (on a client of 15 million customer-days, seconds
+/// per period became tens of milliseconds). Rows come out in key order.
+fn status_frame(daily: &DataFrame, w: &Windows, depth: Depth) -> PolarsResult<DataFrame> {
+    let key = daily.column("key")?.u32()?.rechunk();
+    let day = daily.column("day")?.i32()?.rechunk();
+    let net = daily.column("net")?.f64()?.rechunk();
+    let margin = daily.column("margin")?.f64()?.rechunk();
+    let (key, day, net, margin) = (
+        key.cont_slice()?,
+        day.cont_slice()?,
+        net.cont_slice()?,
+        margin.cont_slice()?,
+    );
+    let purchase: Vec<bool> = daily
+        .column("purchase")?
+        .bool()?
+        .iter()
+        .map(|p| p.unwrap_or(false))
+        .collect();
+    let from = w.lookback_from.min(w.prev_start);
+    let inside = |d: i32, a: i32, b: i32| a <= d && d <= b;
+    let mut out_key = Vec::new();
+    let mut rows: Vec<Acc> = Vec::new();
+    let mut i = 0;
+    while i < key.len() {
+        let k = key[i];
+        let mut acc = Acc::default();
+        let mut seen = false;
+        while i < key.len() && key[i] == k {
+            let (d, p) = (day[i], purchase[i]);
+            if inside(d, from, w.end) {
+                seen = true;
+                if p {
+                    acc.last_purchase = acc.last_purchase.max(Some(d));
+                    if d < w.start {
+                        acc.last_before = acc.last_before.max(Some(d));
+                    }
+                }
+                if inside(d, w.start, w.end) {
+                    acc.revenue += net[i];
+                    acc.margin += margin[i];
+                    acc.purchase_days += u32::from(p);
+                }
+                if inside(d, w.prev_start, w.prev_end) {
+                    acc.revenue_prev += net[i];
+                }
+                if inside(d, w.end_window_from, w.end) {
+                    acc.revenue_window += net[i];
+                    acc.margin_window += margin[i];
+                    acc.purchase_days_window += u32::from(p);
+                }
+            }
+            i += 1;
+        }
+        if seen {
+            out_key.push(k);
+            rows.push(acc);
+        }
+    }
+    let n = rows.len();
+    let at_least = |v: Option<i32>, from: i32| v.is_some_and(|v| v >= from);
+    let f64s = |name: &str, f: fn(&Acc) -> f64| {
+        Float64Chunked::from_vec(name.into(), rows.iter().map(f).collect()).into_column()
+    };
+    let u32s = |name: &str, f: fn(&Acc) -> u32| {
+        UInt32Chunked::from_vec(name.into(), rows.iter().map(f).collect()).into_column()
+    };
+    let days = |name: &str, v: Vec<Option<i32>>| -> Column {
+        Int32Chunked::from_iter_options(name.into(), v.into_iter()).into_column()
+    };
+    let flags =
+        |name: &str, v: Vec<bool>| BooleanChunked::from_slice(name.into(), &v).into_column();
+    let mut columns = vec![
+        UInt32Chunked::from_vec("key".into(), out_key).into_column(),
+        days(
+            "last_purchase",
+            rows.iter().map(|r| r.last_purchase).collect(),
+        ),
+        days("last_before", rows.iter().map(|r| r.last_before).collect()),
+        f64s("revenue", |r| r.revenue),
+        f64s("revenue_prev", |r| r.revenue_prev),
+        f64s("margin", |r| r.margin),
+    ];
+    if depth == Depth::Full {
+        columns.extend([
+            u32s("purchase_days", |r| r.purchase_days),
+            f64s("revenue_window", |r| r.revenue_window),
+            f64s("margin_window", |r| r.margin_window),
+            u32s("purchase_days_window", |r| r.purchase_days_window),
+        ]);
+    }
+    columns.extend([
+        flags(
+            "in_start_base",
+            rows.iter()
+                .map(|r| at_least(r.last_before, w.lookback_from))
+                .collect(),
+        ),
+        flags(
+            "in_end_base",
+            rows.iter()
+                .map(|r| at_least(r.last_purchase, w.end_window_from))
+                .collect(),
+        ),
+        flags(
+            "active",
+            rows.iter()
+                .map(|r| at_least(r.last_purchase, w.start))
+                .collect(),
+        ),
+        flags(
+            "active_prev",
+            rows.iter()
+                .map(|r| at_least(r.last_before, w.prev_start))
+                .collect(),
+        ),
+    ]);
+    if depth == Depth::Full {
+        columns.push(days(
+            "last_purchase_window",
+            rows.iter()
+                .map(|r| r.last_purchase.filter(|&d| d >= w.end_window_from))
+                .collect(),
+        ));
+    }
+    DataFrame::new(n, columns)
+}
+
 /// Runs a one-row aggregation and reads its columns as numbers (nulls as `None`).
 pub(crate) fn one_row(lf: LazyFrame, names: &[&str]) -> PolarsResult<Vec<Option<f64>>> {
     let df = lf.collect()?;
@@ -195,4 +357,38 @@ pub(crate) fn one_row(lf: LazyFrame, names: &[&str]) -> PolarsResult<Vec<Option<
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::IndicatorSettings;
+
+    fn by_key(df: &DataFrame) -> DataFrame {
+        df.sort(["key"], SortMultipleOptions::default()).unwrap()
+    }
+
+    #[test]
+    fn the_one_pass_status_equals_its_polars_definition() {
+        let tables = crate::indicators::fixture::tables();
+        let settings = IndicatorSettings::default();
+        let ctx = Context::prepare(&tables, &settings).unwrap();
+        let p = crate::indicators::fixture::period();
+        let mut compared = 0;
+        for period in p.trailing(8).into_iter().chain([p.year_ago()]) {
+            for depth in [Depth::Headline, Depth::Full] {
+                let fast = PeriodStatus::compute(&ctx, period, depth).unwrap();
+                let reference = PeriodStatus::compute_reference(&ctx, period, depth).unwrap();
+                assert_eq!(fast.frame.schema(), reference.frame.schema(), "{period}");
+                assert!(
+                    by_key(&fast.frame).equals_missing(&by_key(&reference.frame)),
+                    "{period} {depth:?}:\n{}\n{}",
+                    by_key(&fast.frame),
+                    by_key(&reference.frame)
+                );
+                compared += fast.frame.height();
+            }
+        }
+        assert!(compared > 20, "the fixture gives rows to compare");
+    }
 }
