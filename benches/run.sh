@@ -46,7 +46,7 @@ report() { # label, folder of clients or client, output folder
 import json, sys
 label, manifest, wall, rss, pwall, prss = sys.argv[1:]
 m = json.load(open(manifest))
-st = {k: 0 for k in ("ingest", "indicators", "models", "render", "write")}
+st = {k: 0 for k in ("ingest", "prepare", "indicators", "models", "render", "write")}
 peak = {k: 0 for k in st}
 mb = 0.0
 for c in m["clients"]:
