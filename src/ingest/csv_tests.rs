@@ -60,3 +60,34 @@ fn empty_and_missing_files_are_errors_naming_the_file() {
             .contains("cannot read x.csv")
     );
 }
+
+#[test]
+fn a_file_utf8_at_first_but_not_further_on_is_read_as_windows_1252() {
+    // 300 KB of ASCII rows (more than the bytes checked before mapping), then "Año" with ñ as
+    // the Windows-1252 byte 0xF1: the mapped parse fails on it and the file is read the general
+    // way, detected over every byte, as the rest of ingest expects.
+    let mut text = b"Customer ID;Date;Amount\r\n".to_vec();
+    let rows = 12_000;
+    for i in 0..rows {
+        text.extend_from_slice(format!("C{i:06};01/02/2026;1,50\r\n").as_bytes());
+    }
+    text.extend_from_slice(b"A\xF1o;02/02/2026;7,25\r\n");
+    assert!(text.len() > UTF8_HEAD);
+    let (_d, p) = write(&text);
+    let raw = read_csv(&p, "f.csv", &SourceConfig::default(), None).unwrap();
+    assert_eq!(raw.detection.encoding.as_deref(), Some("windows-1252"));
+    assert_eq!(raw.height(), rows + 1);
+    assert_eq!(raw.cell_text(0, rows), "Año");
+    assert_eq!(raw.cell_text(2, rows), "7,25");
+}
+
+#[test]
+fn a_utf8_file_with_bom_is_parsed_in_place_with_the_same_cells() {
+    let (_d, p) =
+        write("\u{feff}Customer ID,Name,Amount\n7,\"Zoë, S.A.\",1.5\n8,Ñandú,2\n".as_bytes());
+    let raw = read_csv(&p, "f.csv", &SourceConfig::default(), None).unwrap();
+    assert_eq!(raw.detection.encoding.as_deref(), Some("utf-8"));
+    assert_eq!(raw.headers, vec!["Customer ID", "Name", "Amount"]);
+    assert_eq!(cells(&raw, 1), vec!["Zoë, S.A.", "Ñandú"]);
+    assert_eq!((raw.rows.file_row(0), raw.rows.file_row(1)), (2, 3));
+}
