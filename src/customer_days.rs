@@ -31,6 +31,9 @@ pub struct CustomerDays {
     /// - `lines`: lines with a net amount; `costed`: those of them with a cost (u32);
     /// - `purchase`: some line has net_amount > 0.
     pub daily: DataFrame,
+    /// The key of each transaction line, aligned with the table's rows (null for lines left
+    /// out): lets per-line queries group by customer on an integer instead of the text id.
+    pub line_key: UInt32Chunked,
 }
 
 /// Per-day sums of one customer, accumulated line by line in file order.
@@ -187,6 +190,15 @@ impl CustomerDays {
                 BooleanChunked::from_slice("purchase".into(), &all.purchase).into_column(),
             ],
         )?;
+        let mut line_key: Vec<Option<u32>> = vec![None; tx.height()];
+        for (k, (_, g)) in customers.iter().enumerate() {
+            for r in rows_of(*g) {
+                if dates.get(r as usize).is_some() {
+                    line_key[r as usize] = Some(k as u32);
+                }
+            }
+        }
+        let line_key = UInt32Chunked::from_iter_options("key".into(), line_key.into_iter());
         let n = customers.len();
         let mut key = UInt32Chunked::from_vec("key".into(), (0..n as u32).collect());
         key.set_sorted_flag(IsSorted::Ascending);
@@ -198,7 +210,11 @@ impl CustomerDays {
                 id.with_name("customer_id".into()).into_column(),
             ],
         )?;
-        Ok(CustomerDays { keys, daily })
+        Ok(CustomerDays {
+            keys,
+            daily,
+            line_key,
+        })
     }
 }
 
@@ -327,6 +343,12 @@ mod tests {
             .map(Option::unwrap)
             .collect();
         assert_eq!(purchase, [true, true, false, false]);
+        // Rows 0..7: b a b b a(no date) b (no customer).
+        let line_key: Vec<Option<u32>> = d.line_key.iter().collect();
+        assert_eq!(
+            line_key,
+            [Some(1), Some(0), Some(1), Some(1), None, Some(1), None]
+        );
     }
 
     #[test]

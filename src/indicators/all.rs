@@ -3,7 +3,7 @@
 //! side by side with rayon. This is the model `indicators.json` serialises.
 
 use super::complaints::{ComplaintIndicators, compute_complaints_with};
-use super::engagement::{EngagementIndicators, compute_engagement_with, last_contacts_at};
+use super::engagement::{EngagementIndicators, Reused, compute_engagement_with, last_contacts_at};
 use super::error::{IndicatorError, QueryContext};
 use super::model::{Indicators, PeriodLabel};
 use super::neglected_customers::ValueBasis;
@@ -183,8 +183,15 @@ fn service(
                 rayon::join(
                     || compute_satisfaction_with(tables, p, settings, base).family("satisfaction"),
                     || {
-                        compute_engagement_with(tables, p, settings, &ranked, basis, base, last)
-                            .family("engagement")
+                        compute_engagement_with(
+                            tables,
+                            p,
+                            settings,
+                            &ranked,
+                            basis,
+                            Reused { base, last, days },
+                        )
+                        .family("engagement")
                     },
                 )
             },

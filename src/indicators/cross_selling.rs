@@ -6,6 +6,7 @@
 use super::breakdown::{Bucket, Edges, bucket_exprs, empty_buckets, read_buckets};
 use super::service_inputs::{column_gap, date_between, scalar_f64, scalar_u64};
 use crate::config::IndicatorSettings;
+use crate::customer_days::CustomerDays;
 use crate::figure::{Figure, Missing};
 use crate::indicators::Definition;
 use crate::period::{Period, window_ending};
@@ -86,6 +87,45 @@ pub(crate) fn window_customers(
         .collect()
 }
 
+/// [`window_customers`] grouping the lines by the integer customer key of the customer-day
+/// reduction instead of the text id (several times faster on tens of millions of lines), then
+/// naming the customers.
+pub(crate) fn window_customers_keyed(
+    tables: &Tables,
+    days: &CustomerDays,
+    period: Period,
+    settings: &IndicatorSettings,
+) -> PolarsResult<DataFrame> {
+    let (first, last) = window_ending(period.end, settings.activity_window_days);
+    let tx = &tables.transactions;
+    let lines = DataFrame::new(
+        tx.height(),
+        vec![
+            tx.column("date")?.clone(),
+            tx.column("net_amount")?.clone(),
+            tx.column("category")?.clone(),
+            days.line_key.clone().into_column(),
+        ],
+    )?;
+    lines
+        .lazy()
+        .filter(date_between("date", first, last).and(col("net_amount").gt(lit(0.0))))
+        .group_by([col("key")])
+        .agg([col("category")
+            .drop_nulls()
+            .n_unique()
+            .cast(DataType::Float64)
+            .alias("categories")])
+        .join(
+            days.keys.clone().lazy(),
+            [col("key")],
+            [col("key")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .select([col("customer_id"), col("categories")])
+        .collect()
+}
+
 /// Cross-selling over the customers of [`window_customers`].
 pub(crate) fn cross_selling(
     window: &DataFrame,
@@ -119,6 +159,30 @@ pub(crate) fn cross_selling(
 mod tests {
     use super::*;
     use crate::indicators::service_fixture::{assert_value, period, tables};
+
+    #[test]
+    fn keyed_window_customers_equal_the_text_keyed_ones() {
+        let t = tables();
+        let days = CustomerDays::build(&t.transactions).unwrap();
+        let s = IndicatorSettings::default();
+        let sorted = |df: DataFrame| {
+            df.lazy()
+                .sort(["customer_id"], SortMultipleOptions::default())
+                .collect()
+                .unwrap()
+        };
+        for p in [period(), period().previous(), period().year_ago()] {
+            let text = sorted(window_customers(&t, p, &s).unwrap());
+            let keyed = sorted(window_customers_keyed(&t, &days, p, &s).unwrap());
+            assert!(text.equals_missing(&keyed), "{p}:\n{text}\n{keyed}");
+        }
+        assert_eq!(
+            window_customers_keyed(&t, &days, period(), &s)
+                .unwrap()
+                .height(),
+            18
+        );
+    }
 
     #[test]
     fn categories_per_customer_count_purchases_in_the_activity_window() {

@@ -7,12 +7,13 @@
 //! without an interactions table; cross-selling needs only the transactions.
 
 use super::breakdown::{Breakdown, Bucket, Edges, bucket_exprs, empty_buckets, read_buckets};
-use super::cross_selling::{CrossSelling, cross_selling, window_customers};
+use super::cross_selling::{CrossSelling, cross_selling, window_customers, window_customers_keyed};
 use super::neglected_customers::{NeglectedCustomers, ValueBasis, neglected_customers};
 use super::service_inputs::{
     PeriodBase, days_before, instant_between, instant_until, scalar_f64, scalar_u64,
 };
 use crate::config::IndicatorSettings;
+use crate::customer_days::CustomerDays;
 use crate::figure::{Figure, Missing};
 use crate::indicators::Definition;
 use crate::period::Period;
@@ -206,21 +207,38 @@ pub fn compute_engagement(
     basis: ValueBasis,
 ) -> PolarsResult<EngagementIndicators> {
     let base = PeriodBase::of(&tables.transactions, None, period)?;
-    compute_engagement_with(tables, period, settings, values, basis, &base, None)
+    let reused = Reused {
+        base: &base,
+        last: None,
+        days: None,
+    };
+    compute_engagement_with(tables, period, settings, values, basis, reused)
 }
 
-/// [`compute_engagement`] over the period's active customers computed once and, when given, its
-/// customers' last contacts ([`last_contacts_at`]).
+/// What the service side computed once and an engagement snapshot reuses: the period's active
+/// customers and invoices and, when given, its customers' last contacts ([`last_contacts_at`])
+/// and the customer-day reduction (whose integer keys group the lines).
+#[derive(Clone, Copy)]
+pub(crate) struct Reused<'a> {
+    pub(crate) base: &'a PeriodBase,
+    pub(crate) last: Option<&'a DataFrame>,
+    pub(crate) days: Option<&'a CustomerDays>,
+}
+
+/// [`compute_engagement`] over inputs computed once for the whole report.
 pub(crate) fn compute_engagement_with(
     tables: &Tables,
     period: Period,
     settings: &IndicatorSettings,
     values: &DataFrame,
     basis: ValueBasis,
-    base: &PeriodBase,
-    last: Option<&DataFrame>,
+    reused: Reused,
 ) -> PolarsResult<EngagementIndicators> {
-    let window = window_customers(tables, period, settings)?;
+    let Reused { base, last, days } = reused;
+    let window = match days {
+        Some(d) => window_customers_keyed(tables, d, period, settings)?,
+        None => window_customers(tables, period, settings)?,
+    };
     let cross_selling = cross_selling(&window, &tables.transactions)?;
     let Some(interactions) = tables.interactions.as_ref() else {
         let m = Figure::missing(Missing::NoTable);

@@ -180,19 +180,29 @@ pub(crate) fn neglected_customers(
             col("neglected").sum().alias("neglected"),
         ])
         .collect()?;
-    let names = match &tables.customers {
-        Some(c) => c
-            .clone()
-            .lazy()
-            .select([col("customer_id"), col("name")])
-            .unique_stable_generic(Some(vec![col("customer_id")]), UniqueKeepStrategy::First),
-        None => df!["customer_id" => Vec::<String>::new(), "name" => Vec::<String>::new()]?.lazy(),
-    };
     let listed = top
         .lazy()
         .filter(col("neglected"))
         .sort(["value", "customer_id"], by_value())
         .limit(LIST_CAP as IdxSize)
+        .collect()?;
+    // Names of the listed customers only (the first row of each id), not of the whole table.
+    let names = match &tables.customers {
+        Some(c) => {
+            let ids = listed
+                .column("customer_id")?
+                .as_materialized_series()
+                .clone();
+            c.clone()
+                .lazy()
+                .select([col("customer_id"), col("name")])
+                .filter(col("customer_id").is_in(lit(ids).implode(false), false))
+                .unique_stable_generic(Some(vec![col("customer_id")]), UniqueKeepStrategy::First)
+        }
+        None => df!["customer_id" => Vec::<String>::new(), "name" => Vec::<String>::new()]?.lazy(),
+    };
+    let listed = listed
+        .lazy()
         .join(
             names,
             [col("customer_id")],
