@@ -10,9 +10,8 @@
 //! D = [x > 0] · a/(b+x−1) · ((α+T)/(α+t_x))^{r+x},  P(alive) = 1/(1 + D).
 
 use super::hyp2f1::{Hyp2f1Error, MAX_TERMS, hyp2f1};
-use super::rows::Rows;
+use super::rows::{Rows, ordered_sum};
 use super::special::{digamma, exprel, ln_gamma, sigmoid, softplus};
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// BG/NBD parameters: purchase rate λ ~ Gamma(shape r, rate α), dropout p ~ Beta(a, b).
@@ -164,46 +163,37 @@ pub(crate) fn objective(rows: &Rows, theta: &[f64], grad: &mut [f64]) -> f64 {
     let BgNbdParams { r, alpha, a, b } = p;
     let consts: Vec<PerX> = rows.xs.iter().map(|&x| p.per_x(x)).collect();
     let ln_alpha = alpha.ln();
-    let sums = (0..rows.len())
-        .into_par_iter()
-        .with_min_len(4096)
-        .fold(
-            || [0.0f64; 5],
-            |mut acc, i| {
-                let (x, t_x, t, w) = (rows.x[i], rows.u[i], rows.v[i], rows.weight[i]);
-                let k = &consts[rows.slot[i] as usize];
-                let ln_at = (alpha + t).ln();
-                let mut ll = k.base + r * ln_alpha - (r + x) * ln_at;
-                let mut g = [
-                    k.d_r + ln_alpha - ln_at,
-                    r / alpha - (r + x) / (alpha + t),
-                    k.d_a,
-                    k.d_b,
-                ];
-                if x > 0.0 {
-                    let ln_atx = (alpha + t_x).ln();
-                    let ln_d = k.ln_ratio + (r + x) * (ln_at - ln_atx);
-                    ll += softplus(ln_d);
-                    let share = sigmoid(ln_d);
-                    g[0] += share * (ln_at - ln_atx);
-                    g[1] += share * (r + x) * (1.0 / (alpha + t) - 1.0 / (alpha + t_x));
-                    g[2] += share / a;
-                    g[3] -= share / (b + x - 1.0);
-                }
-                acc[0] += w * ll;
-                for j in 0..4 {
-                    acc[j + 1] += w * g[j];
-                }
-                acc
-            },
-        )
-        .reduce(
-            || [0.0; 5],
-            |mut s, o| {
-                s.iter_mut().zip(o).for_each(|(a, b)| *a += b);
-                s
-            },
-        );
+    let sums = ordered_sum::<5>(rows.len(), |range| {
+        let mut acc = [0.0f64; 5];
+        for i in range {
+            let (x, t_x, t, w) = (rows.x[i], rows.u[i], rows.v[i], rows.weight[i]);
+            let k = &consts[rows.slot[i] as usize];
+            let ln_at = (alpha + t).ln();
+            let mut ll = k.base + r * ln_alpha - (r + x) * ln_at;
+            let mut g = [
+                k.d_r + ln_alpha - ln_at,
+                r / alpha - (r + x) / (alpha + t),
+                k.d_a,
+                k.d_b,
+            ];
+            if x > 0.0 {
+                let ln_atx = (alpha + t_x).ln();
+                let ln_d = k.ln_ratio + (r + x) * (ln_at - ln_atx);
+                ll += softplus(ln_d);
+                let share = sigmoid(ln_d);
+                g[0] += share * (ln_at - ln_atx);
+                g[1] += share * (r + x) * (1.0 / (alpha + t) - 1.0 / (alpha + t_x));
+                g[2] += share / a;
+                g[3] -= share / (b + x - 1.0);
+            }
+            acc[0] += w * ll;
+            for j in 0..4 {
+                acc[j + 1] += w * g[j];
+            }
+        }
+        Some(acc)
+    })
+    .expect("every chunk sums");
     let n = rows.customers();
     let natural = [r, alpha, a, b];
     for j in 0..4 {

@@ -6,9 +6,8 @@
 //! mean zbar of x repeat purchases:
 //! ln f = lnΓ(px+q) − lnΓ(px) − lnΓ(q) + q ln γ + px ln x + (px−1) ln zbar − (px+q) ln(γ + x·zbar).
 
-use super::rows::Rows;
+use super::rows::{Rows, ordered_sum};
 use super::special::{digamma, ln_gamma};
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Gamma-Gamma parameters.
@@ -75,30 +74,21 @@ pub(crate) fn objective(rows: &Rows, theta: &[f64], grad: &mut [f64]) -> f64 {
         })
         .collect();
     let ln_gamma_rate = gamma.ln();
-    let sums = (0..rows.len())
-        .into_par_iter()
-        .with_min_len(4096)
-        .fold(
-            || [0.0f64; 4],
-            |mut acc, i| {
-                let (x, z, w) = (rows.x[i], rows.u[i], rows.weight[i]);
-                let k = &consts[rows.slot[i] as usize];
-                let (lz, ls) = (z.ln(), (gamma + x * z).ln());
-                let px = p * x;
-                acc[0] += w * (k[0] + q * ln_gamma_rate + (px - 1.0) * lz - (px + q) * ls);
-                acc[1] += w * (k[1] + x * lz - x * ls);
-                acc[2] += w * (k[2] + ln_gamma_rate - ls);
-                acc[3] += w * (q / gamma - (px + q) / (gamma + x * z));
-                acc
-            },
-        )
-        .reduce(
-            || [0.0; 4],
-            |mut s, o| {
-                s.iter_mut().zip(o).for_each(|(a, b)| *a += b);
-                s
-            },
-        );
+    let sums = ordered_sum::<4>(rows.len(), |range| {
+        let mut acc = [0.0f64; 4];
+        for i in range {
+            let (x, z, w) = (rows.x[i], rows.u[i], rows.weight[i]);
+            let k = &consts[rows.slot[i] as usize];
+            let (lz, ls) = (z.ln(), (gamma + x * z).ln());
+            let px = p * x;
+            acc[0] += w * (k[0] + q * ln_gamma_rate + (px - 1.0) * lz - (px + q) * ls);
+            acc[1] += w * (k[1] + x * lz - x * ls);
+            acc[2] += w * (k[2] + ln_gamma_rate - ls);
+            acc[3] += w * (q / gamma - (px + q) / (gamma + x * z));
+        }
+        Some(acc)
+    })
+    .expect("every chunk sums");
     let n = rows.customers();
     let natural = [p, q, gamma];
     for j in 0..3 {

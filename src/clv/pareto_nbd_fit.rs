@@ -11,28 +11,8 @@ use super::bgnbd::BgNbdParams;
 use super::dual::Dual;
 use super::pareto_nbd::{ParetoNbdParams, log_sum, u_v};
 use super::pareto_nbd_integral::Shape;
-use super::rows::Rows;
+use super::rows::{Rows, ordered_sum};
 use super::special::{digamma, ln_gamma};
-use rayon::prelude::*;
-use std::ops::Range;
-
-/// Rows per chunk of the ordered parallel sums.
-const CHUNK: usize = 256;
-
-/// Σ over chunks of `rows` of `chunk_sum`, added in chunk order; `None` if any chunk is `None`.
-fn ordered_sum<const N: usize>(
-    len: usize,
-    chunk_sum: impl Fn(Range<usize>) -> Option<[f64; N]> + Sync,
-) -> Option<[f64; N]> {
-    let partials: Vec<Option<[f64; N]>> = (0..len.div_ceil(CHUNK))
-        .into_par_iter()
-        .map(|c| chunk_sum(c * CHUNK..((c + 1) * CHUNK).min(len)))
-        .collect();
-    partials.into_iter().try_fold([0.0; N], |mut total, part| {
-        total.iter_mut().zip(part?).for_each(|(t, p)| *t += p);
-        Some(total)
-    })
-}
 
 /// −(mean log-likelihood) over the rows at log-parameters `theta`, and its gradient
 /// (+∞ and a zero gradient where the integral cannot be evaluated).

@@ -6,6 +6,7 @@
 //! once per distinct x and looked up through `slot`.
 
 use rayon::prelude::*;
+use std::ops::Range;
 
 /// Distinct rows of two or three values with the number of customers sharing each.
 #[derive(Debug, Clone, Default)]
@@ -152,9 +153,81 @@ impl Rows {
     }
 }
 
+/// Rows per chunk of the ordered parallel sums.
+const CHUNK: usize = 256;
+
+/// Σ over chunks of `rows` of `chunk_sum`, added in chunk order; `None` if any chunk is `None`.
+/// The chunks do not depend on the number of threads or on work stealing, so every fit gives
+/// the same estimates, to the last bit, on every run (rayon's fold/reduce does not).
+pub(crate) fn ordered_sum<const N: usize>(
+    len: usize,
+    chunk_sum: impl Fn(Range<usize>) -> Option<[f64; N]> + Sync,
+) -> Option<[f64; N]> {
+    let partials: Vec<Option<[f64; N]>> = (0..len.div_ceil(CHUNK))
+        .into_par_iter()
+        .map(|c| chunk_sum(c * CHUNK..((c + 1) * CHUNK).min(len)))
+        .collect();
+    partials.into_iter().try_fold([0.0; N], |mut total, part| {
+        total.iter_mut().zip(part?).for_each(|(t, p)| *t += p);
+        Some(total)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// 50,000 varied customers (many chunks), for sums that must not depend on the threads.
+    fn many_rows(min_x: f64) -> Rows {
+        let n = 50_000;
+        let x: Vec<f64> = (0..n).map(|i| min_x + (i % 13) as f64).collect();
+        let tx: Vec<f64> = (0..n)
+            .map(|i| {
+                if i % 13 == 0 {
+                    0.0
+                } else {
+                    (i % 97) as f64 * 0.37
+                }
+            })
+            .collect();
+        let t: Vec<f64> = (0..n).map(|i| 40.0 + (i % 89) as f64 * 0.51).collect();
+        Rows::compress(&x, &tx, &t, |_| true).0
+    }
+
+    fn on_threads<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(f)
+    }
+
+    #[test]
+    fn likelihood_sums_are_the_same_to_the_bit_on_any_number_of_threads() {
+        let rows = many_rows(0.0);
+        assert!(rows.len() > 10 * CHUNK, "several chunks: {}", rows.len());
+        // Spend rows: x ≥ 1 repeat purchases of mean value zbar > 0 (in `u`).
+        let mut spend = many_rows(1.0);
+        spend.u.iter_mut().for_each(|u| *u += 1.0);
+        let bgnbd = |threads| {
+            on_threads(threads, || {
+                let mut g = [0.0; 4];
+                let v = super::super::bgnbd::objective(&rows, &[0.1, 1.2, -0.5, 0.7], &mut g);
+                (v.to_bits(), g.map(f64::to_bits))
+            })
+        };
+        let gamma_gamma = |threads| {
+            on_threads(threads, || {
+                let mut g = [0.0; 3];
+                let v = super::super::gamma_gamma::objective(&spend, &[1.5, 1.0, 2.0], &mut g);
+                (v.to_bits(), g.map(f64::to_bits))
+            })
+        };
+        assert_eq!(bgnbd(1), bgnbd(3));
+        assert_eq!(gamma_gamma(1), gamma_gamma(3));
+        assert!(f64::from_bits(bgnbd(2).0).is_finite());
+        assert!(f64::from_bits(gamma_gamma(2).0).is_finite());
+    }
 
     #[test]
     fn identical_customers_share_a_row_and_keep_their_count() {
