@@ -61,6 +61,16 @@ fn main() -> anyhow::Result<()> {
         tables
     };
     println!("tables ready in {:.2} s", t.elapsed().as_secs_f64());
+    for kind in TableKind::ALL {
+        if let Some(df) = tables.get(kind) {
+            println!(
+                "  {:<13} {:>11} rows {:>7.0} MB in memory",
+                kind.name(),
+                df.height(),
+                df.estimated_size() as f64 / 1e6
+            );
+        }
+    }
     for _ in 0..runs {
         let t = Instant::now();
         let days = CustomerDays::build(&tables.transactions)?;
