@@ -3,7 +3,7 @@
 //! scoring run at the period's end with that model. Sits between the clv stage and the
 //! indicators, which read the per-customer values.
 
-use crate::clv::{ClvReport, DailyLog, ModelKind, analyse_daily};
+use crate::clv::{ClvReport, DailyLog, ModelKind, WarmStart, analyse_daily, analyse_daily_from};
 use crate::config::ClvSettings;
 use crate::customer_days::CustomerDays;
 use crate::period::Period;
@@ -61,8 +61,12 @@ impl Models {
                 _ => "bgnbd".into(),
             };
         }
-        let scoring =
-            analyse_daily(&daily, period.end, None, &scoring_settings).map_err(|e| e.to_string());
+        let warm = backtest
+            .as_ref()
+            .map(WarmStart::from_report)
+            .unwrap_or_default();
+        let scoring = analyse_daily_from(&daily, period.end, None, &scoring_settings, warm)
+            .map_err(|e| e.to_string());
         for (run, r) in [("backtest", &backtest), ("scoring", &scoring)] {
             if let Ok(r) = r {
                 tracing::debug!(run, timings = ?r.timings, "clv analysis done");
@@ -105,5 +109,53 @@ impl Models {
             .include_header(true)
             .finish(&mut df)?;
         Ok(Some(buf))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::AuditConfig;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn the_scoring_run_started_from_the_backtest_finds_the_cold_start_estimates() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("sample-data/northwind-en/audit.toml");
+        let cfg = AuditConfig::load(&path).expect("sample audit.toml loads");
+        let today = NaiveDate::from_ymd_opt(2026, 10, 15).expect("date");
+        let tables = crate::ingest::ingest_client_as_of(&cfg, today).tables;
+        let period: Period = "2026-Q3".parse().expect("period");
+        let daily = DailyLog::new(&tables.transactions).expect("log");
+        let calibration = period.start - Duration::days(1);
+        let backtest =
+            analyse_daily(&daily, calibration, Some(period.end), &cfg.clv).expect("backtest");
+        let warm = WarmStart::from_report(&backtest);
+        assert!(warm.bgnbd.is_some() && warm.pareto_nbd.is_some());
+        let close = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| ((x - y) / y).abs() < 1e-4);
+        for model in ["bgnbd", "pareto-nbd"] {
+            let settings = ClvSettings {
+                model: model.into(),
+                ..cfg.clv.clone()
+            };
+            let cold = analyse_daily(&daily, period.end, None, &settings).expect("cold");
+            let hot = analyse_daily_from(&daily, period.end, None, &settings, warm).expect("warm");
+            let (c, h) = match model {
+                "bgnbd" => {
+                    let (c, h) = (cold.bgnbd.unwrap(), hot.bgnbd.unwrap());
+                    assert!(!c.diagnostics.warm_start && h.diagnostics.warm_start);
+                    assert_eq!(h.diagnostics.starts, 1);
+                    let v = |p: crate::clv::BgNbdParams| vec![p.r, p.alpha, p.a, p.b];
+                    (v(c.params), v(h.params))
+                }
+                _ => {
+                    let (c, h) = (cold.pareto_nbd.unwrap(), hot.pareto_nbd.unwrap());
+                    assert!(!c.diagnostics.warm_start && h.diagnostics.warm_start);
+                    let v = |p: crate::clv::ParetoNbdParams| vec![p.r, p.alpha, p.s, p.beta];
+                    (v(c.params), v(h.params))
+                }
+            };
+            assert!(close(&c, &h), "{model}: cold {c:?} warm {h:?}");
+        }
     }
 }

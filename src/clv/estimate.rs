@@ -31,8 +31,37 @@ fn typed<P>(raw: RawFit, make: fn(&[f64]) -> P) -> Fit<P> {
     }
 }
 
-/// Maximum-likelihood BG/NBD on purchase rows (x, t_x, T).
-pub(crate) fn fit_bgnbd(rows: &Rows) -> Option<Fit<BgNbdParams>> {
+/// The warm start alone, kept when it converges inside the box (`None` otherwise, and the full
+/// multi-start search runs).
+fn from_warm(
+    objective: super::fit::Objective,
+    rows: &Rows,
+    warm: Option<Vec<f64>>,
+    names: &'static [&'static str],
+) -> Option<RawFit> {
+    let start = warm.filter(|t| t.iter().all(|v| v.is_finite()))?;
+    let mut raw = fit(objective, rows, &[start], names, ANALYTIC_TOLERANCE, true)?;
+    let d = &raw.diagnostics;
+    if !d.converged || !d.parameters_at_bound.is_empty() {
+        return None;
+    }
+    raw.diagnostics.warm_start = true;
+    Some(raw)
+}
+
+/// Maximum-likelihood BG/NBD on purchase rows (x, t_x, T). With `warm` (an earlier fit's
+/// estimates on nearly the same customers), a run from it that converges inside the box stands
+/// in for the four generic starts.
+pub(crate) fn fit_bgnbd(rows: &Rows, warm: Option<&BgNbdParams>) -> Option<Fit<BgNbdParams>> {
+    let names = &["r", "alpha", "a", "b"];
+    if let Some(raw) = from_warm(bgnbd::objective, rows, warm.map(|w| w.to_log()), names) {
+        return Some(typed(raw, |v| BgNbdParams {
+            r: v[0],
+            alpha: v[1],
+            a: v[2],
+            b: v[3],
+        }));
+    }
     let raw = fit(
         bgnbd::objective,
         rows,
@@ -53,20 +82,33 @@ pub(crate) fn fit_bgnbd(rows: &Rows) -> Option<Fit<BgNbdParams>> {
 /// estimates when given; on a subsample of the rows when there are more than
 /// [`PARETO_NBD_MAX_ROWS`] (the log-likelihood reported is still that of every row, and the
 /// standard errors are those of the customers actually in the subsample).
+///
+/// With `warm` (an earlier fit's estimates on nearly the same customers), a run from it that
+/// converges inside the box stands in for the other starts.
 pub(crate) fn fit_pareto_nbd(
     rows: &Rows,
     bgnbd: Option<&BgNbdParams>,
+    warm: Option<&ParetoNbdParams>,
 ) -> Option<Fit<ParetoNbdParams>> {
     let subsample = rows.hashed_subsample(PARETO_NBD_MAX_ROWS);
     let used = subsample.as_ref().map_or(rows, |(s, _)| s);
-    let raw = fit(
+    let names = &["r", "alpha", "s", "beta"];
+    let raw = match from_warm(
         pareto_nbd_fit::objective,
         used,
-        &pareto_nbd_fit::starts(used, bgnbd),
-        &["r", "alpha", "s", "beta"],
-        ANALYTIC_TOLERANCE,
-        true,
-    )?;
+        warm.map(|w| w.to_log()),
+        names,
+    ) {
+        Some(raw) => raw,
+        None => fit(
+            pareto_nbd_fit::objective,
+            used,
+            &pareto_nbd_fit::starts(used, bgnbd),
+            names,
+            ANALYTIC_TOLERANCE,
+            true,
+        )?,
+    };
     let make = |v: &[f64]| ParetoNbdParams {
         r: v[0],
         alpha: v[1],

@@ -24,6 +24,11 @@ pub struct FitDiagnostics {
     pub iterations: usize,
     /// Starting points tried (the Pareto/NBD stops at the first that converges inside the box).
     pub starts: usize,
+    /// The first start was the estimate of an earlier fit on nearly the same customers (the
+    /// scoring run starts from the backtest's), and it converged inside the box, so the other
+    /// starts were not needed.
+    #[serde(default)]
+    pub warm_start: bool,
     /// Starting points whose run converged.
     pub starts_converged: usize,
     /// Largest gradient component of the mean log-likelihood in log-parameters at the end.
@@ -124,6 +129,7 @@ pub(crate) fn fit(
             converged: best.converged,
             iterations: best.iterations,
             starts: tried,
+            warm_start: false,
             starts_converged,
             gradient_norm: best.gradient_norm,
             customers: customers as usize,

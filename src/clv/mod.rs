@@ -37,7 +37,7 @@ mod summary;
 
 pub mod hyp2f1;
 
-pub use analysis::{MIN_REPEAT_CUSTOMERS, analyse, analyse_daily};
+pub use analysis::{MIN_REPEAT_CUSTOMERS, WarmStart, analyse, analyse_daily, analyse_daily_from};
 pub use backtest::{Backtest, BacktestBucket, ModelBacktest};
 pub use bgnbd::BgNbdParams;
 pub use csv_input::read_transactions_csv;
