@@ -98,12 +98,13 @@ impl CustomerDays {
         let by_id = tx.select(["customer_id"])?;
         let grouped = by_id.group_by(["customer_id"])?;
         let groups = grouped.get_groups();
-        let rows_of = |g: usize| -> Vec<IdxSize> {
+        // A group's rows, without copying them out of polars' index lists.
+        let rows_of = |g: usize| -> Box<dyn Iterator<Item = IdxSize> + '_> {
             match &**groups {
-                GroupsType::Idx(idx) => idx.all()[g].to_vec(),
+                GroupsType::Idx(idx) => Box::new(idx.all()[g].iter().copied()),
                 GroupsType::Slice { groups, .. } => {
                     let [first, len] = groups[g];
-                    (first..first + len).collect()
+                    Box::new(first..first + len)
                 }
             }
         };
@@ -118,7 +119,7 @@ impl CustomerDays {
             .into_par_iter()
             .filter_map(|g| {
                 let id = ids.get(first_of(g) as usize)?;
-                let dated = rows_of(g).iter().any(|&r| dates.get(r as usize).is_some());
+                let dated = rows_of(g).any(|r| dates.get(r as usize).is_some());
                 dated.then_some((id, g))
             })
             .collect();
@@ -133,11 +134,7 @@ impl CustomerDays {
                 for (i, (_, g)) in chunk.iter().enumerate() {
                     let key = (b * BLOCK + i) as u32;
                     lines.clear();
-                    lines.extend(
-                        rows_of(*g)
-                            .into_iter()
-                            .filter_map(|r| dates.get(r as usize).map(|d| (d, r))),
-                    );
+                    lines.extend(rows_of(*g).filter_map(|r| dates.get(r as usize).map(|d| (d, r))));
                     // (day, row): days in order, lines of a day in file order (the sums do not
                     // depend on how polars grouped).
                     lines.sort_unstable();

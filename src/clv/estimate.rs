@@ -54,22 +54,17 @@ fn from_warm(
 /// in for the four generic starts.
 pub(crate) fn fit_bgnbd(rows: &Rows, warm: Option<&BgNbdParams>) -> Option<Fit<BgNbdParams>> {
     let names = &["r", "alpha", "a", "b"];
-    if let Some(raw) = from_warm(bgnbd::objective, rows, warm.map(|w| w.to_log()), names) {
-        return Some(typed(raw, |v| BgNbdParams {
-            r: v[0],
-            alpha: v[1],
-            a: v[2],
-            b: v[3],
-        }));
-    }
-    let raw = fit(
-        bgnbd::objective,
-        rows,
-        &bgnbd::starts(rows),
-        &["r", "alpha", "a", "b"],
-        ANALYTIC_TOLERANCE,
-        false,
-    )?;
+    let raw = match from_warm(bgnbd::objective, rows, warm.map(|w| w.to_log()), names) {
+        Some(raw) => raw,
+        None => fit(
+            bgnbd::objective,
+            rows,
+            &bgnbd::starts(rows),
+            names,
+            ANALYTIC_TOLERANCE,
+            false,
+        )?,
+    };
     Some(typed(raw, |v| BgNbdParams {
         r: v[0],
         alpha: v[1],
