@@ -8,7 +8,7 @@ use super::assemble::Piece;
 use super::ledger::{
     EXAMPLES_PER_REASON, Msg, Problem, REJECTED_ROWS_KEPT, ReasonCount, RowIssue, SourceLedger,
 };
-use super::raw::RawTable;
+use super::raw::Cells;
 use super::totals;
 use crate::tables::TableKind;
 use polars::prelude::*;
@@ -21,7 +21,7 @@ pub(crate) struct Acceptance {
 
 /// Accepts or rejects every row and records the outcome in the ledger.
 pub(crate) fn accept_rows(
-    raw: &RawTable,
+    raw: &dyn Cells,
     table: TableKind,
     pieces: &[Piece],
     totals_word: Option<usize>,
@@ -72,7 +72,7 @@ pub(crate) fn accept_rows(
 
 /// Fills counts, reasons, examples and the rejected-rows list.
 fn record_rows(
-    raw: &RawTable,
+    raw: &dyn Cells,
     table: TableKind,
     pieces: &[Piece],
     keep: &[bool],
@@ -168,7 +168,7 @@ fn reason(
 }
 
 fn issue(
-    raw: &RawTable,
+    raw: &dyn Cells,
     p: &Piece,
     row: usize,
     file: &str,
@@ -178,7 +178,7 @@ fn issue(
     RowIssue {
         file: file.to_string(),
         sheet: sheet.clone(),
-        row: raw.rows.file_row(row),
+        row: raw.rows().file_row(row),
         column: p.header.clone(),
         value: p
             .feed

@@ -4,17 +4,21 @@
 
 use super::accept::{Acceptance, accept_rows};
 use super::checks::ROW_COLUMN;
-use super::convert::{ColumnContext, Converted, convert, votes};
+use super::convert::{
+    ColumnContext, ColumnRule, Converted, check_rule, convert, convert_text, decide_rule, votes,
+};
+use super::ledger::Problem;
 use super::ledger::{ColumnFormat, ColumnUse, Msg, SourceLedger};
 use super::mapping::{Feed, Mapping};
 use super::parse::date::SerialBase;
 use super::parse::decimal::{DecimalSep, Votes, decide_decimal};
-use super::raw::{RawTable, RowNumbers};
+use super::raw::{Cells, RawTable, RowNumbers};
 use super::totals;
 use crate::config::SourceConfig;
 use crate::tables::{ColType, ColumnSpec};
 use polars::prelude::*;
 use rayon::prelude::*;
+use std::collections::HashMap;
 
 /// A converted canonical column with where it came from.
 pub(crate) struct Piece {
@@ -32,37 +36,15 @@ pub(crate) fn assemble(
     src: &SourceConfig,
     ledger: &mut SourceLedger,
 ) -> Option<DataFrame> {
-    record_mapping(raw, mapping, ledger);
-    let decimal = file_decimal(raw, mapping, src);
+    record_mapping(&raw.headers, mapping, ledger);
+    let decimal = file_decimal(raw, mapping, src).0;
     ledger.detection.decimal = Some(decimal.as_char().to_string());
-    let ctx = ColumnContext {
-        decimal,
-        day_first_hint: raw.detection.day_first_hint || decimal == DecimalSep::Comma,
-        serial_base: match src.date_format.as_deref() {
-            Some("excel1904") => SerialBase::Excel1904,
-            _ => raw.detection.serial_base.unwrap_or(SerialBase::Excel1900),
-        },
-        date_format: src.date_format.clone(),
-        lowercase: false,
-        range: None,
-    };
-    let jobs: Vec<(ColumnSpec, Feed, usize)> = mapping
-        .feeds
-        .iter()
-        .filter_map(|(spec, feed)| feed.index().map(|i| (*spec, feed.clone(), i)))
-        .collect();
+    let ctx = base_context(raw, decimal, src);
+    let jobs = jobs(raw, mapping);
     let results: Vec<Result<Piece, String>> = jobs
         .par_iter()
         .map(|(spec, feed, i)| {
-            let cx = ColumnContext {
-                lowercase: matches!(feed, Feed::KeyEmail(_)),
-                range: match spec.name {
-                    "nps" => Some((0, 10)),
-                    "csat" => Some((1, 5)),
-                    _ => None,
-                },
-                ..ctx.clone()
-            };
+            let cx = job_context(&ctx, spec, feed);
             let header = raw.headers[*i].clone();
             convert(raw.column(*i), spec.name, &header, spec.ty, &cx).map(|converted| Piece {
                 spec: *spec,
@@ -82,6 +64,321 @@ pub(crate) fn assemble(
     if !ledger.errors.is_empty() {
         return None;
     }
+    finish(raw, mapping, pieces, ledger)
+}
+
+/// [`assemble`] for a source read in slices (see `csv::SlicedCsv`): the decimal separator and
+/// the day/month orders are decided from the first slice (and the next ones while they still
+/// hold no evidence), then every slice is converted with those decisions and its text dropped,
+/// keeping only the cells the row checks and messages can ask for. A value further on that
+/// contradicts a decision fails to parse and is reported with its row, as any unreadable value;
+/// a date column found to mix both orders is the same error as when read whole.
+pub(crate) fn assemble_sliced(
+    first: RawTable,
+    rest: &mut dyn Iterator<Item = Result<RawTable, String>>,
+    mapping: &Mapping,
+    src: &SourceConfig,
+    ledger: &mut SourceLedger,
+) -> Result<Option<DataFrame>, String> {
+    record_mapping(&first.headers, mapping, ledger);
+    let mut horizon = first;
+    let plan = loop {
+        let plan = SlicePlan::decide(&horizon, mapping, src);
+        if !plan.wants_more_rows() {
+            break plan;
+        }
+        match rest.next() {
+            None => break plan,
+            Some(next) => horizon
+                .append(next?)
+                .map_err(|e| format!("{}: {e}", ledger.path))?,
+        }
+    };
+    ledger.detection.decimal = Some(plan.ctx.decimal.as_char().to_string());
+    for job in &plan.jobs {
+        if let Err(e) = check_rule(&job.rule, job.spec.name, &job.header, &job.ctx) {
+            ledger.errors.push(format!("{}: {e}", ledger.path));
+        }
+    }
+    if !ledger.errors.is_empty() {
+        return Ok(None);
+    }
+    let mut kept = Kept::new(&horizon, &plan);
+    kept.add(horizon, &plan);
+    for slice in rest {
+        kept.add(slice?, &plan);
+    }
+    for (job, texts) in plan.jobs.iter().zip(&kept.failed_texts) {
+        if let ColumnRule::Date(r) = &job.rule
+            && let Err(e) = super::dates::recheck(
+                r,
+                texts.iter().map(String::as_str),
+                job.spec.name,
+                &job.header,
+                &job.ctx,
+            )
+        {
+            ledger.errors.push(format!("{}: {e}", ledger.path));
+        }
+    }
+    if !ledger.errors.is_empty() {
+        return Ok(None);
+    }
+    // All slices' blank rows (the first slice's were already counted by the caller's reader).
+    ledger.empty_rows_skipped = kept.empty_rows_skipped;
+    let (pieces, cells) = kept.finish(&plan);
+    Ok(finish(&cells, mapping, pieces, ledger))
+}
+
+/// The conversion context every column of a source shares.
+fn base_context(raw: &RawTable, decimal: DecimalSep, src: &SourceConfig) -> ColumnContext {
+    ColumnContext {
+        decimal,
+        day_first_hint: raw.detection.day_first_hint || decimal == DecimalSep::Comma,
+        serial_base: match src.date_format.as_deref() {
+            Some("excel1904") => SerialBase::Excel1904,
+            _ => raw.detection.serial_base.unwrap_or(SerialBase::Excel1900),
+        },
+        date_format: src.date_format.clone(),
+        lowercase: false,
+        range: None,
+    }
+}
+
+fn job_context(ctx: &ColumnContext, spec: &ColumnSpec, feed: &Feed) -> ColumnContext {
+    ColumnContext {
+        lowercase: matches!(feed, Feed::KeyEmail(_)),
+        range: match spec.name {
+            "nps" => Some((0, 10)),
+            "csat" => Some((1, 5)),
+            _ => None,
+        },
+        ..ctx.clone()
+    }
+}
+
+/// The mapped columns that come from a header: (canonical column, feed, header index).
+fn jobs(raw: &RawTable, mapping: &Mapping) -> Vec<(ColumnSpec, Feed, usize)> {
+    mapping
+        .feeds
+        .iter()
+        .filter_map(|(spec, feed)| feed.index().map(|i| (*spec, feed.clone(), i)))
+        .filter(|(_, _, i)| *i < raw.headers.len())
+        .collect()
+}
+
+/// One column of a sliced source with its decision.
+struct SliceJob {
+    spec: ColumnSpec,
+    feed: Feed,
+    index: usize,
+    header: String,
+    ctx: ColumnContext,
+    rule: ColumnRule,
+}
+
+/// The decisions a sliced source is converted with.
+struct SlicePlan {
+    ctx: ColumnContext,
+    /// No configured or hinted separator and no value that shows one yet.
+    decimal_open: bool,
+    jobs: Vec<SliceJob>,
+}
+
+impl SlicePlan {
+    fn decide(raw: &RawTable, mapping: &Mapping, src: &SourceConfig) -> SlicePlan {
+        let (decimal, decimal_open) = file_decimal(raw, mapping, src);
+        let ctx = base_context(raw, decimal, src);
+        let jobs = jobs(raw, mapping)
+            .into_iter()
+            .map(|(spec, feed, index)| {
+                let cx = job_context(&ctx, &spec, &feed);
+                let rule = match raw.column(index).str() {
+                    Ok(ca) => decide_rule(ca, spec.ty, &cx),
+                    Err(_) => ColumnRule::None,
+                };
+                SliceJob {
+                    spec,
+                    header: raw.headers[index].clone(),
+                    feed,
+                    index,
+                    ctx: cx,
+                    rule,
+                }
+            })
+            .collect();
+        SlicePlan {
+            ctx,
+            decimal_open,
+            jobs,
+        }
+    }
+
+    fn wants_more_rows(&self) -> bool {
+        self.decimal_open || self.jobs.iter().any(|j| j.rule.wants_more_rows(&j.ctx))
+    }
+}
+
+/// What is kept of a sliced source as its slices are converted: the converted columns, and of
+/// the text only the cells later checks and messages may ask for (see [`SparseCells`]).
+struct Kept {
+    columns: Vec<Vec<Column>>,
+    failures: Vec<Vec<(usize, Problem)>>,
+    failed_texts: Vec<Vec<String>>,
+    cells: SparseCells,
+    empty_rows_skipped: usize,
+}
+
+impl Kept {
+    fn new(first: &RawTable, plan: &SlicePlan) -> Kept {
+        let n = plan.jobs.len();
+        Kept {
+            columns: vec![Vec::new(); n],
+            failures: vec![Vec::new(); n],
+            failed_texts: vec![Vec::new(); n],
+            cells: SparseCells {
+                height: 0,
+                width: first.frame.width(),
+                rows: RowNumbers::Offset(first.rows.file_row(0)),
+                texts: HashMap::new(),
+                present: vec![0; first.frame.width()],
+            },
+            empty_rows_skipped: 0,
+        }
+    }
+
+    /// Converts one slice (in parallel over its columns) and keeps what must be kept.
+    fn add(&mut self, raw: RawTable, plan: &SlicePlan) {
+        let base = self.cells.height;
+        let n = raw.height();
+        let converted: Vec<Converted> = plan
+            .jobs
+            .par_iter()
+            .map(|j| match raw.column(j.index).str() {
+                Ok(ca) => convert_text(ca, j.spec.name, j.spec.ty, &j.rule, &j.ctx),
+                Err(_) => Converted {
+                    column: Column::full_null(j.spec.name.into(), n, &j.spec.ty.dtype()),
+                    failures: Vec::new(),
+                    format: None,
+                },
+            })
+            .collect();
+        for (k, (j, c)) in plan.jobs.iter().zip(converted).enumerate() {
+            let text = raw.column(j.index);
+            for &(row, problem) in &c.failures {
+                let t = raw.cell_text(j.index, row);
+                self.failed_texts[k].push(t.clone());
+                self.cells.texts.insert((j.index, base + row), t);
+                self.failures[k].push((base + row, problem));
+            }
+            // Cells read as nothing although they hold something (blanks): the row checks may
+            // name them as missing values.
+            if c.column.null_count() > text.null_count() + c.failures.len()
+                && let Ok(ca) = text.str()
+            {
+                let converted_null = c.column.is_null();
+                for (row, (t, null)) in ca.iter().zip(converted_null.iter()).enumerate() {
+                    if let (Some(t), Some(true)) = (t, null) {
+                        self.cells
+                            .texts
+                            .entry((j.index, base + row))
+                            .or_insert_with(|| t.to_string());
+                    }
+                }
+            }
+            self.columns[k].push(c.column);
+        }
+        if let Some(last) = n.checked_sub(1) {
+            for col in 0..raw.frame.width() {
+                let t = raw.cell_text(col, last);
+                self.cells.texts.insert((col, base + last), t);
+            }
+        }
+        for (col, p) in self.cells.present.iter_mut().enumerate() {
+            *p += n - raw.column(col).null_count();
+        }
+        let rows = std::mem::replace(&mut self.cells.rows, RowNumbers::Offset(0));
+        self.cells.rows = if base == 0 {
+            raw.rows.clone()
+        } else {
+            rows.then(base, &raw.rows, n)
+        };
+        self.cells.height += n;
+        self.empty_rows_skipped += raw.empty_rows_skipped;
+    }
+
+    fn finish(self, plan: &SlicePlan) -> (Vec<Piece>, SparseCells) {
+        let pieces = plan
+            .jobs
+            .iter()
+            .zip(self.columns)
+            .zip(self.failures)
+            .map(|((j, cols), failures)| {
+                let mut it = cols.into_iter();
+                let mut column = it.next().unwrap_or_else(|| {
+                    Column::full_null(j.spec.name.into(), 0, &j.spec.ty.dtype())
+                });
+                for c in it {
+                    // Appending keeps each slice's buffers as a chunk: no copy.
+                    let _ = column.append_owned(c);
+                }
+                let format = match (&j.rule, j.spec.ty) {
+                    (ColumnRule::Decimal(d), ColType::Number) => Some(d.as_char().to_string()),
+                    (ColumnRule::Date(r), _) => Some(r.format().to_string()),
+                    _ => None,
+                };
+                Piece {
+                    spec: j.spec,
+                    feed: j.feed.clone(),
+                    header: j.header.clone(),
+                    converted: Converted {
+                        column,
+                        failures,
+                        format,
+                    },
+                }
+            })
+            .collect();
+        (pieces, self.cells)
+    }
+}
+
+/// The cells of a sliced source that the row checks can ask for: values that failed to
+/// convert, blanks in mapped columns, and the last row (a possible totals row).
+struct SparseCells {
+    height: usize,
+    width: usize,
+    rows: RowNumbers,
+    texts: HashMap<(usize, usize), String>,
+    present: Vec<usize>,
+}
+
+impl Cells for SparseCells {
+    fn height(&self) -> usize {
+        self.height
+    }
+    fn width(&self) -> usize {
+        self.width
+    }
+    fn rows(&self) -> &RowNumbers {
+        &self.rows
+    }
+    fn cell_text(&self, col: usize, row: usize) -> String {
+        self.texts.get(&(col, row)).cloned().unwrap_or_default()
+    }
+    fn present(&self, col: usize) -> usize {
+        self.present.get(col).copied().unwrap_or(0)
+    }
+}
+
+/// Everything after conversion, the same for sources read whole or in slices: the derived
+/// amount, formats and warnings, the totals row, row acceptance and the canonical frame.
+fn finish(
+    raw: &dyn Cells,
+    mapping: &Mapping,
+    mut pieces: Vec<Piece>,
+    ledger: &mut SourceLedger,
+) -> Option<DataFrame> {
     if let Some(p) = derived_amount(&pieces) {
         pieces.push(p);
     }
@@ -96,26 +393,26 @@ pub(crate) fn assemble(
     }
     let totals_word = totals::word_row(raw);
     let acceptance = accept_rows(raw, mapping.table, &pieces, totals_word, ledger);
-    Some(build_frame(raw, mapping, &pieces, &acceptance, ledger))
+    Some(build_frame(raw, mapping, pieces, &acceptance, ledger))
 }
 
-fn record_mapping(raw: &RawTable, mapping: &Mapping, ledger: &mut SourceLedger) {
+fn record_mapping(headers: &[String], mapping: &Mapping, ledger: &mut SourceLedger) {
     let mut used = Vec::new();
     for (spec, feed) in &mapping.feeds {
         let source = match feed {
-            Feed::Product => Some(product_header(raw, mapping)),
-            f => f.index().map(|i| raw.headers[i].clone()),
+            Feed::Product => Some(product_header(headers, mapping)),
+            f => f.index().map(|i| headers[i].clone()),
         };
         if let Some(i) = feed.index() {
             used.push(i);
         }
         match feed {
             Feed::Product => ledger.notes.push(Msg::derived_net_amount(
-                &header_of(raw, mapping, "quantity"),
-                &header_of(raw, mapping, "unit_price"),
+                &header_of(headers, mapping, "quantity"),
+                &header_of(headers, mapping, "unit_price"),
             )),
-            Feed::KeyEmail(i) => ledger.notes.push(Msg::keyed_by("e-mail", &raw.headers[*i])),
-            Feed::KeyName(i) => ledger.notes.push(Msg::keyed_by("name", &raw.headers[*i])),
+            Feed::KeyEmail(i) => ledger.notes.push(Msg::keyed_by("e-mail", &headers[*i])),
+            Feed::KeyName(i) => ledger.notes.push(Msg::keyed_by("name", &headers[*i])),
             _ => {}
         }
         ledger.detection.columns.push(ColumnUse {
@@ -124,35 +421,36 @@ fn record_mapping(raw: &RawTable, mapping: &Mapping, ledger: &mut SourceLedger) 
             how: feed.how().to_string(),
         });
     }
-    ledger.detection.unused_headers = (0..raw.headers.len())
+    ledger.detection.unused_headers = (0..headers.len())
         .filter(|i| !used.contains(i))
-        .map(|i| raw.headers[i].clone())
+        .map(|i| headers[i].clone())
         .collect();
 }
 
-fn header_of(raw: &RawTable, mapping: &Mapping, col: &str) -> String {
+fn header_of(headers: &[String], mapping: &Mapping, col: &str) -> String {
     mapping
         .feed(col)
         .index()
-        .map_or_else(String::new, |i| raw.headers[i].clone())
+        .map_or_else(String::new, |i| headers[i].clone())
 }
 
-fn product_header(raw: &RawTable, mapping: &Mapping) -> String {
+fn product_header(headers: &[String], mapping: &Mapping) -> String {
     format!(
         "{} × {}",
-        header_of(raw, mapping, "quantity"),
-        header_of(raw, mapping, "unit_price")
+        header_of(headers, mapping, "quantity"),
+        header_of(headers, mapping, "unit_price")
     )
 }
 
 /// audit.toml, else the reader's hint (a `;` file), else the majority of unambiguous values
-/// over all number columns, else `.`.
-fn file_decimal(raw: &RawTable, mapping: &Mapping, src: &SourceConfig) -> DecimalSep {
+/// over all number columns, else `.`; and whether that last default was taken for lack of any
+/// such value (so more rows could still decide).
+fn file_decimal(raw: &RawTable, mapping: &Mapping, src: &SourceConfig) -> (DecimalSep, bool) {
     if let Some(d) = src.decimal.and_then(DecimalSep::from_char) {
-        return d;
+        return (d, false);
     }
     if let Some(d) = raw.detection.decimal_hint {
-        return d;
+        return (d, false);
     }
     let mut all = Votes::default();
     for (spec, feed) in &mapping.feeds {
@@ -160,7 +458,8 @@ fn file_decimal(raw: &RawTable, mapping: &Mapping, src: &SourceConfig) -> Decima
             all.merge(votes(raw.column(i)));
         }
     }
-    decide_decimal(all, DecimalSep::Dot)
+    let open = all.dot == 0 && all.comma == 0;
+    (decide_decimal(all, DecimalSep::Dot), open)
 }
 
 /// net_amount = quantity × unit_price when the file has no amount column.
@@ -186,10 +485,10 @@ fn derived_amount(pieces: &[Piece]) -> Option<Piece> {
     })
 }
 
-fn warn_if_mostly_unreadable(raw: &RawTable, p: &Piece, ledger: &mut SourceLedger) {
+fn warn_if_mostly_unreadable(raw: &dyn Cells, p: &Piece, ledger: &mut SourceLedger) {
     let failed = p.converted.failures.len();
     let Some(i) = p.feed.index() else { return };
-    let present = raw.height() - raw.column(i).null_count();
+    let present = raw.present(i);
     if failed > 10 && failed * 2 > present {
         ledger.warnings.push(Msg::mostly_unreadable(
             &p.header,
@@ -201,34 +500,49 @@ fn warn_if_mostly_unreadable(raw: &RawTable, p: &Piece, ledger: &mut SourceLedge
 }
 
 /// The canonical frame: every column of the schema, in order, accepted rows only, plus the file
-/// row of each row in [`ROW_COLUMN`] for the checks.
+/// row of each row in [`ROW_COLUMN`] for the checks. Columns are filtered one at a time, each
+/// dropped as soon as its filtered copy exists, and not at all when every row is accepted.
 fn build_frame(
-    raw: &RawTable,
+    raw: &dyn Cells,
     mapping: &Mapping,
-    pieces: &[Piece],
+    pieces: Vec<Piece>,
     acceptance: &Acceptance,
     ledger: &mut SourceLedger,
 ) -> DataFrame {
     let n = raw.height();
-    let mut columns: Vec<Column> = mapping
-        .table
-        .columns()
-        .iter()
-        .map(
-            |spec| match pieces.iter().find(|p| p.spec.name == spec.name) {
-                Some(p) => p.converted.column.clone(),
-                None => Column::full_null(spec.name.into(), n, &spec.ty.dtype()),
-            },
-        )
+    let mut by_name: HashMap<&str, Column> = pieces
+        .into_iter()
+        .map(|p| (p.spec.name, p.converted.column))
         .collect();
-    let rows: Vec<u32> = match &raw.rows {
+    let rows: Vec<u32> = match raw.rows() {
         RowNumbers::Offset(first) => (0..n as u32).map(|i| *first as u32 + i).collect(),
         RowNumbers::Explicit(v) => v.clone(),
     };
-    let rows = UInt32Chunked::from_vec(ROW_COLUMN.into(), rows);
-    columns.push(rows.into_column());
-    let frame = DataFrame::new(n, columns).and_then(|df| df.filter(&acceptance.mask));
-    match frame {
+    let rows = UInt32Chunked::from_vec(ROW_COLUMN.into(), rows).into_column();
+    let all_accepted = acceptance.mask.all();
+    let keep = |c: Column| -> PolarsResult<Column> {
+        if all_accepted {
+            Ok(c)
+        } else {
+            c.filter(&acceptance.mask)
+        }
+    };
+    let height = if all_accepted {
+        n
+    } else {
+        acceptance.mask.sum().unwrap_or(0) as usize
+    };
+    let columns: PolarsResult<Vec<Column>> = mapping
+        .table
+        .columns()
+        .iter()
+        .map(|spec| match by_name.remove(spec.name) {
+            Some(c) => keep(c),
+            None => Ok(Column::full_null(spec.name.into(), height, &spec.ty.dtype())),
+        })
+        .chain(std::iter::once(keep(rows)))
+        .collect();
+    match columns.and_then(|c| DataFrame::new(height, c)) {
         Ok(df) => df,
         Err(e) => {
             ledger.errors.push(format!("{}: {e}", ledger.path));

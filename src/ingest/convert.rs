@@ -3,7 +3,7 @@
 //! Column-wide decisions (decimal separator, day/month order) are taken before the pass.
 //! Part of the ingest stage; depends on the value parsers and polars.
 
-use super::dates::dates;
+use super::dates::{self, DateRule};
 use super::ledger::Problem;
 use super::parse::amount::parse_amount;
 use super::parse::date::SerialBase;
@@ -37,6 +37,49 @@ pub(crate) struct Converted {
     pub(crate) format: Option<String>,
 }
 
+/// What must be decided about a text column before its values are read: the decimal separator
+/// of a number column, the day/month order of a date column.
+#[derive(Debug, Clone)]
+pub(crate) enum ColumnRule {
+    /// Text and flags need no decision.
+    None,
+    /// Numbers with this decimal separator.
+    Decimal(DecimalSep),
+    /// Dates with this order or format.
+    Date(DateRule),
+}
+
+impl ColumnRule {
+    /// Whether more rows could change the decision (a date column that so far only holds
+    /// values valid in both orders, with no locale hint).
+    pub(crate) fn wants_more_rows(&self, ctx: &ColumnContext) -> bool {
+        matches!(self, ColumnRule::Date(r) if r.wants_more_rows(ctx))
+    }
+}
+
+/// The decision for a text column of type `ty`, from the values it holds so far; never an error
+/// (see [`check_rule`]).
+pub(crate) fn decide_rule(ca: &StringChunked, ty: ColType, ctx: &ColumnContext) -> ColumnRule {
+    match ty {
+        ColType::Number | ColType::Integer => ColumnRule::Decimal(column_decimal(ca, ctx.decimal)),
+        ColType::Date | ColType::DateTime => ColumnRule::Date(dates::scan_rule(ca, ctx)),
+        ColType::Text | ColType::Flag => ColumnRule::None,
+    }
+}
+
+/// The error of a column whose rule cannot be used: a date column with an undecidable order.
+pub(crate) fn check_rule(
+    rule: &ColumnRule,
+    name: &str,
+    header: &str,
+    ctx: &ColumnContext,
+) -> Result<(), String> {
+    match rule {
+        ColumnRule::Date(r) => r.check(name, header, ctx),
+        _ => Ok(()),
+    }
+}
+
 /// Converts `col` to `ty`, naming the result `name`. `Err` only for a date column whose
 /// day/month order cannot be decided (the message says what to configure).
 pub(crate) fn convert(
@@ -57,11 +100,37 @@ pub(crate) fn convert(
     }
     let text = to_text(col)?;
     let ca = text.str().map_err(|e| e.to_string())?;
+    let rule = decide_rule(ca, ty, ctx);
+    check_rule(&rule, name, header, ctx)?;
+    let converted = convert_text(ca, name, ty, &rule, ctx);
+    if let ColumnRule::Date(r) = &rule {
+        dates::recheck(
+            r,
+            converted.failures.iter().filter_map(|(row, _)| ca.get(*row)),
+            name,
+            header,
+            ctx,
+        )?;
+    }
+    Ok(converted)
+}
+
+/// Converts a text column with its rule already decided, in one pass.
+pub(crate) fn convert_text(
+    ca: &StringChunked,
+    name: &str,
+    ty: ColType,
+    rule: &ColumnRule,
+    ctx: &ColumnContext,
+) -> Converted {
     let name: PlSmallStr = name.into();
-    Ok(match ty {
-        ColType::Text => text_column(ca, name, ctx.lowercase),
-        ColType::Number => {
-            let dec = column_decimal(ca, ctx.decimal);
+    let dec = match rule {
+        ColumnRule::Decimal(d) => *d,
+        _ => ctx.decimal,
+    };
+    match (ty, rule) {
+        (ColType::Text, _) => text_column(ca, name, ctx.lowercase),
+        (ColType::Number, _) => {
             let (c, failures) = numbers::<Float64Type>(ca, name, |s| {
                 parse_amount(s, dec).ok_or(Problem::NotANumber)
             });
@@ -71,8 +140,7 @@ pub(crate) fn convert(
                 format: Some(dec.as_char().to_string()),
             }
         }
-        ColType::Integer => {
-            let dec = column_decimal(ca, ctx.decimal);
+        (ColType::Integer, _) => {
             let range = ctx.range;
             let (c, failures) = numbers::<Int32Type>(ca, name, |s| whole_number(s, dec, range));
             Converted {
@@ -81,9 +149,15 @@ pub(crate) fn convert(
                 format: None,
             }
         }
-        ColType::Flag => flags(ca, name),
-        ColType::Date | ColType::DateTime => dates(ca, name, header, ty, ctx)?,
-    })
+        (ColType::Flag, _) => flags(ca, name),
+        (ColType::Date | ColType::DateTime, ColumnRule::Date(r)) => {
+            dates::apply(ca, name, ty, r, ctx)
+        }
+        (ColType::Date | ColType::DateTime, _) => {
+            let r = dates::scan_rule(ca, ctx);
+            dates::apply(ca, name, ty, &r, ctx)
+        }
+    }
 }
 
 fn plain(mut c: Column, name: &str) -> Converted {

@@ -7,7 +7,7 @@ use super::header::{HEADER_SEARCH_ROWS, clean_headers, detect_header_row};
 use super::ledger::Msg;
 use super::parse::decimal::DecimalSep;
 use super::raw::{RawDetection, RawTable, RowNumbers, column_name};
-use super::sniff::{detect_delimiter, records, sample};
+use super::sniff::{SAMPLE_BYTES, detect_delimiter, records, sample};
 use crate::config::SourceConfig;
 use crate::tables::TableKind;
 use polars::prelude::*;
@@ -119,6 +119,33 @@ fn parse_text(
     polars_encoding: CsvEncoding,
 ) -> Result<RawTable, String> {
     let clock = std::time::Instant::now();
+    let sniffed = sniff_text(text, shown, src, table, encoding, had_errors)?;
+    let raw = parse_slice(text, shown, &sniffed, None, polars_encoding)?.0;
+    tracing::debug!(
+        source = shown,
+        ms = clock.elapsed().as_millis() as u64,
+        "csv parsed"
+    );
+    Ok(raw)
+}
+
+/// What the first rows of a text file say about all of it.
+struct Sniffed {
+    delimiter: u8,
+    header_idx: usize,
+    header_cells: Vec<String>,
+    detection: RawDetection,
+    warnings: Vec<String>,
+}
+
+fn sniff_text(
+    text: &[u8],
+    shown: &str,
+    src: &SourceConfig,
+    table: Option<TableKind>,
+    encoding: &'static str,
+    had_errors: bool,
+) -> Result<Sniffed, String> {
     let (head, whole) = sample(text);
     // Excel writes `sep=;` as a first line when asked to keep the delimiter explicit.
     let sep_line = head
@@ -146,36 +173,6 @@ fn parse_text(
         None => detect_header_row(&first_rows, table),
     };
     let header_cells = first_rows.get(header_idx).cloned().unwrap_or_default();
-    let options = CsvReadOptions::default()
-        .with_has_header(true)
-        .with_skip_rows(header_idx)
-        .with_infer_schema_length(Some(0))
-        .with_raise_if_empty(false)
-        .map_parse_options(|p| {
-            p.with_separator(delimiter)
-                .with_quote_char(Some(b'"'))
-                .with_truncate_ragged_lines(true)
-                .with_missing_is_null(true)
-                .with_encoding(polars_encoding)
-        });
-    let mut frame = options
-        .into_reader_with_file_handle(Cursor::new(text))
-        .finish()
-        .map_err(|e| Msg::unreadable(shown, &e))?;
-    tracing::debug!(
-        source = shown,
-        ms = clock.elapsed().as_millis() as u64,
-        "csv parsed"
-    );
-    let width = frame.width();
-    let mut cells = header_cells;
-    cells.resize(width, String::new());
-    let headers = clean_headers(&cells);
-    let names: Vec<PlSmallStr> = (0..width).map(column_name).collect();
-    frame
-        .set_column_names(&names)
-        .map_err(|e| Msg::unreadable(shown, &e))?;
-    let (frame, rows, empty) = drop_empty_rows(frame, header_idx + 2);
     let mut warnings = Vec::new();
     if had_errors {
         warnings.push(Msg::decode_errors(encoding));
@@ -185,10 +182,10 @@ fn parse_text(
         None if delimiter == b';' => Some(DecimalSep::Comma),
         None => None,
     };
-    Ok(RawTable {
-        headers,
-        frame,
-        rows,
+    Ok(Sniffed {
+        delimiter,
+        header_idx,
+        header_cells,
         detection: RawDetection {
             encoding: Some(encoding.to_string()),
             delimiter: Some(delimiter as char),
@@ -199,9 +196,208 @@ fn parse_text(
                 || decimal_hint == Some(DecimalSep::Comma),
             serial_base: None,
         },
-        empty_rows_skipped: empty,
         warnings,
     })
+}
+
+/// Where a slice after the first starts: the file row of its first record and the number of
+/// columns the header gave.
+#[derive(Debug, Clone, Copy)]
+struct Continuation {
+    first_row: usize,
+    width: usize,
+}
+
+/// Lets polars parse `text`: the file from its start (header included) when `cont` is `None`,
+/// else a slice of whole records further on. Returns the table and the number of records
+/// parsed (blank ones included, for the next slice's row numbers).
+fn parse_slice(
+    text: &[u8],
+    shown: &str,
+    sniffed: &Sniffed,
+    cont: Option<Continuation>,
+    polars_encoding: CsvEncoding,
+) -> Result<(RawTable, usize), String> {
+    let options = match cont {
+        None => CsvReadOptions::default()
+            .with_has_header(true)
+            .with_skip_rows(sniffed.header_idx),
+        Some(c) => {
+            let schema: Schema = (0..c.width)
+                .map(|i| Field::new(column_name(i), DataType::String))
+                .collect();
+            CsvReadOptions::default()
+                .with_has_header(false)
+                .with_schema(Some(Arc::new(schema)))
+        }
+    };
+    let options = options
+        .with_infer_schema_length(Some(0))
+        .with_raise_if_empty(false)
+        .map_parse_options(|p| {
+            p.with_separator(sniffed.delimiter)
+                .with_quote_char(Some(b'"'))
+                .with_truncate_ragged_lines(true)
+                .with_missing_is_null(true)
+                .with_encoding(polars_encoding)
+        });
+    let mut frame = options
+        .into_reader_with_file_handle(Cursor::new(text))
+        .finish()
+        .map_err(|e| Msg::unreadable(shown, &e))?;
+    let width = frame.width();
+    let mut cells = sniffed.header_cells.clone();
+    cells.resize(width, String::new());
+    let headers = clean_headers(&cells);
+    let names: Vec<PlSmallStr> = (0..width).map(column_name).collect();
+    frame
+        .set_column_names(&names)
+        .map_err(|e| Msg::unreadable(shown, &e))?;
+    let records = frame.height();
+    let first_row = cont.map_or(sniffed.header_idx + 2, |c| c.first_row);
+    let (frame, rows, empty) = drop_empty_rows(frame, first_row);
+    Ok((
+        RawTable {
+            headers,
+            frame,
+            rows,
+            detection: sniffed.detection.clone(),
+            empty_rows_skipped: empty,
+            warnings: if cont.is_none() {
+                sniffed.warnings.clone()
+            } else {
+                Vec::new()
+            },
+        },
+        records,
+    ))
+}
+
+/// Exports at least this large (UTF-8) are read in slices of [`slice_bytes`]: each slice is
+/// parsed, converted and its text dropped before the next, so the text of the whole file is
+/// never in memory at once (it takes several times the file's size).
+fn slice_bytes() -> usize {
+    std::env::var(SLICE_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&kb| kb > 0)
+        .map_or(DEFAULT_SLICE_BYTES, |kb| kb << 10)
+}
+
+/// Overrides the slice size (KB); tests use it to read small files the sliced way.
+pub(crate) const SLICE_ENV: &str = "CRM_AUDIT_CSV_SLICE_KB";
+const DEFAULT_SLICE_BYTES: usize = 64 << 20;
+
+/// A large UTF-8 text export, mapped, whose records are handed out slice by slice.
+pub(crate) struct SlicedCsv {
+    map: memmap2::Mmap,
+    /// Offset of the text after a byte-order mark.
+    start: usize,
+    shown: String,
+    sniffed: Sniffed,
+    slice: usize,
+}
+
+/// Opens `path` for reading in slices, or `None` when it should be read whole: smaller than two
+/// slices, not UTF-8 in its first bytes, or another encoding configured.
+pub(crate) fn open_sliced(
+    path: &Path,
+    shown: &str,
+    src: &SourceConfig,
+    table: Option<TableKind>,
+) -> Result<Option<SlicedCsv>, String> {
+    let slice = slice_bytes();
+    if src
+        .encoding
+        .as_deref()
+        .is_some_and(|e| !matches!(e.to_ascii_lowercase().as_str(), "utf-8" | "utf8"))
+    {
+        return Ok(None);
+    }
+    let file = std::fs::File::open(path).map_err(|e| Msg::unreadable(shown, &e))?;
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0) as usize;
+    if len < 2 * slice {
+        return Ok(None);
+    }
+    // SAFETY: as in `read_mapped`.
+    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| Msg::unreadable(shown, &e))?;
+    if !looks_utf8(&map) {
+        return Ok(None);
+    }
+    let start = if map.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+    let sniffed = sniff_text(&map[start..], shown, src, table, "utf-8", false)?;
+    Ok(Some(SlicedCsv {
+        map,
+        start,
+        shown: shown.to_string(),
+        sniffed,
+        slice,
+    }))
+}
+
+impl SlicedCsv {
+    /// The file's records in order, a slice at a time; the first slice includes the header
+    /// (and is what the table and column mapping are decided from). A slice whose bytes are not
+    /// UTF-8 is an error naming the file (the whole file is then unusable, as when read whole).
+    pub(crate) fn slices(&self) -> impl Iterator<Item = Result<RawTable, String>> + '_ {
+        let text = &self.map[self.start..];
+        let mut at = 0usize;
+        let mut cont: Option<Continuation> = None;
+        std::iter::from_fn(move || {
+            if at >= text.len() {
+                return None;
+            }
+            // The first slice holds at least the rows the header was sniffed from.
+            let size = if at == 0 {
+                self.slice.max(SAMPLE_BYTES)
+            } else {
+                self.slice
+            };
+            let end = record_boundary(text, at, size);
+            let bytes = &text[at..end];
+            at = end;
+            let clock = std::time::Instant::now();
+            let parsed = parse_slice(bytes, &self.shown, &self.sniffed, cont, CsvEncoding::Utf8);
+            tracing::trace!(
+                source = self.shown,
+                ms = clock.elapsed().as_millis() as u64,
+                "csv slice parsed"
+            );
+            Some(parsed.map(|(raw, records)| {
+                let first_row = cont.map_or(self.sniffed.header_idx + 2, |c| c.first_row);
+                cont = Some(Continuation {
+                    first_row: first_row + records,
+                    width: raw.frame.width(),
+                });
+                raw
+            }))
+        })
+    }
+}
+
+/// The end of the slice starting at `from`: the first line end at least `size` bytes on that is
+/// outside quotes (an even number of `"` since `from`, itself a record start), or the end of the
+/// text. A quoted field may hold line ends; the parity of quotes tells them apart.
+fn record_boundary(text: &[u8], from: usize, size: usize) -> usize {
+    let target = from.saturating_add(size);
+    if target >= text.len() {
+        return text.len();
+    }
+    let quotes = |b: &[u8]| b.iter().filter(|&&c| c == b'"').count();
+    let mut odd = quotes(&text[from..target]) % 2 == 1;
+    let mut pos = target;
+    while pos < text.len() {
+        let Some(nl) = text[pos..].iter().position(|&c| c == b'\n') else {
+            return text.len();
+        };
+        let nl = pos + nl;
+        odd ^= quotes(&text[pos..nl]) % 2 == 1;
+        if !odd {
+            return nl + 1;
+        }
+        pos = nl + 1;
+    }
+    text.len()
 }
 
 /// Removes rows where every cell is empty (polars keeps blank lines and `;;;` lines as null

@@ -3,33 +3,50 @@
 
 use super::convert::{ColumnContext, Converted, blank, numbers};
 use super::ledger::{Msg, Problem};
-use super::parse::date::{self, ColumnShape, OrderError, Stamp};
+use super::parse::date::{self, ColumnShape, Order, OrderError, Stamp};
 use crate::tables::ColType;
 use polars::prelude::*;
 
 /// Parses one cell of a date column.
-type StampParser = dyn Fn(&str) -> Option<Stamp>;
+type StampParser = dyn Fn(&str) -> Option<Stamp> + Send + Sync;
 
-pub(super) fn dates(
-    ca: &StringChunked,
-    name: PlSmallStr,
-    header: &str,
-    ty: ColType,
-    ctx: &ColumnContext,
-) -> Result<Converted, String> {
-    let order_error = |e: OrderError| match e {
-        OrderError::Ambiguous { example } => Msg::ambiguous_dates(header, &name, &example),
-        OrderError::Conflicting {
-            day_first,
-            month_first,
-        } => Msg::conflicting_dates(header, &name, &day_first, &month_first),
-    };
+/// A date column's day/month order (or audit.toml's format), decided before any value is
+/// converted so that every slice of a large file is read the same way.
+#[derive(Debug, Clone)]
+pub(crate) struct DateRule {
+    order: Option<Order>,
+    explicit: Option<String>,
+    /// What was seen deciding the order; the values that then fail are added to it to catch a
+    /// column that mixes both orders.
+    shape: ColumnShape,
+    format: String,
+}
+
+impl DateRule {
+    /// The layout found, for the ledger (e.g. `dd/mm/yyyy`).
+    pub(crate) fn format(&self) -> &str {
+        &self.format
+    }
+
+    /// Whether more rows could change the decision: the column so far only holds `a/b/y` values
+    /// valid in both orders and nothing about the file hints at a locale.
+    pub(crate) fn wants_more_rows(&self, ctx: &ColumnContext) -> bool {
+        self.explicit.is_none()
+            && matches!(
+                self.shape.order(ctx.day_first_hint),
+                Err(OrderError::Ambiguous { .. })
+            )
+    }
+}
+
+/// The rule the values so far give, even when they do not decide the order yet (see
+/// [`DateRule::wants_more_rows`] and [`DateRule::check`]).
+pub(super) fn scan_rule(ca: &StringChunked, ctx: &ColumnContext) -> DateRule {
     let explicit = ctx
         .date_format
         .as_deref()
-        .filter(|f| !f.starts_with("excel"));
-    // The first value that only fits one order settles the column; a later value fitting only
-    // the other order fails to parse and is caught below as a conflict.
+        .filter(|f| !f.starts_with("excel"))
+        .map(str::to_string);
     let mut shape = ColumnShape::default();
     if explicit.is_none() {
         for s in ca.iter().flatten().filter(|s| !blank(s)) {
@@ -39,28 +56,66 @@ pub(super) fn dates(
             }
         }
     }
-    let order = shape.order(ctx.day_first_hint).map_err(order_error)?;
+    let order = shape.order(ctx.day_first_hint).ok().flatten();
+    let format = match &explicit {
+        Some(_) => fmt_label(ctx),
+        None => shape
+            .first_valid
+            .as_deref()
+            .map_or_else(String::new, |v| date::describe(v, order, ctx.serial_base)),
+    };
+    DateRule {
+        order,
+        explicit,
+        shape,
+        format,
+    }
+}
+
+impl DateRule {
+    /// The message for a column whose order cannot be decided (ambiguous or contradictory).
+    pub(super) fn check(&self, name: &str, header: &str, ctx: &ColumnContext) -> Result<(), String> {
+        if self.explicit.is_some() {
+            return Ok(());
+        }
+        self.shape
+            .order(ctx.day_first_hint)
+            .map(|_| ())
+            .map_err(|e| order_error(e, header, name))
+    }
+}
+
+fn order_error(e: OrderError, header: &str, name: &str) -> String {
+    match e {
+        OrderError::Ambiguous { example } => Msg::ambiguous_dates(header, name, &example),
+        OrderError::Conflicting {
+            day_first,
+            month_first,
+        } => Msg::conflicting_dates(header, name, &day_first, &month_first),
+    }
+}
+
+/// Converts a date column with a decided rule, in one pass.
+pub(super) fn apply(
+    ca: &StringChunked,
+    name: PlSmallStr,
+    ty: ColType,
+    rule: &DateRule,
+    ctx: &ColumnContext,
+) -> Converted {
     let base = ctx.serial_base;
-    let (parse, format): (Box<StampParser>, String) = match explicit {
-        Some(fmt) => {
-            let fmt = fmt.to_string();
-            (Box::new(move |s| with_format(s, &fmt)), fmt_label(ctx))
-        }
-        None => {
-            let format = shape
-                .first_valid
-                .as_deref()
-                .map_or_else(String::new, |v| date::describe(v, order, base));
-            (Box::new(move |s| date::parse(s, order, base)), format)
-        }
+    let order = rule.order;
+    let parse: Box<StampParser> = match rule.explicit.clone() {
+        Some(fmt) => Box::new(move |s| with_format(s, &fmt)),
+        None => Box::new(move |s| date::parse(s, order, base)),
     };
     let (column, failures) = if ty == ColType::Date {
-        let (c, failures) = numbers::<Int32Type>(ca, name.clone(), |s| {
+        let (c, failures) = numbers::<Int32Type>(ca, name, |s| {
             parse(s).map(|t| t.days).ok_or(Problem::NotADate)
         });
         (c.into_date().into_column(), failures)
     } else {
-        let (c, failures) = numbers::<Int64Type>(ca, name.clone(), |s| {
+        let (c, failures) = numbers::<Int64Type>(ca, name, |s| {
             parse(s).map(Stamp::epoch_ms).ok_or(Problem::NotADate)
         });
         (
@@ -68,18 +123,31 @@ pub(super) fn dates(
             failures,
         )
     };
-    if explicit.is_none() && order.is_some() {
-        failures
-            .iter()
-            .filter_map(|(row, _)| ca.get(*row))
-            .for_each(|s| shape.add(s));
-        shape.order(ctx.day_first_hint).map_err(order_error)?;
-    }
-    Ok(Converted {
+    Converted {
         column,
         failures,
-        format: Some(format),
-    })
+        format: Some(rule.format.clone()),
+    }
+}
+
+/// After conversion: values that failed to parse may show the other day/month order, which
+/// makes the column contradictory (an error naming one value of each order).
+pub(super) fn recheck<'a>(
+    rule: &DateRule,
+    failed: impl Iterator<Item = &'a str>,
+    name: &str,
+    header: &str,
+    ctx: &ColumnContext,
+) -> Result<(), String> {
+    if rule.explicit.is_some() || rule.order.is_none() {
+        return Ok(());
+    }
+    let mut shape = rule.shape.clone();
+    failed.for_each(|s| shape.add(s));
+    shape
+        .order(ctx.day_first_hint)
+        .map(|_| ())
+        .map_err(|e| order_error(e, header, name))
 }
 
 fn fmt_label(ctx: &ColumnContext) -> String {

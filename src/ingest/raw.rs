@@ -91,6 +91,70 @@ impl RawTable {
     }
 }
 
+/// What the row checks after conversion (acceptance, totals rows, messages) need of a source's
+/// cells. A source read whole answers from its text; one read in slices keeps only the cells
+/// those checks can ask for.
+pub(crate) trait Cells {
+    /// Number of data rows.
+    fn height(&self) -> usize;
+    /// Number of columns (headers).
+    fn width(&self) -> usize;
+    /// Where each data row sits in the file.
+    fn rows(&self) -> &RowNumbers;
+    /// The text of one cell, for messages (empty when null).
+    fn cell_text(&self, col: usize, row: usize) -> String;
+    /// How many cells of column `col` hold something (not null).
+    fn present(&self, col: usize) -> usize;
+}
+
+impl Cells for RawTable {
+    fn height(&self) -> usize {
+        RawTable::height(self)
+    }
+    fn width(&self) -> usize {
+        self.frame.width()
+    }
+    fn rows(&self) -> &RowNumbers {
+        &self.rows
+    }
+    fn cell_text(&self, col: usize, row: usize) -> String {
+        RawTable::cell_text(self, col, row)
+    }
+    fn present(&self, col: usize) -> usize {
+        self.height() - self.column(col).null_count()
+    }
+}
+
+impl RowNumbers {
+    /// The numbers of `self`'s `len` rows followed by `next`'s.
+    pub(crate) fn then(self, len: usize, next: &RowNumbers, next_len: usize) -> RowNumbers {
+        match (&self, next) {
+            (RowNumbers::Offset(a), RowNumbers::Offset(b)) if a + len == *b => self,
+            _ => {
+                let mut rows: Vec<u32> = match self {
+                    RowNumbers::Explicit(v) => v,
+                    RowNumbers::Offset(a) => (0..len).map(|i| (a + i) as u32).collect(),
+                };
+                rows.extend((0..next_len).map(|i| next.file_row(i) as u32));
+                RowNumbers::Explicit(rows)
+            }
+        }
+    }
+}
+
+impl RawTable {
+    /// Appends the next slice of the same file (same columns).
+    pub(crate) fn append(&mut self, next: RawTable) -> PolarsResult<()> {
+        let len = self.height();
+        let rows = std::mem::replace(&mut self.rows, RowNumbers::Offset(0));
+        self.rows = rows.then(len, &next.rows, next.height());
+        self.frame.vstack_mut_owned(next.frame)?;
+        self.empty_rows_skipped += next.empty_rows_skipped;
+        self.warnings.extend(next.warnings);
+        Ok(())
+    }
+}
+
 /// Internal column name of header `i`.
 pub(crate) fn column_name(i: usize) -> PlSmallStr {
     format!("c{i}").into()

@@ -3,8 +3,8 @@
 //! ends up in the source's ledger entry; nothing here aborts the other sources.
 //! Part of the ingest stage.
 
-use super::assemble::assemble;
-use super::csv::read_csv;
+use super::assemble::{assemble, assemble_sliced};
+use super::csv::{open_sliced, read_csv};
 use super::dates::valid_date_format;
 use super::discover::{Planned, SHEET_EXTENSIONS, TEXT_EXTENSIONS, extension};
 use super::ledger::{Msg, SourceLedger};
@@ -46,12 +46,88 @@ pub(crate) fn read_source(plan: &Planned) -> SourceOutcome {
         return outcome(ledger, None, false);
     }
     let clock = std::time::Instant::now();
+    if TEXT_EXTENSIONS.contains(&extension(&plan.path).as_str()) {
+        match read_sliced(plan, &ledger, clock) {
+            Ok(Some(outcome)) => return outcome,
+            Ok(None) => {}
+            Err(e) => {
+                ledger.errors.push(e);
+                return outcome(ledger, None, false);
+            }
+        }
+    }
     let raw = match read_raw(plan, &mut ledger) {
         Ok(raw) => raw,
         Err(e) => {
             ledger.errors.push(e);
             return outcome(ledger, None, false);
         }
+    };
+    from_raw(plan, ledger, raw, None, clock).unwrap_or_else(|e| {
+        // Only a later slice can fail to read, and a whole read has none.
+        failed_outcome(plan, e)
+    })
+}
+
+/// A large UTF-8 text export read slice by slice (`None`: read it whole). Should a later slice
+/// turn out not to be UTF-8, the file is read again the general way, as `csv::read_csv` does.
+fn read_sliced(
+    plan: &Planned,
+    ledger: &SourceLedger,
+    clock: std::time::Instant,
+) -> Result<Option<SourceOutcome>, String> {
+    let Some(sliced) = open_sliced(&plan.path, &plan.shown, &plan.config, plan.table)? else {
+        return Ok(None);
+    };
+    let mut slices = sliced.slices();
+    let first = match slices.next() {
+        Some(Ok(first)) => first,
+        Some(Err(e)) if e.contains("utf-8") => return Ok(None),
+        Some(Err(e)) => return Err(e),
+        None => return Ok(None),
+    };
+    match from_raw(plan, ledger.clone(), first, Some(&mut slices), clock) {
+        Ok(outcome) => Ok(Some(outcome)),
+        Err(e) if e.contains("utf-8") => {
+            tracing::debug!(source = %plan.shown, "not UTF-8 after all; reading the general way");
+            Ok(None)
+        }
+        Err(e) => {
+            let mut ledger = ledger.clone();
+            ledger.errors.push(e);
+            Ok(Some(SourceOutcome {
+                ledger,
+                frame: None,
+                skipped: false,
+            }))
+        }
+    }
+}
+
+fn failed_outcome(plan: &Planned, e: String) -> SourceOutcome {
+    let mut ledger = SourceLedger::new(plan.shown.clone(), plan.sheet.clone());
+    ledger.errors.push(e);
+    SourceOutcome {
+        ledger,
+        frame: None,
+        skipped: false,
+    }
+}
+
+/// From the source's first rows (the whole source, or its first slice with `rest` to follow):
+/// its table if still unknown, its column mapping, and its canonical frame. `Err` only when a
+/// later slice cannot be read.
+fn from_raw(
+    plan: &Planned,
+    mut ledger: SourceLedger,
+    raw: RawTable,
+    rest: Option<&mut dyn Iterator<Item = Result<RawTable, String>>>,
+    clock: std::time::Instant,
+) -> Result<SourceOutcome, String> {
+    let outcome = |ledger: SourceLedger, frame, skipped| SourceOutcome {
+        ledger,
+        frame,
+        skipped,
     };
     ledger.detection.encoding = raw.detection.encoding.clone();
     ledger.detection.delimiter = raw.detection.delimiter.map(|d| d.to_string());
@@ -70,13 +146,13 @@ pub(crate) fn read_source(plan: &Planned) -> SourceOutcome {
                 ledger
                     .warnings
                     .push(Msg::skipped_unrecognised(&plan.shown, &raw.headers));
-                return outcome(ledger, None, true);
+                return Ok(outcome(ledger, None, true));
             }
             None => {
                 ledger
                     .errors
                     .push(Msg::table_unknown(&plan.shown, &raw.headers));
-                return outcome(ledger, None, false);
+                return Ok(outcome(ledger, None, false));
             }
         },
     };
@@ -84,7 +160,7 @@ pub(crate) fn read_source(plan: &Planned) -> SourceOutcome {
         Ok(m) => m,
         Err(e) => {
             ledger.errors.push(e);
-            return outcome(ledger, None, false);
+            return Ok(outcome(ledger, None, false));
         }
     };
     if raw.height() == 0 {
@@ -92,10 +168,13 @@ pub(crate) fn read_source(plan: &Planned) -> SourceOutcome {
     }
     tracing::debug!(source = %plan.shown, ms = clock.elapsed().as_millis() as u64, "ingest read done");
     let clock = std::time::Instant::now();
-    let frame = assemble(&raw, &mapping, &plan.config, &mut ledger);
+    let frame = match rest {
+        None => assemble(&raw, &mapping, &plan.config, &mut ledger),
+        Some(rest) => assemble_sliced(raw, rest, &mapping, &plan.config, &mut ledger)?,
+    };
     tracing::debug!(source = %plan.shown, ms = clock.elapsed().as_millis() as u64, "ingest convert done");
     let frame = frame.map(|f| (table, f));
-    outcome(ledger, frame, false)
+    Ok(outcome(ledger, frame, false))
 }
 
 fn read_raw(plan: &Planned, ledger: &mut SourceLedger) -> Result<RawTable, String> {

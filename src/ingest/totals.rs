@@ -5,15 +5,15 @@
 
 use super::assemble::Piece;
 use super::ledger::{TotalCheck, TotalsRow};
-use super::raw::RawTable;
+use super::raw::Cells;
 use super::synonyms::synonyms;
 use crate::tables::ColType;
 use polars::prelude::*;
 
 /// The last row, if its first non-empty cell is a totals word.
-pub(crate) fn word_row(raw: &RawTable) -> Option<usize> {
+pub(crate) fn word_row(raw: &dyn Cells) -> Option<usize> {
     let last = raw.height().checked_sub(1)?;
-    let first_cell = (0..raw.frame.width())
+    let first_cell = (0..raw.width())
         .map(|c| raw.cell_text(c, last))
         .find(|t| !t.trim().is_empty())?;
     synonyms().is_totals_word(&first_cell).then_some(last)
@@ -22,7 +22,7 @@ pub(crate) fn word_row(raw: &RawTable) -> Option<usize> {
 /// An unlabelled totals row: no customer id, at least one number, and every number equal to the
 /// sum of its column over the accepted rows.
 pub(crate) fn is_unlabelled_totals_row(
-    raw: &RawTable,
+    raw: &dyn Cells,
     pieces: &[Piece],
     row: usize,
     keep: &[bool],
@@ -42,7 +42,7 @@ pub(crate) fn is_unlabelled_totals_row(
 
 /// The totals row's numbers against the accepted rows' sums.
 pub(crate) fn check(
-    raw: &RawTable,
+    raw: &dyn Cells,
     pieces: &[Piece],
     row: usize,
     mask: &BooleanChunked,
@@ -50,7 +50,7 @@ pub(crate) fn check(
 ) -> TotalsRow {
     let checks = number_checks(pieces, row, mask);
     TotalsRow {
-        row: raw.rows.file_row(row),
+        row: raw.rows().file_row(row),
         detected_by: by.to_string(),
         matches: checks.iter().all(|c| c.matches),
         checks,
