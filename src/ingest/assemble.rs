@@ -538,7 +538,11 @@ fn build_frame(
         .iter()
         .map(|spec| match by_name.remove(spec.name) {
             Some(c) => keep(c),
-            None => Ok(Column::full_null(spec.name.into(), height, &spec.ty.dtype())),
+            None => Ok(Column::full_null(
+                spec.name.into(),
+                height,
+                &spec.ty.dtype(),
+            )),
         })
         .chain(std::iter::once(keep(rows)))
         .collect();

@@ -15,9 +15,6 @@ use std::collections::HashSet;
 /// Temporary column holding each accepted row's 1-based row in the file.
 pub(crate) const ROW_COLUMN: &str = "__row";
 
-/// Temporary column of row hashes for the duplicate check.
-const HASH_COLUMN: &str = "__hash";
-
 /// The date that tells when a row of a table happened.
 pub(crate) fn main_date(table: TableKind) -> &'static str {
     match table {
@@ -56,13 +53,16 @@ pub(crate) fn duplicates(df: &DataFrame) -> PolarsResult<Option<Duplicates>> {
         return Ok(None);
     }
     repeated.dedup();
-    let mut hashed = df.clone();
-    hashed.with_column(UInt64Chunked::from_vec(HASH_COLUMN.into(), hashes).into_column())?;
+    // Only the rows whose hash repeats are copied out (a handful in a clean table); the lazy
+    // engine is given those, not the whole table (which it would first gather into one chunk).
+    let candidates: BooleanChunked = hashes
+        .iter()
+        .map(|h| repeated.binary_search(h).is_ok())
+        .collect();
+    let candidates = df.filter(&candidates)?;
     let keys: Vec<Expr> = data.iter().map(|c| col(c.name().clone())).collect();
-    let repeated = Series::new(HASH_COLUMN.into(), repeated);
-    let groups = hashed
+    let groups = candidates
         .lazy()
-        .filter(col(HASH_COLUMN).is_in(lit(repeated).implode(false), false))
         .group_by(keys)
         .agg([
             len().alias("n"),

@@ -106,7 +106,10 @@ pub(crate) fn convert(
     if let ColumnRule::Date(r) = &rule {
         dates::recheck(
             r,
-            converted.failures.iter().filter_map(|(row, _)| ca.get(*row)),
+            converted
+                .failures
+                .iter()
+                .filter_map(|(row, _)| ca.get(*row)),
             name,
             header,
             ctx,

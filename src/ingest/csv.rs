@@ -2,7 +2,7 @@
 //! polars parse the whole file in parallel with every column as text (ids stay text, nothing is
 //! inferred). Part of the ingest stage.
 
-use super::encoding::decode_owned;
+use super::encoding::{decode_owned, windows_1252_for_slices};
 use super::header::{HEADER_SEARCH_ROWS, clean_headers, detect_header_row};
 use super::ledger::Msg;
 use super::parse::decimal::DecimalSep;
@@ -296,6 +296,8 @@ pub(crate) struct SlicedCsv {
     shown: String,
     sniffed: Sniffed,
     slice: usize,
+    /// Windows-1252 text, transcoded a slice at a time.
+    transcode: Option<&'static encoding_rs::Encoding>,
 }
 
 /// Opens `path` for reading in slices, or `None` when it should be read whole: smaller than two
@@ -306,14 +308,16 @@ pub(crate) fn open_sliced(
     src: &SourceConfig,
     table: Option<TableKind>,
 ) -> Result<Option<SlicedCsv>, String> {
-    let slice = slice_bytes();
-    if src
-        .encoding
-        .as_deref()
-        .is_some_and(|e| !matches!(e.to_ascii_lowercase().as_str(), "utf-8" | "utf8"))
-    {
-        return Ok(None);
-    }
+    open_sliced_by(path, shown, src, table, slice_bytes())
+}
+
+fn open_sliced_by(
+    path: &Path,
+    shown: &str,
+    src: &SourceConfig,
+    table: Option<TableKind>,
+    slice: usize,
+) -> Result<Option<SlicedCsv>, String> {
     let file = std::fs::File::open(path).map_err(|e| Msg::unreadable(shown, &e))?;
     let len = file.metadata().map(|m| m.len()).unwrap_or(0) as usize;
     if len < 2 * slice {
@@ -321,17 +325,46 @@ pub(crate) fn open_sliced(
     }
     // SAFETY: as in `read_mapped`.
     let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| Msg::unreadable(shown, &e))?;
-    if !looks_utf8(&map) {
+    let configured_utf8 = src
+        .encoding
+        .as_deref()
+        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "utf-8" | "utf8"));
+    let transcode = if (src.encoding.is_none() || configured_utf8) && looks_utf8(&map) {
+        None
+    } else if configured_utf8 {
         return Ok(None);
-    }
-    let start = if map.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
-    let sniffed = sniff_text(&map[start..], shown, src, table, "utf-8", false)?;
+    } else {
+        match windows_1252_for_slices(&map, src.encoding.as_deref()) {
+            Some(enc) => Some(enc),
+            None => return Ok(None),
+        }
+    };
+    let start = if transcode.is_none() && map.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    let sniffed = match transcode {
+        None => sniff_text(&map[start..], shown, src, table, "utf-8", false)?,
+        Some(enc) => {
+            // The header is sniffed from the first rows, transcoded.
+            let head = &map[..map.len().min(4 * SAMPLE_BYTES)];
+            let cut = head
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(head.len(), |i| i + 1);
+            let text = enc.decode_without_bom_handling(&head[..cut]).0;
+            sniff_text(text.as_bytes(), shown, src, table, "windows-1252", false)?
+        }
+    };
+    let _ = map.advise(memmap2::Advice::Sequential);
     Ok(Some(SlicedCsv {
         map,
         start,
         shown: shown.to_string(),
         sniffed,
         slice,
+        transcode,
     }))
 }
 
@@ -357,7 +390,23 @@ impl SlicedCsv {
             let bytes = &text[at..end];
             at = end;
             let clock = std::time::Instant::now();
-            let parsed = parse_slice(bytes, &self.shown, &self.sniffed, cont, CsvEncoding::Utf8);
+            let decoded = self
+                .transcode
+                .map(|enc| enc.decode_without_bom_handling(bytes).0);
+            let utf8 = decoded.as_deref().map_or(bytes, str::as_bytes);
+            let parsed = parse_slice(utf8, &self.shown, &self.sniffed, cont, CsvEncoding::Utf8);
+            // polars copied what it needs: the slice's pages can leave this process (they stay
+            // in the kernel's page cache), so a 2 GB export does not add 2 GB to the run's
+            // resident memory.
+            // SAFETY: the map is read-only and file-backed; a dropped page that is touched again
+            // (the first bytes of the next slice may share it) is read back from the file, equal.
+            let _ = unsafe {
+                self.map.unchecked_advise_range(
+                    memmap2::UncheckedAdvice::DontNeed,
+                    self.start + at - bytes.len(),
+                    bytes.len(),
+                )
+            };
             tracing::trace!(
                 source = self.shown,
                 ms = clock.elapsed().as_millis() as u64,

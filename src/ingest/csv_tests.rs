@@ -91,3 +91,59 @@ fn a_utf8_file_with_bom_is_parsed_in_place_with_the_same_cells() {
     assert_eq!(cells(&raw, 1), vec!["Zoë, S.A.", "Ñandú"]);
     assert_eq!((raw.rows.file_row(0), raw.rows.file_row(1)), (2, 3));
 }
+
+#[test]
+fn slice_boundaries_fall_on_line_ends_outside_quotes() {
+    let text = b"a,b\n1,\"x\ny\"\n2,z\n3,w\n";
+    // From the start with a 5-byte target: the newline at byte 7 is inside the quoted field,
+    // so the slice ends after "y\"\n" (byte 12).
+    assert_eq!(record_boundary(text, 0, 5), 12);
+    assert_eq!(&text[..12], b"a,b\n1,\"x\ny\"\n");
+    assert_eq!(record_boundary(text, 12, 1), 16);
+    assert_eq!(record_boundary(text, 16, 100), text.len());
+    // Doubled quotes inside a field keep the parity even.
+    let text = b"1,\"say \"\"hi\"\"\nthere\"\n2,x\n";
+    assert_eq!(record_boundary(text, 0, 3), 21);
+}
+
+#[test]
+fn slices_hold_every_record_once_with_file_rows_and_blank_lines_counted() {
+    let mut text = String::from("Report\n\nCustomer ID,Note,Amount\n");
+    for i in 0..12000 {
+        if i % 1000 == 999 {
+            text.push('\n');
+        }
+        if i == 2500 || i == 9000 {
+            text.push_str(&format!("C{i},\"two\nlines\",{i}.5\n"));
+        } else {
+            text.push_str(&format!("C{i},plain,{i}.5\n"));
+        }
+    }
+    let (_d, p) = write(text.as_bytes());
+    let sliced = open_sliced_by(&p, "f.csv", &SourceConfig::default(), None, 8 << 10)
+        .unwrap()
+        .expect("large enough to slice");
+    let whole = read_csv(&p, "f.csv", &SourceConfig::default(), None).unwrap();
+    let mut ids = Vec::new();
+    let mut rows = Vec::new();
+    let mut slices = 0;
+    let mut empty = 0;
+    for raw in sliced.slices() {
+        let raw = raw.unwrap();
+        slices += 1;
+        empty += raw.empty_rows_skipped;
+        assert_eq!(raw.headers, whole.headers);
+        for r in 0..raw.height() {
+            ids.push(raw.cell_text(0, r));
+            rows.push(raw.rows.file_row(r));
+        }
+    }
+    assert!(slices > 3, "{slices} slices");
+    assert_eq!(ids, cells(&whole, 0));
+    let whole_rows: Vec<usize> = (0..whole.height())
+        .map(|r| whole.rows.file_row(r))
+        .collect();
+    assert_eq!(rows, whole_rows);
+    assert_eq!(empty, whole.empty_rows_skipped);
+    assert_eq!(empty, 12);
+}

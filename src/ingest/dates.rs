@@ -74,7 +74,12 @@ pub(super) fn scan_rule(ca: &StringChunked, ctx: &ColumnContext) -> DateRule {
 
 impl DateRule {
     /// The message for a column whose order cannot be decided (ambiguous or contradictory).
-    pub(super) fn check(&self, name: &str, header: &str, ctx: &ColumnContext) -> Result<(), String> {
+    pub(super) fn check(
+        &self,
+        name: &str,
+        header: &str,
+        ctx: &ColumnContext,
+    ) -> Result<(), String> {
         if self.explicit.is_some() {
             return Ok(());
         }

@@ -92,6 +92,21 @@ fn configured_encoding(label: &str, bytes: &[u8]) -> Result<&'static Encoding, U
     Ok(enc)
 }
 
+/// The encoding to transcode a large file with slice by slice, when that is safe: Windows-1252
+/// (detected or configured), whose every byte is one character, so slices cut at line ends
+/// decode exactly as the whole file would and nothing is ever replaced. `None` for UTF-8 and
+/// for anything else (read whole).
+pub(crate) fn windows_1252_for_slices(
+    bytes: &[u8],
+    configured: Option<&str>,
+) -> Option<&'static Encoding> {
+    let enc = match configured {
+        Some(label) => configured_encoding(label, bytes).ok()?,
+        None => detect(bytes),
+    };
+    (enc == WINDOWS_1252).then_some(enc)
+}
+
 /// BOM first; then UTF-8 if the bytes are valid UTF-8; then BOM-less UTF-16 if every other byte
 /// of the start is NUL; else Windows-1252, what Spanish Excel writes.
 fn detect(bytes: &[u8]) -> &'static Encoding {

@@ -79,14 +79,13 @@ pub fn ingest_client_as_of(cfg: &AuditConfig, today: chrono::NaiveDate) -> Inges
     let clock = std::time::Instant::now();
     let mut tables = Tables::empty();
     for kind in TableKind::ALL {
+        // Frames are taken out of the outcomes (not cloned) so that each column's slices are
+        // freed as soon as it is gathered into one piece.
         let frames: Vec<DataFrame> = outcomes
             .iter_mut()
-            .filter_map(|o| match &mut o.frame {
-                Some((t, f)) if *t == kind => {
-                    Some(f.drop(ROW_COLUMN).unwrap_or_else(|_| f.clone()))
-                }
-                _ => None,
-            })
+            .filter(|o| matches!(&o.frame, Some((t, _)) if *t == kind))
+            .filter_map(|o| o.frame.take())
+            .map(|(_, f)| f.drop(ROW_COLUMN).unwrap_or(f))
             .collect();
         let sources = frames.len();
         if let Some(df) = concat(frames) {
@@ -130,7 +129,9 @@ fn concat(frames: Vec<DataFrame>) -> Option<DataFrame> {
             return None;
         }
     }
-    first.rechunk_mut();
+    // A table read in slices has a chunk per slice; later stages' queries would gather them on
+    // every scan, so it is done once here, each column replaced (and its slices freed) in turn.
+    first.rechunk_mut_par();
     Some(first)
 }
 
