@@ -130,7 +130,7 @@ fn audit(
 
     crate::ingest::budget::check(&cfg).map_err(anyhow::Error::msg)?;
     let t = stage_start();
-    let ingested = crate::ingest::ingest_client_as_of(&cfg, opts.report_date);
+    let ingested = crate::ingest::ingest_client_for_audit(&cfg, opts.report_date);
     entry.inputs = inputs_of(&cfg, &ingested.ledger);
     entry.warnings.extend(ledger_warnings(&ingested.ledger));
     entry.stages_ms.ingest = ms(t);

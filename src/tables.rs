@@ -3,7 +3,9 @@
 //! Ingest turns every client's exports into these five tables with fixed column names and
 //! dtypes; indicators, models and renderers read only these. Optional columns are always present
 //! (all-null when the source lacks them) so downstream code never has to ask whether a column
-//! exists, only whether it holds data.
+//! exists, only whether it holds data. The exception is [`TableKind::released_after_checks`]:
+//! columns ingest reads and checks but nothing after it uses, which the audit pipeline has
+//! ingest release.
 
 use polars::prelude::*;
 
@@ -147,6 +149,18 @@ impl TableKind {
             TableKind::Interactions => INTERACTIONS,
             TableKind::Complaints => COMPLAINTS,
             TableKind::Surveys => SURVEYS,
+        }
+    }
+
+    /// Columns read, converted and checked (duplicate lines compare every column; a missing
+    /// amount is derived from quantity × unit price) that no indicator, model or report reads.
+    /// The audit pipeline has ingest drop them once its checks are done
+    /// (`ingest::ingest_client_for_audit`): at 20 million invoice lines they hold over a
+    /// gigabyte that every later stage would carry.
+    pub fn released_after_checks(self) -> &'static [&'static str] {
+        match self {
+            TableKind::Transactions => &["product", "quantity", "unit_price", "currency"],
+            _ => &[],
         }
     }
 

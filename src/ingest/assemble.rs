@@ -3,7 +3,7 @@
 //! row, checks a totals row, and fills the source's ledger entry. Part of the ingest stage.
 
 use super::accept::{Acceptance, accept_rows};
-use super::checks::ROW_COLUMN;
+use super::checks::{RELEASED_HASH, ROW_COLUMN};
 use super::convert::{
     ColumnContext, ColumnRule, Converted, check_rule, convert, convert_text, decide_rule, votes,
 };
@@ -64,7 +64,7 @@ pub(crate) fn assemble(
     if !ledger.errors.is_empty() {
         return None;
     }
-    finish(raw, mapping, pieces, ledger)
+    finish(raw, mapping, pieces, None, ledger)
 }
 
 /// [`assemble`] for a source read in slices (see `csv::SlicedCsv`): the decimal separator and
@@ -79,11 +79,12 @@ pub(crate) fn assemble_sliced(
     mapping: &Mapping,
     src: &SourceConfig,
     ledger: &mut SourceLedger,
+    release: bool,
 ) -> Result<Option<DataFrame>, String> {
     record_mapping(&first.headers, mapping, ledger);
     let mut horizon = first;
     let plan = loop {
-        let plan = SlicePlan::decide(&horizon, mapping, src);
+        let plan = SlicePlan::decide(&horizon, mapping, src, release);
         if !plan.wants_more_rows() {
             break plan;
         }
@@ -126,8 +127,8 @@ pub(crate) fn assemble_sliced(
     }
     // All slices' blank rows (the first slice's were already counted by the caller's reader).
     ledger.empty_rows_skipped = kept.empty_rows_skipped;
-    let (pieces, cells) = kept.finish(&plan);
-    Ok(finish(&cells, mapping, pieces, ledger))
+    let (pieces, cells, released) = kept.finish(&plan);
+    Ok(finish(&cells, mapping, pieces, released, ledger))
 }
 
 /// The conversion context every column of a source shares.
@@ -175,6 +176,8 @@ struct SliceJob {
     header: String,
     ctx: ColumnContext,
     rule: ColumnRule,
+    /// Dropped slice by slice, its values kept only in the row hash [`RELEASED_HASH`].
+    released: bool,
 }
 
 /// The decisions a sliced source is converted with.
@@ -186,8 +189,14 @@ struct SlicePlan {
 }
 
 impl SlicePlan {
-    fn decide(raw: &RawTable, mapping: &Mapping, src: &SourceConfig) -> SlicePlan {
+    fn decide(raw: &RawTable, mapping: &Mapping, src: &SourceConfig, release: bool) -> SlicePlan {
         let (decimal, decimal_open) = file_decimal(raw, mapping, src);
+        // Only text columns: numbers may be needed for a derived amount or a totals row.
+        let releasable = |spec: &ColumnSpec| {
+            release
+                && spec.ty == ColType::Text
+                && mapping.table.released_after_checks().contains(&spec.name)
+        };
         let ctx = base_context(raw, decimal, src);
         let jobs = jobs(raw, mapping)
             .into_iter()
@@ -198,6 +207,7 @@ impl SlicePlan {
                     Err(_) => ColumnRule::None,
                 };
                 SliceJob {
+                    released: releasable(&spec),
                     spec,
                     header: raw.headers[index].clone(),
                     feed,
@@ -227,6 +237,8 @@ struct Kept {
     failed_texts: Vec<Vec<String>>,
     cells: SparseCells,
     empty_rows_skipped: usize,
+    /// Per slice, the hash of the released columns' values of each row.
+    released_hash: Vec<Column>,
 }
 
 impl Kept {
@@ -244,6 +256,7 @@ impl Kept {
                 present: vec![0; first.frame.width()],
             },
             empty_rows_skipped: 0,
+            released_hash: Vec::new(),
         }
     }
 
@@ -263,6 +276,16 @@ impl Kept {
                 },
             })
             .collect();
+        let released: Vec<&Column> = plan
+            .jobs
+            .iter()
+            .zip(&converted)
+            .filter(|(j, _)| j.released)
+            .map(|(_, c)| &c.column)
+            .collect();
+        if !released.is_empty() {
+            self.released_hash.push(row_hash(&released, n));
+        }
         for (k, (j, c)) in plan.jobs.iter().zip(converted).enumerate() {
             let text = raw.column(j.index);
             for &(row, problem) in &c.failures {
@@ -286,7 +309,9 @@ impl Kept {
                     }
                 }
             }
-            self.columns[k].push(c.column);
+            if !j.released {
+                self.columns[k].push(c.column);
+            }
         }
         if let Some(last) = n.checked_sub(1) {
             for col in 0..raw.frame.width() {
@@ -307,12 +332,14 @@ impl Kept {
         self.empty_rows_skipped += raw.empty_rows_skipped;
     }
 
-    fn finish(self, plan: &SlicePlan) -> (Vec<Piece>, SparseCells) {
+    fn finish(self, plan: &SlicePlan) -> (Vec<Piece>, SparseCells, Option<Column>) {
+        let released = concat_chunks(self.released_hash);
         let pieces = plan
             .jobs
             .iter()
             .zip(self.columns)
             .zip(self.failures)
+            .filter(|((j, _), _)| !j.released)
             .map(|((j, cols), failures)| {
                 let mut it = cols.into_iter();
                 let mut column = it.next().unwrap_or_else(|| {
@@ -339,8 +366,34 @@ impl Kept {
                 }
             })
             .collect();
-        (pieces, self.cells)
+        (pieces, self.cells, released)
     }
+}
+
+/// One hash per row of the given columns (polars' vectorised hashing, fixed seed).
+fn row_hash(columns: &[&Column], n: usize) -> Column {
+    let state = PlSeedableRandomStateQuality::seed_from_u64(0x5eed);
+    let mut hashes = Vec::with_capacity(n);
+    let mut ok = columns
+        .first()
+        .is_some_and(|c| c.vec_hash(state.clone(), &mut hashes).is_ok());
+    for c in columns.iter().skip(1) {
+        ok &= c.vec_hash_combine(state.clone(), &mut hashes).is_ok();
+    }
+    if !ok || hashes.len() != n {
+        hashes = vec![0; n];
+    }
+    UInt64Chunked::from_vec(RELEASED_HASH.into(), hashes).into_column()
+}
+
+/// The chunks appended into one column (as chunks: no copy), `None` when there are none.
+fn concat_chunks(chunks: Vec<Column>) -> Option<Column> {
+    let mut it = chunks.into_iter();
+    let mut column = it.next()?;
+    for c in it {
+        let _ = column.append_owned(c);
+    }
+    Some(column)
 }
 
 /// The cells of a sliced source that the row checks can ask for: values that failed to
@@ -377,6 +430,7 @@ fn finish(
     raw: &dyn Cells,
     mapping: &Mapping,
     mut pieces: Vec<Piece>,
+    released: Option<Column>,
     ledger: &mut SourceLedger,
 ) -> Option<DataFrame> {
     if let Some(p) = derived_amount(&pieces) {
@@ -393,7 +447,14 @@ fn finish(
     }
     let totals_word = totals::word_row(raw);
     let acceptance = accept_rows(raw, mapping.table, &pieces, totals_word, ledger);
-    Some(build_frame(raw, mapping, pieces, &acceptance, ledger))
+    Some(build_frame(
+        raw,
+        mapping,
+        pieces,
+        released,
+        &acceptance,
+        ledger,
+    ))
 }
 
 fn record_mapping(headers: &[String], mapping: &Mapping, ledger: &mut SourceLedger) {
@@ -506,6 +567,7 @@ fn build_frame(
     raw: &dyn Cells,
     mapping: &Mapping,
     pieces: Vec<Piece>,
+    released: Option<Column>,
     acceptance: &Acceptance,
     ledger: &mut SourceLedger,
 ) -> DataFrame {
@@ -532,10 +594,18 @@ fn build_frame(
     } else {
         acceptance.mask.sum().unwrap_or(0) as usize
     };
+    // With a released-columns hash, the released text columns are not in the frame at all.
+    let hashed = released.is_some();
+    let gone = |spec: &ColumnSpec| {
+        hashed
+            && spec.ty == ColType::Text
+            && mapping.table.released_after_checks().contains(&spec.name)
+    };
     let columns: PolarsResult<Vec<Column>> = mapping
         .table
         .columns()
         .iter()
+        .filter(|spec| !gone(spec))
         .map(|spec| match by_name.remove(spec.name) {
             Some(c) => keep(c),
             None => Ok(Column::full_null(
@@ -545,6 +615,7 @@ fn build_frame(
             )),
         })
         .chain(std::iter::once(keep(rows)))
+        .chain(released.map(keep))
         .collect();
     match columns.and_then(|c| DataFrame::new(height, c)) {
         Ok(df) => df,

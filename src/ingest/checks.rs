@@ -15,6 +15,11 @@ use std::collections::HashSet;
 /// Temporary column holding each accepted row's 1-based row in the file.
 pub(crate) const ROW_COLUMN: &str = "__row";
 
+/// Temporary column standing in for the columns a large source releases as it is read (see
+/// `TableKind::released_after_checks`): a hash of their values per row, so that the duplicate
+/// check still compares every column.
+pub(crate) const RELEASED_HASH: &str = "__released";
+
 /// The date that tells when a row of a table happened.
 pub(crate) fn main_date(table: TableKind) -> &'static str {
     match table {

@@ -57,12 +57,23 @@ pub fn ingest_client(cfg: &AuditConfig) -> IngestResult {
 
 /// [`ingest_client`] with the day future dates are judged against fixed (for tests and reruns).
 pub fn ingest_client_as_of(cfg: &AuditConfig, today: chrono::NaiveDate) -> IngestResult {
+    ingest(cfg, today, false)
+}
+
+/// [`ingest_client_as_of`] for the audit pipeline: the columns no later stage reads
+/// ([`TableKind::released_after_checks`]) are dropped as soon as the checks are done, before
+/// the tables are gathered into one chunk per column, so they are never copied.
+pub fn ingest_client_for_audit(cfg: &AuditConfig, today: chrono::NaiveDate) -> IngestResult {
+    ingest(cfg, today, true)
+}
+
+fn ingest(cfg: &AuditConfig, today: chrono::NaiveDate, release: bool) -> IngestResult {
     let mut ledger = Ledger::new(cfg.client_id(), cfg.client.name.clone(), today);
     let plans = discover::plan(cfg);
     let mut outcomes: Vec<SourceOutcome> = plans
         .par_iter()
         .map(|p| match p {
-            Ok(plan) => read_source(plan),
+            Ok(plan) => read_source(plan, release),
             Err(l) => SourceOutcome {
                 ledger: l.clone(),
                 frame: None,
@@ -85,10 +96,18 @@ pub fn ingest_client_as_of(cfg: &AuditConfig, today: chrono::NaiveDate) -> Inges
             .iter_mut()
             .filter(|o| matches!(&o.frame, Some((t, _)) if *t == kind))
             .filter_map(|o| o.frame.take())
-            .map(|(_, f)| f.drop(ROW_COLUMN).unwrap_or(f))
+            .map(|(_, f)| {
+                let released: &[&str] = if release {
+                    kind.released_after_checks()
+                } else {
+                    &[]
+                };
+                let temporary = [ROW_COLUMN, checks::RELEASED_HASH];
+                f.drop_many(temporary.into_iter().chain(released.iter().copied()))
+            })
             .collect();
         let sources = frames.len();
-        if let Some(df) = concat(frames) {
+        if let Some(df) = concat(frames, kind) {
             ledger.tables.push(TableCount {
                 table: kind,
                 rows: df.height(),
@@ -121,7 +140,7 @@ pub fn ingest_client_as_of(cfg: &AuditConfig, today: chrono::NaiveDate) -> Inges
     IngestResult { tables, ledger }
 }
 
-fn concat(frames: Vec<DataFrame>) -> Option<DataFrame> {
+fn concat(frames: Vec<DataFrame>, kind: TableKind) -> Option<DataFrame> {
     let mut it = frames.into_iter();
     let mut first = it.next()?;
     for f in it {
@@ -130,9 +149,22 @@ fn concat(frames: Vec<DataFrame>) -> Option<DataFrame> {
         }
     }
     // A table read in slices has a chunk per slice; later stages' queries would gather them on
-    // every scan, so it is done once here, each column replaced (and its slices freed) in turn.
-    first.rechunk_mut_par();
-    Some(first)
+    // every scan, so it is done once here, in parallel, each column replaced (and its slices
+    // freed) in turn. Columns no later stage reads are left as they are.
+    let released = kind.released_after_checks();
+    let height = first.height();
+    let columns: Vec<Column> = first
+        .into_columns()
+        .into_par_iter()
+        .map(|c| {
+            if released.contains(&c.name().as_str()) {
+                c
+            } else {
+                c.rechunk()
+            }
+        })
+        .collect();
+    DataFrame::new(height, columns).ok()
 }
 
 /// Duplicates, unmatched customers, date ranges and future dates, per source.
@@ -214,7 +246,10 @@ fn run_checks(outcomes: &mut [SourceOutcome], today: chrono::NaiveDate) {
 type Known = (Series, Vec<(&'static str, Series)>);
 
 fn known_customers(frames: &[&DataFrame]) -> Option<Known> {
-    let all = concat(frames.iter().map(|f| (*f).clone()).collect())?;
+    let all = concat(
+        frames.iter().map(|f| (*f).clone()).collect(),
+        TableKind::Customers,
+    )?;
     let unique = |name: &str| -> Option<Series> {
         all.column(name)
             .ok()?

@@ -25,7 +25,9 @@ pub(crate) struct SourceOutcome {
 }
 
 /// Reads a planned source.
-pub(crate) fn read_source(plan: &Planned) -> SourceOutcome {
+/// `release`: a source read in slices drops the columns no stage after ingest reads as it goes
+/// (see `TableKind::released_after_checks`).
+pub(crate) fn read_source(plan: &Planned, release: bool) -> SourceOutcome {
     let mut ledger = SourceLedger::new(plan.shown.clone(), plan.sheet.clone());
     ledger.table = plan.table;
     ledger.table_detected_by = plan.table_by.map(str::to_string);
@@ -47,7 +49,7 @@ pub(crate) fn read_source(plan: &Planned) -> SourceOutcome {
     }
     let clock = std::time::Instant::now();
     if TEXT_EXTENSIONS.contains(&extension(&plan.path).as_str()) {
-        match read_sliced(plan, &ledger, clock) {
+        match read_sliced(plan, &ledger, clock, release) {
             Ok(Some(outcome)) => return outcome,
             Ok(None) => {}
             Err(e) => {
@@ -75,6 +77,7 @@ fn read_sliced(
     plan: &Planned,
     ledger: &SourceLedger,
     clock: std::time::Instant,
+    release: bool,
 ) -> Result<Option<SourceOutcome>, String> {
     let Some(sliced) = open_sliced(&plan.path, &plan.shown, &plan.config, plan.table)? else {
         return Ok(None);
@@ -86,7 +89,13 @@ fn read_sliced(
         Some(Err(e)) => return Err(e),
         None => return Ok(None),
     };
-    match from_raw(plan, ledger.clone(), first, Some(&mut slices), clock) {
+    match from_raw(
+        plan,
+        ledger.clone(),
+        first,
+        Some((&mut slices, release)),
+        clock,
+    ) {
         Ok(outcome) => Ok(Some(outcome)),
         Err(e) if e.contains("utf-8") => {
             tracing::debug!(source = %plan.shown, "not UTF-8 after all; reading the general way");
@@ -121,7 +130,7 @@ fn from_raw(
     plan: &Planned,
     mut ledger: SourceLedger,
     raw: RawTable,
-    rest: Option<&mut dyn Iterator<Item = Result<RawTable, String>>>,
+    rest: Option<(&mut dyn Iterator<Item = Result<RawTable, String>>, bool)>,
     clock: std::time::Instant,
 ) -> Result<SourceOutcome, String> {
     let outcome = |ledger: SourceLedger, frame, skipped| SourceOutcome {
@@ -170,7 +179,9 @@ fn from_raw(
     let clock = std::time::Instant::now();
     let frame = match rest {
         None => assemble(&raw, &mapping, &plan.config, &mut ledger),
-        Some(rest) => assemble_sliced(raw, rest, &mapping, &plan.config, &mut ledger)?,
+        Some((rest, release)) => {
+            assemble_sliced(raw, rest, &mapping, &plan.config, &mut ledger, release)?
+        }
     };
     tracing::debug!(source = %plan.shown, ms = clock.elapsed().as_millis() as u64, "ingest convert done");
     let frame = frame.map(|f| (table, f));
