@@ -16,6 +16,18 @@ const BASE_BYTES: u64 = 400 << 20;
 /// Overrides the memory the check allows (MB); `0` turns the check off.
 pub const LIMIT_ENV: &str = "CRM_AUDIT_MEMORY_LIMIT_MB";
 
+/// The export files `cfg` names (globs expanded), each once.
+pub fn input_files(cfg: &AuditConfig) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<std::path::PathBuf> = discover::plan(cfg)
+        .iter()
+        .filter_map(|p| p.as_ref().ok())
+        .map(|p| p.path.clone())
+        .collect();
+    files.sort();
+    files.dedup();
+    files
+}
+
 /// Total bytes of the export files `cfg` names (globs expanded; missing files count 0, the
 /// ingest reports them).
 pub fn input_bytes(cfg: &AuditConfig) -> u64 {

@@ -106,14 +106,14 @@ pub(crate) fn duplicates(df: &DataFrame) -> PolarsResult<Option<Duplicates>> {
 /// literal is rebuilt and hashed again for each table and each probe, which cost several seconds
 /// a table (most of the checks' time on a 1M-customer client).
 pub(crate) struct KnownIds<'a> {
-    ids: HashSet<&'a str>,
-    others: Vec<(&'static str, HashSet<&'a str>)>,
+    ids: PlHashSet<&'a str>,
+    others: Vec<(&'static str, PlHashSet<&'a str>)>,
 }
 
 impl<'a> KnownIds<'a> {
     /// `ids` and `others` are String series (nulls ignored).
     pub(crate) fn new(ids: &'a Series, others: &'a [(&'static str, Series)]) -> PolarsResult<Self> {
-        let set = |s: &'a Series| -> PolarsResult<HashSet<&'a str>> {
+        let set = |s: &'a Series| -> PolarsResult<PlHashSet<&'a str>> {
             Ok(s.str()?.iter().flatten().collect())
         };
         Ok(KnownIds {
