@@ -131,7 +131,7 @@ mod tests {
         let backtest =
             analyse_daily(&daily, calibration, Some(period.end), &cfg.clv).expect("backtest");
         let warm = WarmStart::from_report(&backtest);
-        assert!(warm.bgnbd.is_some() && warm.pareto_nbd.is_some());
+        assert!(warm.bgnbd.is_some() && warm.pareto_nbd.is_some() && warm.gamma_gamma.is_some());
         let close = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| ((x - y) / y).abs() < 1e-4);
         for model in ["bgnbd", "pareto-nbd"] {
             let settings = ClvSettings {
@@ -156,6 +156,12 @@ mod tests {
                 }
             };
             assert!(close(&c, &h), "{model}: cold {c:?} warm {h:?}");
+            // The spend model too, whatever the purchase model.
+            let (c, h) = (cold.gamma_gamma.unwrap(), hot.gamma_gamma.unwrap());
+            assert!(!c.diagnostics.warm_start && h.diagnostics.warm_start);
+            let v = |p: crate::clv::GammaGammaParams| vec![p.p, p.q, p.gamma];
+            let (c, h) = (v(c.params), v(h.params));
+            assert!(close(&c, &h), "gamma-gamma: cold {c:?} warm {h:?}");
         }
     }
 }

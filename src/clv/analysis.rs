@@ -7,6 +7,7 @@ use super::bgnbd::BgNbdParams;
 use super::error::ClvError;
 use super::estimate::{fit_bgnbd, fit_pareto_nbd};
 use super::fit::Fit;
+use super::gamma_gamma::GammaGammaParams;
 use super::pareto_nbd::ParetoNbdParams;
 use super::report::{ClvReport, ClvWarning, ModelChoiceReason, ModelKind, StageTimings};
 use super::rows::Rows;
@@ -73,6 +74,8 @@ pub struct WarmStart {
     pub bgnbd: Option<BgNbdParams>,
     /// Pareto/NBD estimates.
     pub pareto_nbd: Option<ParetoNbdParams>,
+    /// Gamma-Gamma estimates.
+    pub gamma_gamma: Option<GammaGammaParams>,
 }
 
 impl WarmStart {
@@ -81,6 +84,7 @@ impl WarmStart {
         WarmStart {
             bgnbd: report.bgnbd.as_ref().map(|f| f.params),
             pareto_nbd: report.pareto_nbd.as_ref().map(|f| f.params),
+            gamma_gamma: report.gamma_gamma.as_ref().map(|f| f.params),
         }
     }
 }
@@ -191,7 +195,7 @@ pub fn analyse_daily_from(
     let chosen = choose(choice, &candidates, backtest.as_ref());
 
     let clock = Instant::now();
-    let spend = Spend::estimate(&x, &zbar, &mut warnings);
+    let spend = Spend::estimate(&x, &zbar, &mut warnings, warm.gamma_gamma.as_ref());
     timings.gamma_gamma_fit_ms = ms(clock);
     let clock = Instant::now();
     let horizon = Horizon::new(

@@ -126,16 +126,29 @@ pub(crate) fn fit_pareto_nbd(
     Some(fit)
 }
 
-/// Maximum-likelihood Gamma-Gamma on spend rows (x, zbar) with zbar > 0.
-pub(crate) fn fit_gamma_gamma(rows: &Rows) -> Option<Fit<GammaGammaParams>> {
-    let raw = fit(
+/// Maximum-likelihood Gamma-Gamma on spend rows (x, zbar) with zbar > 0. With `warm`, as for
+/// [`fit_bgnbd`].
+pub(crate) fn fit_gamma_gamma(
+    rows: &Rows,
+    warm: Option<&GammaGammaParams>,
+) -> Option<Fit<GammaGammaParams>> {
+    let names = &["p", "q", "gamma"];
+    let raw = match from_warm(
         gamma_gamma::objective,
         rows,
-        &gamma_gamma::starts(rows),
-        &["p", "q", "gamma"],
-        ANALYTIC_TOLERANCE,
-        false,
-    )?;
+        warm.map(|w| w.to_log()),
+        names,
+    ) {
+        Some(raw) => raw,
+        None => fit(
+            gamma_gamma::objective,
+            rows,
+            &gamma_gamma::starts(rows),
+            names,
+            ANALYTIC_TOLERANCE,
+            false,
+        )?,
+    };
     Some(typed(raw, |v| GammaGammaParams {
         p: v[0],
         q: v[1],

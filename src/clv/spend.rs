@@ -39,7 +39,14 @@ pub(crate) fn fit_warnings(model: ModelKind, d: &FitDiagnostics, warnings: &mut 
 impl Spend {
     /// Fits Gamma-Gamma on the customers with x > 0 and zbar > 0, or falls back to the mean
     /// value of all repeat purchases (Σ x·zbar / Σ x) for everyone.
-    pub(crate) fn estimate(x: &[f64], zbar: &[f64], warnings: &mut Vec<ClvWarning>) -> Spend {
+    /// `warm`: an earlier fit's estimates on nearly the same customers (see
+    /// [`super::WarmStart`]).
+    pub(crate) fn estimate(
+        x: &[f64],
+        zbar: &[f64],
+        warnings: &mut Vec<ClvWarning>,
+        warm: Option<&GammaGammaParams>,
+    ) -> Spend {
         let (mut purchases, mut value, mut positive, mut non_positive) = (0.0, 0.0, 0, 0);
         for (&xi, &zi) in x.iter().zip(zbar) {
             if xi > 0.0 {
@@ -70,7 +77,7 @@ impl Spend {
         }
         let zeros = vec![0.0; x.len()];
         let (rows, _) = Rows::compress(x, zbar, &zeros, |i| x[i] > 0.0 && zbar[i] > 0.0);
-        let Some(fit) = fit_gamma_gamma(&rows) else {
+        let Some(fit) = fit_gamma_gamma(&rows, warm) else {
             warnings.push(ClvWarning::FitFailed {
                 model: ModelKind::GammaGamma,
             });
@@ -111,7 +118,7 @@ mod tests {
     fn too_few_repeat_customers_fall_back_to_the_mean_repeat_value() {
         // Two repeat customers: (x=1, 10) and (x=3, 20): mean repeat value (10 + 60)/4 = 17.5.
         let mut warnings = Vec::new();
-        let s = Spend::estimate(&[0.0, 1.0, 3.0], &[0.0, 10.0, 20.0], &mut warnings);
+        let s = Spend::estimate(&[0.0, 1.0, 3.0], &[0.0, 10.0, 20.0], &mut warnings, None);
         assert!(s.fit.is_none());
         assert_eq!(s.expected(0.0, 0.0), Some(17.5));
         assert_eq!(s.expected(3.0, 20.0), Some(17.5));
@@ -127,14 +134,14 @@ mod tests {
     #[test]
     fn without_any_repeat_purchase_spend_is_missing_not_zero() {
         let mut warnings = Vec::new();
-        let s = Spend::estimate(&[0.0, 0.0], &[0.0, 0.0], &mut warnings);
+        let s = Spend::estimate(&[0.0, 0.0], &[0.0, 0.0], &mut warnings, None);
         assert_eq!(s.expected(0.0, 0.0), None);
     }
 
     #[test]
     fn non_positive_means_are_counted_and_left_out_of_the_fit() {
         let mut warnings = Vec::new();
-        Spend::estimate(&[1.0, 2.0], &[-5.0, 0.0], &mut warnings);
+        Spend::estimate(&[1.0, 2.0], &[-5.0, 0.0], &mut warnings, None);
         assert!(warnings.contains(&ClvWarning::NonPositiveSpend { customers: 2 }));
     }
 }
