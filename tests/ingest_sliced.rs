@@ -141,3 +141,45 @@ fn the_day_month_order_is_decided_from_later_slices_when_the_first_holds_no_evid
         "{text}"
     );
 }
+
+#[test]
+fn a_file_utf8_in_its_first_slices_but_not_later_is_read_whole_as_windows_1252() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("client");
+    std::fs::create_dir_all(&dir).unwrap();
+    // 300 KB of ASCII lines, then a product "Año" with ñ as the Windows-1252 byte 0xF1: the
+    // sliced read stops at that slice and the file is read again whole, its encoding detected
+    // over every byte, exactly as when it is read whole from the start.
+    let mut csv = b"Cliente;Fecha;Importe;Producto\r\n".to_vec();
+    for i in 0..9000 {
+        csv.extend_from_slice(
+            format!(
+                "C{:04};{:02}/03/2026;1,50;Tornillo\r\n",
+                i % 300,
+                1 + i % 28
+            )
+            .as_bytes(),
+        );
+    }
+    csv.extend_from_slice(b"C0001;14/03/2026;7,25;A\xF1o\r\n");
+    std::fs::write(dir.join("facturas.csv"), &csv).unwrap();
+    std::fs::write(
+        dir.join("audit.toml"),
+        "[client]\nname = \"Mixto\"\nlang = \"es\"\ncurrency = \"EUR\"\n\n\
+         [[source]]\ntable = \"transactions\"\nfile = \"facturas.csv\"\n",
+    )
+    .unwrap();
+    let config = dir.join("audit.toml");
+    let (whole, _) = run(&config, &tmp.path().join("whole"), None);
+    let (sliced, log) = run(&config, &tmp.path().join("sliced"), Some("16"));
+    assert!(
+        log.contains("csv slice parsed"),
+        "the sliced read was tried"
+    );
+    assert_same_outputs(&whole, &sliced);
+    let validation = std::fs::read_to_string(sliced.join("validation.json")).unwrap();
+    assert!(validation.contains("windows-1252"), "{validation}");
+    assert!(
+        validation.contains("\"rows_read\": 9001") || validation.contains("\"rows_read\":9001")
+    );
+}
