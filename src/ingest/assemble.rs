@@ -109,11 +109,14 @@ pub(crate) fn assemble_sliced(
     for slice in rest {
         kept.add(slice?, &plan);
     }
-    for (job, texts) in plan.jobs.iter().zip(&kept.failed_texts) {
+    for (job, failures) in plan.jobs.iter().zip(&kept.failures) {
         if let ColumnRule::Date(r) = &job.rule
             && let Err(e) = super::dates::recheck(
                 r,
-                texts.iter().map(String::as_str),
+                failures
+                    .iter()
+                    .filter_map(|(row, _)| kept.cells.texts.get(&(job.index, *row)))
+                    .map(String::as_str),
                 job.spec.name,
                 &job.header,
                 &job.ctx,
@@ -234,7 +237,6 @@ impl SlicePlan {
 struct Kept {
     columns: Vec<Vec<Column>>,
     failures: Vec<Vec<(usize, Problem)>>,
-    failed_texts: Vec<Vec<String>>,
     cells: SparseCells,
     empty_rows_skipped: usize,
     /// Per slice, the hash of the released columns' values of each row.
@@ -247,7 +249,6 @@ impl Kept {
         Kept {
             columns: vec![Vec::new(); n],
             failures: vec![Vec::new(); n],
-            failed_texts: vec![Vec::new(); n],
             cells: SparseCells {
                 height: 0,
                 width: first.frame.width(),
@@ -290,7 +291,6 @@ impl Kept {
             let text = raw.column(j.index);
             for &(row, problem) in &c.failures {
                 let t = raw.cell_text(j.index, row);
-                self.failed_texts[k].push(t.clone());
                 self.cells.texts.insert((j.index, base + row), t);
                 self.failures[k].push((base + row, problem));
             }
@@ -341,14 +341,9 @@ impl Kept {
             .zip(self.failures)
             .filter(|((j, _), _)| !j.released)
             .map(|((j, cols), failures)| {
-                let mut it = cols.into_iter();
-                let mut column = it.next().unwrap_or_else(|| {
+                let column = concat_chunks(cols).unwrap_or_else(|| {
                     Column::full_null(j.spec.name.into(), 0, &j.spec.ty.dtype())
                 });
-                for c in it {
-                    // Appending keeps each slice's buffers as a chunk: no copy.
-                    let _ = column.append_owned(c);
-                }
                 let format = match (&j.rule, j.spec.ty) {
                     (ColumnRule::Decimal(d), ColType::Number) => Some(d.as_char().to_string()),
                     (ColumnRule::Date(r), _) => Some(r.format().to_string()),
@@ -386,7 +381,8 @@ fn row_hash(columns: &[&Column], n: usize) -> Column {
     UInt64Chunked::from_vec(RELEASED_HASH.into(), hashes).into_column()
 }
 
-/// The chunks appended into one column (as chunks: no copy), `None` when there are none.
+/// The chunks appended into one column (each slice's buffers kept as a chunk: no copy), `None`
+/// when there are none.
 fn concat_chunks(chunks: Vec<Column>) -> Option<Column> {
     let mut it = chunks.into_iter();
     let mut column = it.next()?;

@@ -66,13 +66,9 @@ fn read_mapped(
     {
         return Ok(None);
     }
-    let file = std::fs::File::open(path).map_err(|e| Msg::unreadable(shown, &e))?;
-    if file.metadata().map(|m| m.len()).unwrap_or(0) == 0 {
+    let Some(map) = map_file(path, shown, 1)? else {
         return Ok(None);
-    }
-    // SAFETY: the map is read-only and lives only while this source is parsed; an export that
-    // another program rewrites during the run is outside what an audit can vouch for anyway.
-    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| Msg::unreadable(shown, &e))?;
+    };
     let bytes: &[u8] = &map;
     if !looks_utf8(bytes) {
         return Ok(None);
@@ -89,6 +85,18 @@ fn read_mapped(
         }
         Err(e) => Err(e),
     }
+}
+
+/// The file mapped read-only, or `None` when it is smaller than `min_len` bytes.
+fn map_file(path: &Path, shown: &str, min_len: usize) -> Result<Option<memmap2::Mmap>, String> {
+    let file = std::fs::File::open(path).map_err(|e| Msg::unreadable(shown, &e))?;
+    if (file.metadata().map(|m| m.len()).unwrap_or(0) as usize) < min_len {
+        return Ok(None);
+    }
+    // SAFETY: the map is read-only and lives only while this source is parsed; an export that
+    // another program rewrites during the run is outside what an audit can vouch for anyway.
+    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| Msg::unreadable(shown, &e))?;
+    Ok(Some(map))
 }
 
 /// Bytes examined before trusting a file to be UTF-8 (the header and title rows lie within).
@@ -318,13 +326,9 @@ fn open_sliced_by(
     table: Option<TableKind>,
     slice: usize,
 ) -> Result<Option<SlicedCsv>, String> {
-    let file = std::fs::File::open(path).map_err(|e| Msg::unreadable(shown, &e))?;
-    let len = file.metadata().map(|m| m.len()).unwrap_or(0) as usize;
-    if len < 2 * slice {
+    let Some(map) = map_file(path, shown, 2 * slice)? else {
         return Ok(None);
-    }
-    // SAFETY: as in `read_mapped`.
-    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| Msg::unreadable(shown, &e))?;
+    };
     let configured_utf8 = src
         .encoding
         .as_deref()
