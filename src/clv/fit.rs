@@ -2,16 +2,21 @@
 //! [`super::optimise`] on log-parameters, and honest diagnostics. Part of the clv stage; depends
 //! on [`super::optimise`] and [`super::rows`].
 //!
-//! On very large data the starts are run on an even-stride sample of the distinct rows (about
-//! 20,000) and only the best one is polished on all rows, which costs a few full evaluations
-//! instead of hundreds.
+//! Beyond a few thousand distinct rows the starts are run on an even-stride sample of them
+//! ([`START_ROWS`]) and only the best is polished on all rows, continuing from the curvature
+//! the sample run built up: the polish is then a few near-Newton steps (about 4–8 evaluations
+//! of every row) instead of a fresh quasi-Newton run of 15–20. The estimates are those of
+//! every row, to the same gradient tolerance; only the path to them is shorter.
 
-use super::optimise::{Minimum, Settings, minimise};
+use super::optimise::{Minimum, Settings, minimise, minimise_with};
 use super::rows::Rows;
 use serde::Serialize;
 
-/// Distinct rows above which the starts are run on a sample.
-const SAMPLE_ROWS: usize = 20_000;
+/// Distinct rows above which the starts are run on a sample: enough to tell the starts' basins
+/// apart and to learn the curvature at the optimum (the sample's estimates are within a few
+/// per cent of the full data's), cheap enough that four starts cost less than one evaluation
+/// of a million-customer client.
+const START_ROWS: usize = 4_000;
 
 /// How a maximum-likelihood fit went.
 #[derive(Debug, Clone, Serialize)]
@@ -84,7 +89,7 @@ pub(crate) fn fit(
         gradient_tolerance,
         ..Settings::default()
     };
-    let sample = rows.sample(SAMPLE_ROWS);
+    let sample = rows.sample(START_ROWS);
     let mut runs: Vec<Minimum> = Vec::with_capacity(starts.len());
     let mut tried = 0;
     for start in starts {
@@ -107,14 +112,23 @@ pub(crate) fn fit(
         .into_iter()
         .min_by(|a, b| a.value.total_cmp(&b.value))?;
     let best = if sample.len() < rows.len() {
-        minimise(
+        minimise_with(
             |t: &[f64], g: &mut [f64]| objective(rows, t, g),
             &best.theta,
+            best.inverse_hessian.as_deref(),
             &settings,
         )
     } else {
         best
     };
+    tracing::debug!(
+        rows = rows.len(),
+        sample = sample.len(),
+        starts = tried,
+        iterations = best.iterations,
+        converged = best.converged,
+        "fit polished"
+    );
     let customers = rows.customers();
     let standard_errors = standard_errors(objective, rows, &best.theta, customers);
     let parameters_at_bound = names
