@@ -5,9 +5,8 @@
 
 use super::report::ModelKind;
 use super::rows::Rows;
-use super::scoring::Purchase;
+use super::scoring::{AgeRuns, Purchase, p_alive_rows};
 use chrono::NaiveDate;
-use rayon::prelude::*;
 use serde::Serialize;
 
 /// Buckets of calibration repeat purchases: 0, 1, …, 6 and "7+".
@@ -66,16 +65,11 @@ pub(crate) fn backtest_model(
     actual: &[f64],
     length: f64,
 ) -> ModelBacktest {
+    let runs = AgeRuns::of(rows);
+    let if_alive = runs.map(rows, |x, t| model.expected_if_alive(length, x, t).ok());
+    let alive = p_alive_rows(model, rows);
     let per_row: Vec<Option<f64>> = (0..rows.len())
-        .into_par_iter()
-        .map(|i| {
-            let (rx, tx, t) = (rows.x[i], rows.u[i], rows.v[i]);
-            let alive = model.p_alive(rx, tx, t).ok()?;
-            model
-                .expected_if_alive(length, rx, t)
-                .ok()
-                .map(|e| alive * e)
-        })
+        .map(|i| Some(alive[i]? * if_alive[runs.run(i)]?))
         .collect();
     let mut sums = [(0usize, 0.0f64, 0.0f64); BUCKETS];
     let (mut predicted_total, mut abs_error, mut scored, mut failed) = (0.0, 0.0, 0usize, 0usize);

@@ -150,10 +150,13 @@ impl Mul for Dual {
 impl Div for Dual {
     type Output = Dual;
     fn div(self, o: Dual) -> Dual {
-        let v = self.v / o.v;
+        // One division and five products: a division costs several products, and the
+        // continued fraction of the Pareto/NBD does six of these per term.
+        let inverse = 1.0 / o.v;
+        let v = self.v * inverse;
         Dual {
             v,
-            d: std::array::from_fn(|j| (self.d[j] - v * o.d[j]) / o.v),
+            d: std::array::from_fn(|j| (self.d[j] - v * o.d[j]) * inverse),
         }
     }
 }
@@ -201,9 +204,10 @@ impl Mul<f64> for Dual {
 impl Div<f64> for Dual {
     type Output = Dual;
     fn div(self, c: f64) -> Dual {
+        let inverse = 1.0 / c;
         Dual {
-            v: self.v / c,
-            d: self.d.map(|g| g / c),
+            v: self.v * inverse,
+            d: self.d.map(|g| g * inverse),
         }
     }
 }

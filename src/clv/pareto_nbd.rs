@@ -11,7 +11,7 @@
 
 use super::dual::Real;
 use super::hyp2f1::Hyp2f1Error;
-use super::pareto_nbd_integral::{Shape, ln_integral};
+use super::pareto_nbd_integral::{Shape, TailMemo};
 use super::special::{exprel, ln_gamma, sigmoid};
 use serde::{Deserialize, Serialize};
 
@@ -34,7 +34,7 @@ impl ParetoNbdParams {
         vec![self.r.ln(), self.alpha.ln(), self.s.ln(), self.beta.ln()]
     }
 
-    /// The parameters as plain numbers for [`u_v`].
+    /// The parameters as plain numbers for [`u_v_with`].
     pub(crate) fn shape(&self) -> Shape<f64> {
         Shape {
             r: self.r,
@@ -45,15 +45,38 @@ impl ParetoNbdParams {
     }
 
     /// Log-likelihood of one customer.
+    #[cfg(test)]
     pub(crate) fn log_likelihood_one(&self, x: f64, t_x: f64, t: f64) -> Result<f64, Hyp2f1Error> {
+        self.log_likelihood_with(x, t_x, t, &mut TailMemo::default())
+    }
+
+    /// [`Self::log_likelihood_one`] with the tails of the previous row remembered.
+    pub(crate) fn log_likelihood_with(
+        &self,
+        x: f64,
+        t_x: f64,
+        t: f64,
+        memo: &mut TailMemo<f64>,
+    ) -> Result<f64, Hyp2f1Error> {
         let ParetoNbdParams { r, alpha, s, beta } = *self;
-        let (u, v) = u_v(&self.shape(), x, t_x, t)?;
+        let (u, v) = u_v_with(&self.shape(), x, t_x, t, memo)?;
         Ok(ln_gamma(r + x) - ln_gamma(r) + r * alpha.ln() + s * beta.ln() + log_sum(u, v))
     }
 
     /// Probability that a customer with (x, t_x, T) is still alive at T.
     pub fn p_alive(&self, x: f64, t_x: f64, t: f64) -> Result<f64, Hyp2f1Error> {
-        Ok(match u_v(&self.shape(), x, t_x, t)? {
+        self.p_alive_with(x, t_x, t, &mut TailMemo::default())
+    }
+
+    /// [`Self::p_alive`] with the tails of the previous row remembered.
+    pub(crate) fn p_alive_with(
+        &self,
+        x: f64,
+        t_x: f64,
+        t: f64,
+        memo: &mut TailMemo<f64>,
+    ) -> Result<f64, Hyp2f1Error> {
+        Ok(match u_v_with(&self.shape(), x, t_x, t, memo)? {
             (u, Some(v)) => sigmoid(u - v),
             (_, None) => 1.0,
         })
@@ -83,18 +106,20 @@ impl ParetoNbdParams {
     }
 }
 
-/// (u, v) of the module header; v = −∞ when t_x = T (no time left to die unobserved).
-pub(crate) fn u_v<T: Real>(
+/// (u, v) of the module header; v = −∞ when t_x = T (no time left to die unobserved), with
+/// the integral's tails remembered from the previous row (see [`TailMemo`]).
+pub(crate) fn u_v_with<T: Real>(
     p: &Shape<T>,
     x: f64,
     t_x: f64,
     t: f64,
+    memo: &mut TailMemo<T>,
 ) -> Result<(T, Option<T>), Hyp2f1Error> {
     let u = -((p.r + x) * (p.alpha + t).ln()) - p.s * (p.beta + t).ln();
     if t <= t_x {
         return Ok((u, None));
     }
-    Ok((u, Some(p.s.ln() + ln_integral(p, x, t_x, t)?)))
+    Ok((u, Some(p.s.ln() + memo.ln_integral(p, x, t_x, t)?)))
 }
 
 /// ln(eᵘ + eᵛ) without overflow.

@@ -9,8 +9,8 @@
 
 use super::bgnbd::BgNbdParams;
 use super::dual::Dual;
-use super::pareto_nbd::{ParetoNbdParams, log_sum, u_v};
-use super::pareto_nbd_integral::Shape;
+use super::pareto_nbd::{ParetoNbdParams, log_sum, u_v_with};
+use super::pareto_nbd_integral::{Shape, TailMemo};
 use super::rows::{Rows, ordered_sum};
 use super::special::{digamma, ln_gamma};
 
@@ -37,8 +37,9 @@ pub(crate) fn objective(rows: &Rows, theta: &[f64], grad: &mut [f64]) -> f64 {
         .collect();
     let sums = ordered_sum::<5>(rows.len(), |range| {
         let mut acc = [0.0; 5];
+        let mut memo = TailMemo::default();
         for i in range {
-            let (u, v) = u_v(&p, rows.x[i], rows.u[i], rows.v[i]).ok()?;
+            let (u, v) = u_v_with(&p, rows.x[i], rows.u[i], rows.v[i], &mut memo).ok()?;
             let (gamma_ratio, d_gamma_ratio) = per_x[rows.slot[i] as usize];
             let w = rows.weight[i];
             let ll = log_sum(u, v);
@@ -68,8 +69,12 @@ pub(crate) fn objective(rows: &Rows, theta: &[f64], grad: &mut [f64]) -> f64 {
 pub(crate) fn log_likelihood(rows: &Rows, p: &ParetoNbdParams) -> Option<f64> {
     let [total] = ordered_sum::<1>(rows.len(), |range| {
         let mut acc = 0.0;
+        let mut memo = TailMemo::default();
         for i in range {
-            acc += rows.weight[i] * p.log_likelihood_one(rows.x[i], rows.u[i], rows.v[i]).ok()?;
+            let ll = p
+                .log_likelihood_with(rows.x[i], rows.u[i], rows.v[i], &mut memo)
+                .ok()?;
+            acc += rows.weight[i] * ll;
         }
         Some([acc])
     })?;

@@ -87,23 +87,28 @@ fn check_columns(transactions: &DataFrame) -> Result<(), ClvError> {
     }
 }
 
-/// Join arguments that keep the left frame's row order (the summary's order).
-fn ordered(how: JoinType) -> JoinArgs {
-    let mut args = JoinArgs::new(how);
-    args.maintain_order = MaintainOrderJoin::Left;
-    args
-}
-
-/// The transactions reduced to one row per (customer, day) with at least one line that has a
-/// net amount: the shared [`CustomerDays`] reduction, whose dense key sorts like customer_id.
-/// Built once per client and shared by every summary and holdout count over it (the backtest and
-/// the scoring run).
+/// The transactions reduced to one row per (customer, day): the shared [`CustomerDays`]
+/// reduction, whose dense key sorts like customer_id. Built once per client and shared by every
+/// summary and holdout count over it (the backtest and the scoring run). Both are single passes
+/// over its sorted columns: a customer's rows are consecutive and in day order, so a group-by
+/// would only rediscover that order.
 #[derive(Debug, Clone)]
 pub struct DailyLog {
-    /// key (UInt32, sorted), day (Int32 epoch days), net, value, lines, costed.
+    /// key (UInt32, sorted), day (Int32 epoch days), net, value, lines, costed; rows with no
+    /// line carrying a net amount (`lines` = 0) are skipped by the passes.
     frame: DataFrame,
-    /// key, customer_id.
+    /// key (0..n, the row number), customer_id.
     keys: DataFrame,
+}
+
+/// The log's columns as slices.
+struct LogColumns<'a> {
+    key: &'a [u32],
+    day: &'a [i32],
+    net: &'a [f64],
+    value: &'a [f64],
+    lines: &'a [u32],
+    costed: &'a [u32],
 }
 
 impl DailyLog {
@@ -116,23 +121,25 @@ impl DailyLog {
     /// The log over a reduction already built from `transactions` (whose columns are checked).
     pub fn from_days(transactions: &DataFrame, days: &CustomerDays) -> Result<Self, ClvError> {
         check_columns(transactions)?;
-        let frame = days
+        let mut frame = days
             .daily
-            .clone()
-            .lazy()
-            .filter(col("lines").gt(lit(0u32)))
-            .select([
-                col("key"),
-                col("day"),
-                col("net"),
-                col("value"),
-                col("lines"),
-                col("costed"),
-            ])
-            .collect()?;
+            .select(["key", "day", "net", "value", "lines", "costed"])?;
+        frame.rechunk_mut();
         Ok(DailyLog {
             frame,
             keys: days.keys.clone(),
+        })
+    }
+
+    fn columns(&self) -> Result<LogColumns<'_>, ClvError> {
+        let f = &self.frame;
+        Ok(LogColumns {
+            key: f.column("key")?.u32()?.cont_slice()?,
+            day: f.column("day")?.i32()?.cont_slice()?,
+            net: f.column("net")?.f64()?.cont_slice()?,
+            value: f.column("value")?.f64()?.cont_slice()?,
+            lines: f.column("lines")?.u32()?.cont_slice()?,
+            costed: f.column("costed")?.u32()?.cont_slice()?,
         })
     }
 }
@@ -155,68 +162,73 @@ pub fn summarise_daily(
 ) -> Result<CustomerSummary, ClvError> {
     let end = epoch_day(calibration_end);
     let days = unit_days(unit);
-    let per_day = daily
-        .frame
-        .clone()
-        .lazy()
-        .filter(col("day").lt_eq(lit(end)))
-        .collect()?;
-    let counts = per_day
-        .clone()
-        .lazy()
-        .select([col("lines").sum(), col("costed").sum()])
-        .collect()?;
-    let count = |name: &str| -> Result<f64, ClvError> {
-        Ok(counts
-            .column(name)?
-            .cast(&DataType::Float64)?
-            .f64()?
-            .get(0)
-            .unwrap_or(0.0))
-    };
-    let (lines, costed) = (count("lines")?, count("costed")?);
-    // The log is sorted by (key, day), so each customer's first row is its first purchase day
-    // and `first()` (a fast aggregation) gives that day's value; the key sorts like customer_id.
-    let frame = per_day
-        .lazy()
-        .filter(col("net").gt_eq(lit(0.0)))
-        .group_by_stable([col("key")])
-        .agg([
-            col("day").min().alias("first"),
-            col("day").max().alias("last"),
-            (col("day").len() - lit(1))
-                .cast(DataType::UInt32)
-                .alias("x"),
-            (col("value").sum() - col("value").first()).alias("repeat_value"),
-        ])
-        .join(
-            daily.keys.clone().lazy(),
-            [col("key")],
-            [col("key")],
-            ordered(JoinType::Inner),
-        )
-        .select([
-            col("key"),
-            col("customer_id"),
-            col("x"),
-            ((col("last") - col("first")).cast(DataType::Float64) / lit(days)).alias("t_x"),
-            ((lit(end) - col("first")).cast(DataType::Float64) / lit(days)).alias("T"),
-            when(col("x").gt(lit(0)))
-                .then(col("repeat_value") / col("x").cast(DataType::Float64))
-                .otherwise(lit(0.0))
-                .alias("zbar"),
-            (col("last") - col("first"))
-                .cast(DataType::Int32)
-                .alias("tx_days"),
-            (lit(end) - col("first"))
-                .cast(DataType::Int32)
-                .alias("age_days"),
-        ])
-        .collect()?;
-    if frame.height() == 0 {
+    let c = daily.columns()?;
+    let (mut lines, mut costed) = (0u64, 0u64);
+    let mut keys: Vec<u32> = Vec::new();
+    let (mut x, mut t_x, mut age, mut zbar, mut tx_days, mut age_days) = (
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+    );
+    let mut i = 0;
+    while i < c.key.len() {
+        let key = c.key[i];
+        // First and last purchase day, purchase days, and the value of the days after the first.
+        let mut customer: Option<(i32, i32, u32, f64)> = None;
+        while i < c.key.len() && c.key[i] == key {
+            if c.lines[i] > 0 && c.day[i] <= end {
+                lines += u64::from(c.lines[i]);
+                costed += u64::from(c.costed[i]);
+                if c.net[i] >= 0.0 {
+                    customer = Some(match customer {
+                        None => (c.day[i], c.day[i], 0, 0.0),
+                        Some((first, _, repeats, value)) => {
+                            (first, c.day[i], repeats + 1, value + c.value[i])
+                        }
+                    });
+                }
+            }
+            i += 1;
+        }
+        if let Some((first, last, repeats, value)) = customer {
+            keys.push(key);
+            x.push(repeats);
+            t_x.push(f64::from(last - first) / days);
+            age.push(f64::from(end - first) / days);
+            zbar.push(if repeats > 0 {
+                value / f64::from(repeats)
+            } else {
+                0.0
+            });
+            tx_days.push(last - first);
+            age_days.push(end - first);
+        }
+    }
+    if keys.is_empty() {
         return Err(ClvError::NoCustomers { calibration_end });
     }
-    let spend_basis = if costed == 0.0 {
+    let rows = keys.len();
+    let ids = daily.keys.column("customer_id")?.take(&IdxCa::from_vec(
+        "key".into(),
+        keys.iter().map(|&k| k as IdxSize).collect(),
+    ))?;
+    let frame = DataFrame::new(
+        rows,
+        vec![
+            UInt32Chunked::from_vec("key".into(), keys).into_column(),
+            ids.with_name("customer_id".into()),
+            UInt32Chunked::from_vec("x".into(), x).into_column(),
+            Float64Chunked::from_vec("t_x".into(), t_x).into_column(),
+            Float64Chunked::from_vec("T".into(), age).into_column(),
+            Float64Chunked::from_vec("zbar".into(), zbar).into_column(),
+            Int32Chunked::from_vec("tx_days".into(), tx_days).into_column(),
+            Int32Chunked::from_vec("age_days".into(), age_days).into_column(),
+        ],
+    )?;
+    let spend_basis = if costed == 0 {
         SpendBasis::NetAmount
     } else if costed >= lines {
         SpendBasis::Margin
@@ -238,31 +250,18 @@ pub(crate) fn holdout_purchases(
     summary: &CustomerSummary,
     holdout_end: NaiveDate,
 ) -> Result<Vec<f64>, ClvError> {
-    let start = epoch_day(summary.calibration_end);
-    let counts = daily
-        .frame
-        .clone()
-        .lazy()
-        .filter(
-            col("day")
-                .gt(lit(start))
-                .and(col("day").lt_eq(lit(epoch_day(holdout_end))))
-                .and(col("net").gt_eq(lit(0.0))),
-        )
-        .group_by([col("key")])
-        .agg([col("day").len().cast(DataType::Float64).alias("actual")]);
-    let joined = summary
-        .frame
-        .clone()
-        .lazy()
-        .select([col("key")])
-        .join(counts, [col("key")], [col("key")], ordered(JoinType::Left))
-        .select([col("actual").fill_null(lit(0.0))])
-        .collect()?;
-    Ok(joined
-        .column("actual")?
-        .f64()?
+    let (start, end) = (epoch_day(summary.calibration_end), epoch_day(holdout_end));
+    let c = daily.columns()?;
+    let mut per_key = vec![0.0; daily.keys.height()];
+    for i in 0..c.key.len() {
+        if c.lines[i] > 0 && c.day[i] > start && c.day[i] <= end && c.net[i] >= 0.0 {
+            per_key[c.key[i] as usize] += 1.0;
+        }
+    }
+    let keys = summary.frame.column("key")?.u32()?;
+    Ok(keys
         .into_no_null_iter()
+        .map(|k| per_key[k as usize])
         .collect())
 }
 
