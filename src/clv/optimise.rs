@@ -14,6 +14,8 @@ pub(crate) struct Minimum {
     pub(crate) theta: Vec<f64>,
     /// Objective there.
     pub(crate) value: f64,
+    /// Gradient there.
+    pub(crate) gradient: Vec<f64>,
     /// Largest absolute component of the projected gradient there.
     pub(crate) gradient_norm: f64,
     /// Iterations (accepted steps).
@@ -179,6 +181,7 @@ where
         converged: value.is_finite() && gradient_norm < s.gradient_tolerance * 100.0,
         theta,
         value,
+        gradient: grad,
         gradient_norm,
         iterations,
         at_bound,
