@@ -12,7 +12,7 @@ use super::pareto_nbd::ParetoNbdParams;
 use super::report::{ClvReport, ClvWarning, ModelChoiceReason, ModelKind, StageTimings};
 use super::rows::Rows;
 use super::scores::{population, scores_frame};
-use super::scoring::{Horizon, Purchase, RowScore, score_rows};
+use super::scoring::{Horizon, Purchase, RowScore, p_alive_rows, score_rows};
 use super::spend::{Spend, fit_warnings};
 use super::summary::{
     DailyLog, SpendBasis, epoch_day, holdout_purchases, summarise_daily, unit_days,
@@ -175,19 +175,28 @@ pub fn analyse_daily_from(
         .chain(pareto_nbd.as_ref().map(|f| Purchase::Pareto(f.params)))
         .collect();
     let clock = Instant::now();
+    // P(alive) of every row under each candidate, computed once: the backtest and the chosen
+    // model's scores read the same values (the Pareto/NBD's cost a continued fraction each).
+    let mut alive: Vec<Option<Vec<Option<f64>>>> = vec![None; candidates.len()];
     let backtest = match holdout_end {
         Some(end) => {
             let actual = holdout_purchases(daily, &summary, end)?;
             let length = f64::from(epoch_day(end) - epoch_day(calibration_end)) / unit_days(unit);
-            Some(run_backtest(
-                &candidates,
-                &rows,
-                &index,
-                &x,
-                &actual,
-                end,
-                length,
-            ))
+            let backtest = Backtest {
+                holdout_end: end,
+                holdout_length: length,
+                customers: x.len(),
+                actual_total: actual.iter().sum(),
+                models: candidates
+                    .iter()
+                    .zip(alive.iter_mut())
+                    .map(|(m, alive)| {
+                        let alive = alive.get_or_insert_with(|| p_alive_rows(m, &rows));
+                        backtest_model(m, &rows, alive, &index, &x, &actual, length)
+                    })
+                    .collect(),
+            };
+            Some(backtest)
         }
         None => None,
     };
@@ -203,13 +212,14 @@ pub fn analyse_daily_from(
         settings.horizon_months,
         settings.discount_rate,
     );
-    let customer_scores = score_customers(
-        chosen.map(|(m, _)| m),
-        &rows,
-        &index,
-        &horizon,
-        &mut warnings,
-    );
+    let chosen_alive = chosen.map(|(m, _)| {
+        let computed = candidates
+            .iter()
+            .position(|c| c.kind() == m.kind())
+            .and_then(|i| alive[i].take());
+        (m, computed.unwrap_or_else(|| p_alive_rows(&m, &rows)))
+    });
+    let customer_scores = score_customers(chosen_alive, &rows, &index, &horizon, &mut warnings);
     let spends: Vec<Option<f64>> = x
         .iter()
         .zip(&zbar)
@@ -245,41 +255,19 @@ pub fn analyse_daily_from(
     })
 }
 
-/// Every candidate model's backtest against the `actual` holdout purchase days.
-fn run_backtest(
-    candidates: &[Purchase],
-    rows: &Rows,
-    index: &[u32],
-    x: &[f64],
-    actual: &[f64],
-    holdout_end: NaiveDate,
-    length: f64,
-) -> Backtest {
-    Backtest {
-        holdout_end,
-        holdout_length: length,
-        customers: x.len(),
-        actual_total: actual.iter().sum(),
-        models: candidates
-            .iter()
-            .map(|m| backtest_model(m, rows, index, x, actual, length))
-            .collect(),
-    }
-}
-
 /// Scores the distinct rows and spreads them over the customers; `None` without a model or
 /// where the model's functions failed (counted in a warning).
 fn score_customers(
-    model: Option<Purchase>,
+    model: Option<(Purchase, Vec<Option<f64>>)>,
     rows: &Rows,
     index: &[u32],
     horizon: &Horizon,
     warnings: &mut Vec<ClvWarning>,
 ) -> Vec<Option<RowScore>> {
-    let Some(model) = model else {
+    let Some((model, alive)) = model else {
         return vec![None; index.len()];
     };
-    let per_row = score_rows(&model, rows, horizon);
+    let per_row = score_rows(&model, rows, &alive, horizon);
     let scores: Vec<Option<RowScore>> = index.par_iter().map(|&r| per_row[r as usize]).collect();
     let failed = scores.iter().filter(|s| s.is_none()).count();
     if failed > 0 {

@@ -5,7 +5,7 @@
 
 use super::report::ModelKind;
 use super::rows::Rows;
-use super::scoring::{AgeRuns, Purchase, p_alive_rows};
+use super::scoring::{AgeRuns, Purchase};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -55,11 +55,13 @@ pub struct Backtest {
     pub models: Vec<ModelBacktest>,
 }
 
-/// Compares `model`'s predictions over `length` units with `actual` per customer; `index` maps
-/// customers to rows and `x` gives their calibration repeat purchases.
+/// Compares `model`'s predictions over `length` units with `actual` per customer; `alive` is
+/// its P(alive) of each row, `index` maps customers to rows and `x` gives their calibration
+/// repeat purchases.
 pub(crate) fn backtest_model(
     model: &Purchase,
     rows: &Rows,
+    alive: &[Option<f64>],
     index: &[u32],
     x: &[f64],
     actual: &[f64],
@@ -67,7 +69,6 @@ pub(crate) fn backtest_model(
 ) -> ModelBacktest {
     let runs = AgeRuns::of(rows);
     let if_alive = runs.map(rows, |x, t| model.expected_if_alive(length, x, t).ok());
-    let alive = p_alive_rows(model, rows);
     let per_row: Vec<Option<f64>> = (0..rows.len())
         .map(|i| Some(alive[i]? * if_alive[runs.run(i)]?))
         .collect();
@@ -131,7 +132,8 @@ mod tests {
             a: 0.793,
             b: 2.426,
         });
-        let b = backtest_model(&model, &rows, &index, &x, &[1.0, 0.0, 4.0], 39.0);
+        let alive = crate::clv::scoring::p_alive_rows(&model, &rows);
+        let b = backtest_model(&model, &rows, &alive, &index, &x, &[1.0, 0.0, 4.0], 39.0);
         assert_eq!(b.by_repeat_purchases.len(), 2);
         assert_eq!(b.by_repeat_purchases[0].repeat_purchases, "0");
         assert_eq!(b.by_repeat_purchases[0].customers, 2);

@@ -188,14 +188,19 @@ pub(crate) fn p_alive_rows(model: &Purchase, rows: &Rows) -> Vec<Option<f64>> {
     chunks.concat()
 }
 
-/// Scores every distinct row in parallel; `None` where the model's functions failed.
+/// Scores every distinct row in parallel, given its P(alive) ([`p_alive_rows`]); `None` where
+/// the model's functions failed.
 ///
 /// The expensive expectations (13 hypergeometric functions for BG/NBD) are computed once per
 /// run of equal (x, T) ([`AgeRuns`]), and only P(alive) once per row.
-pub(crate) fn score_rows(model: &Purchase, rows: &Rows, h: &Horizon) -> Vec<Option<RowScore>> {
+pub(crate) fn score_rows(
+    model: &Purchase,
+    rows: &Rows,
+    alive: &[Option<f64>],
+    h: &Horizon,
+) -> Vec<Option<RowScore>> {
     let runs = AgeRuns::of(rows);
     let per_run = runs.map(rows, |x, t| if_alive(model, h, x, t));
-    let alive = p_alive_rows(model, rows);
     (0..rows.len())
         .into_par_iter()
         .with_min_len(4096)
@@ -247,7 +252,7 @@ mod tests {
         );
         let h = Horizon::new(7.0, 12, 0.10);
         for model in [bg, pareto] {
-            let scored = score_rows(&model, &rows, &h);
+            let scored = score_rows(&model, &rows, &p_alive_rows(&model, &rows), &h);
             for (i, s) in scored.iter().enumerate() {
                 let one = score_one(&model, &h, rows.x[i], rows.u[i], rows.v[i]).unwrap();
                 assert_eq!(s.unwrap(), one, "{:?} row {i}", model.kind());
