@@ -16,9 +16,13 @@ use super::rows::Rows;
 /// Gradient tolerance (mean log-likelihood per customer, log-parameters).
 const ANALYTIC_TOLERANCE: f64 = 1e-9;
 
-/// Distinct rows above which the Pareto/NBD is fitted on a subsample: 20,000 rows estimate
-/// four parameters with a sampling error well below their standard errors, and fit in well
-/// under a second (the starts then run on every row of the subsample, with no polishing pass).
+/// Distinct rows above which the Pareto/NBD is fitted on a subsample, in a few hundred
+/// milliseconds. The estimates then carry the sampling error of the subsample. Known
+/// limitation: the standard errors (those of the subsample, scaled by the share of customers it
+/// holds) understate that error on very large clients. On the 1M-customer benchmark two
+/// subsamples (before and after a change of the last bit of t_x and T) moved s and β by 6 %,
+/// 3–5 of the reported standard errors; on a 50,000-customer client by at most 1.6 %, within
+/// 1.4 of them. The backtest, not these errors, chooses between the purchase models.
 const PARETO_NBD_MAX_ROWS: usize = 20_000;
 
 /// Converts a fit in log-parameters; `make` builds the parameter struct from natural values.
