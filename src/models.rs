@@ -65,8 +65,17 @@ impl Models {
             .as_ref()
             .map(WarmStart::from_report)
             .unwrap_or_default();
-        let scoring = analyse_daily_from(&daily, period.end, None, &scoring_settings, warm)
+        let mut scoring = analyse_daily_from(&daily, period.end, None, &scoring_settings, warm)
             .map_err(|e| e.to_string());
+        // With `auto`, the scoring run is told the backtest's model; why it is that model is the
+        // backtest's reason, not a configuration (the report and indicators.json say which).
+        if let (Ok(bt), Ok(sc)) = (&backtest, &mut scoring)
+            && settings.model == "auto"
+            && sc.model.is_some()
+            && sc.model == bt.model
+        {
+            sc.model_choice = bt.model_choice;
+        }
         for (run, r) in [("backtest", &backtest), ("scoring", &scoring)] {
             if let Ok(r) = r {
                 tracing::debug!(run, timings = ?r.timings, "clv analysis done");
@@ -117,6 +126,25 @@ mod tests {
     use super::*;
     use crate::config::AuditConfig;
     use chrono::NaiveDate;
+
+    #[test]
+    fn with_auto_the_scoring_run_gives_the_backtests_reason_for_its_model() {
+        // The scoring run is told the chosen model; the report must not call that a
+        // configuration (appendix B printed "as configured" for a model the backtest chose).
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("sample-data/northwind-en/audit.toml");
+        let cfg = AuditConfig::load(&path).expect("sample audit.toml loads");
+        assert_eq!(cfg.clv.model, "auto");
+        let today = NaiveDate::from_ymd_opt(2026, 10, 15).expect("date");
+        let tables = crate::ingest::ingest_client_as_of(&cfg, today).tables;
+        let models = Models::fit(&tables, "2026-Q3".parse().expect("period"), &cfg.clv);
+        let (bt, sc) = (models.backtest.unwrap(), models.scoring.unwrap());
+        assert!(sc.model.is_some() && sc.model == bt.model);
+        assert_eq!(
+            sc.model_choice,
+            Some(crate::clv::ModelChoiceReason::BetterHoldoutFit)
+        );
+    }
 
     #[test]
     fn the_scoring_run_started_from_the_backtest_finds_the_cold_start_estimates() {

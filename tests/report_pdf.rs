@@ -142,6 +142,16 @@ fn pdf_holds_the_headline_figures_of_indicators_json_and_a_one_page_summary() {
             page3.contains(first_section) && !page3.contains(summary_title),
             "{lang}: page 3 should open with {first_section:?}:\n{page3}"
         );
+        // The average-CLV tile names the purchase model the scores used.
+        let (used, other) = match json["clv"]["report"]["model"].as_str() {
+            Some("pareto-nbd") => ("Pareto/NBD", "BG/NBD"),
+            Some("bgnbd") => ("BG/NBD", "Pareto/NBD"),
+            other => panic!("{lang}: no scoring model in indicators.json: {other:?}"),
+        };
+        assert!(
+            page2.contains(used) && !page2.contains(other),
+            "{lang}: the summary should name {used} only:\n{page2}"
+        );
         // The client's name on the cover and in the running header.
         let name = json["client"]["name"].as_str().unwrap();
         assert!(all.matches(name).count() >= 3, "{lang}: client name");

@@ -255,13 +255,17 @@ fn clv_tile(ctx: &Ctx) -> KpiTile {
         .ok()
         .filter(|r| r.model.is_some())
         .filter(|r| r.population.mean_clv.value.is_some())
-        .map(|r| (r.population.mean_clv, r.horizon_months));
+        .map(|r| (r.population.mean_clv, r.horizon_months, r.model));
     let (figs, note, spark) = match predictive {
-        Some((mean, _)) => {
+        Some((mean, _, model)) => {
             let none = Figure::missing(crate::figure::Missing::ModelUnavailable);
+            let model = match model {
+                Some(crate::clv::ModelKind::ParetoNbd) => "Pareto/NBD",
+                _ => "BG/NBD",
+            };
             (
                 [mean, none, none],
-                ctx.t("tile.clv_predictive"),
+                ctx.fill("tile.clv_predictive", &[("model", model)]),
                 vec![None; ctx.ind().core.trend.len()],
             )
         }
@@ -287,7 +291,7 @@ fn clv_tile(ctx: &Ctx) -> KpiTile {
             spark,
         },
     );
-    if let Some((_, months)) = predictive {
+    if let Some((_, months, _)) = predictive {
         let months = months.to_string();
         out.label = ctx.fill("tile.avg_clv_horizon", &[("months", &months)]);
     }
