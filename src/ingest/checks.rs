@@ -32,7 +32,47 @@ pub(crate) fn main_date(table: TableKind) -> &'static str {
 /// Rows identical in every canonical column to an earlier row. Rows are hashed column-wise and
 /// the hashes sorted; only rows whose hash repeats are compared exactly, so a clean
 /// 20-million-row table costs one hashing pass and one parallel sort of integers.
-pub(crate) fn duplicates(df: &DataFrame) -> PolarsResult<Option<Duplicates>> {
+///
+/// With `key`, a column that is meant to be unique (the customers table's customer_id), only
+/// the rows whose key repeats are hashed in full: identical rows share their key, and a clean
+/// customers table then costs the hashing of one column instead of all of them.
+pub(crate) fn duplicates(df: &DataFrame, key: Option<&str>) -> PolarsResult<Option<Duplicates>> {
+    let Some(key) = key.and_then(|k| df.column(k).ok()) else {
+        return duplicates_in(df);
+    };
+    let mut hashes = Vec::with_capacity(df.height());
+    key.vec_hash(hash_state(), &mut hashes)?;
+    let repeated = repeated_hashes(&hashes);
+    if repeated.is_empty() {
+        return Ok(None);
+    }
+    let candidates: BooleanChunked = hashes
+        .iter()
+        .map(|h| repeated.binary_search(h).is_ok())
+        .collect();
+    duplicates_in(&df.filter(&candidates)?)
+}
+
+/// The hasher of the duplicate checks, seeded so that runs are reproducible.
+fn hash_state() -> PlSeedableRandomStateQuality {
+    PlSeedableRandomStateQuality::seed_from_u64(0x00c0_ffee)
+}
+
+/// The hash values that occur more than once, sorted.
+fn repeated_hashes(hashes: &[u64]) -> Vec<u64> {
+    let mut sorted = hashes.to_vec();
+    sorted.par_sort_unstable();
+    let mut repeated: Vec<u64> = sorted
+        .windows(2)
+        .filter(|w| w[0] == w[1])
+        .map(|w| w[0])
+        .collect();
+    repeated.dedup();
+    repeated
+}
+
+/// [`duplicates`] comparing every column of every row of `df`.
+fn duplicates_in(df: &DataFrame) -> PolarsResult<Option<Duplicates>> {
     let data: Vec<&Column> = df
         .columns()
         .iter()
@@ -41,23 +81,16 @@ pub(crate) fn duplicates(df: &DataFrame) -> PolarsResult<Option<Duplicates>> {
     let Some((first_col, rest)) = data.split_first() else {
         return Ok(None);
     };
-    let state = PlSeedableRandomStateQuality::seed_from_u64(0x00c0_ffee);
+    let state = hash_state();
     let mut hashes = Vec::with_capacity(df.height());
     first_col.vec_hash(state.clone(), &mut hashes)?;
     for c in rest {
         c.vec_hash_combine(state.clone(), &mut hashes)?;
     }
-    let mut sorted = hashes.clone();
-    sorted.par_sort_unstable();
-    let mut repeated: Vec<u64> = sorted
-        .windows(2)
-        .filter(|w| w[0] == w[1])
-        .map(|w| w[0])
-        .collect();
+    let repeated = repeated_hashes(&hashes);
     if repeated.is_empty() {
         return Ok(None);
     }
-    repeated.dedup();
     // Only the rows whose hash repeats are copied out (a handful in a clean table); the lazy
     // engine is given those, not the whole table (which it would first gather into one chunk).
     let candidates: BooleanChunked = hashes

@@ -36,7 +36,13 @@ fn exact_repeats_are_counted_with_their_rows() {
         ("C2", "2026-01-05", 10.0, 6),
         ("C1", "2026-01-06", 10.0, 7),
     ]);
-    let d = duplicates(&df).unwrap().unwrap();
+    // The same with customer_id as the key the full comparison is narrowed by (here every
+    // customer repeats, and row 7 shares C1 without being a duplicate).
+    for key in [None, Some("customer_id")] {
+        let d = duplicates(&df, key).unwrap().unwrap();
+        assert_eq!(d.rows, 3, "{key:?}");
+    }
+    let d = duplicates(&df, None).unwrap().unwrap();
     assert_eq!(d.rows, 3);
     assert_eq!(
         (
@@ -59,7 +65,29 @@ fn exact_repeats_are_counted_with_their_rows() {
 #[test]
 fn no_duplicates_gives_none() {
     let df = frame(&[("C1", "2026-01-05", 10.0, 2), ("C1", "2026-01-05", 11.0, 3)]);
-    assert!(duplicates(&df).unwrap().is_none());
+    assert!(duplicates(&df, None).unwrap().is_none());
+    assert!(duplicates(&df, Some("customer_id")).unwrap().is_none());
+    // Distinct keys: not even hashed in full.
+    let df = frame(&[("C1", "2026-01-05", 10.0, 2), ("C2", "2026-01-05", 10.0, 3)]);
+    assert!(duplicates(&df, Some("customer_id")).unwrap().is_none());
+}
+
+#[test]
+fn a_key_narrows_the_comparison_without_changing_the_rows_reported() {
+    // Unique keys except C3, written twice identically at rows 4 and 6; C1 repeats with a
+    // different amount. The examples keep the file's row numbers.
+    let df = frame(&[
+        ("C1", "2026-01-05", 10.0, 2),
+        ("C2", "2026-01-05", 10.0, 3),
+        ("C3", "2026-01-07", 12.0, 4),
+        ("C1", "2026-01-05", 11.0, 5),
+        ("C3", "2026-01-07", 12.0, 6),
+    ]);
+    let whole = duplicates(&df, None).unwrap().unwrap();
+    let keyed = duplicates(&df, Some("customer_id")).unwrap().unwrap();
+    assert_eq!((keyed.rows, whole.rows), (1, 1));
+    let e = &keyed.examples[0];
+    assert_eq!((e.first_row, e.repeated_at, e.times), (4, 6, 2));
 }
 
 #[test]

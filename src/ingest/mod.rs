@@ -199,7 +199,8 @@ fn run_checks(outcomes: &mut [SourceOutcome], today: chrono::NaiveDate) {
         let l = &mut o.ledger;
         let result = (|| -> PolarsResult<()> {
             let clock = std::time::Instant::now();
-            let duplicates = checks::duplicates(df)?;
+            let key = (*table == TableKind::Customers).then_some("customer_id");
+            let duplicates = checks::duplicates(df, key)?;
             tracing::debug!(
                 table = table.name(),
                 ms = clock.elapsed().as_millis() as u64,
