@@ -167,7 +167,8 @@ mod tests {
                 ..cfg.clv.clone()
             };
             let cold = analyse_daily(&daily, period.end, None, &settings).expect("cold");
-            let hot = analyse_daily_from(&daily, period.end, None, &settings, warm).expect("warm");
+            let hot = analyse_daily_from(&daily, period.end, None, &settings, warm.clone())
+                .expect("warm");
             let (c, h) = match model {
                 "bgnbd" => {
                     let (c, h) = (cold.bgnbd.unwrap(), hot.bgnbd.unwrap());

@@ -6,7 +6,7 @@ use super::backtest::{Backtest, backtest_model};
 use super::bgnbd::BgNbdParams;
 use super::error::ClvError;
 use super::estimate::{fit_bgnbd, fit_pareto_nbd};
-use super::fit::Fit;
+use super::fit::{Fit, Warm};
 use super::gamma_gamma::GammaGammaParams;
 use super::pareto_nbd::ParetoNbdParams;
 use super::report::{ClvReport, ClvWarning, ModelChoiceReason, ModelKind, StageTimings};
@@ -68,7 +68,7 @@ pub fn analyse_daily(
 }
 
 /// Estimates of an earlier analysis of nearly the same customers, to start the fits from.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct WarmStart {
     /// BG/NBD estimates.
     pub bgnbd: Option<BgNbdParams>,
@@ -76,6 +76,10 @@ pub struct WarmStart {
     pub pareto_nbd: Option<ParetoNbdParams>,
     /// Gamma-Gamma estimates.
     pub gamma_gamma: Option<GammaGammaParams>,
+    /// The final inverse-Hessian approximations of those fits (BG/NBD, Pareto/NBD,
+    /// Gamma-Gamma), when known: with them the fits continue from the estimates on every row
+    /// at once instead of searching from them on a sample first.
+    pub(crate) curvature: [Option<Vec<Vec<f64>>>; 3],
 }
 
 impl WarmStart {
@@ -85,7 +89,23 @@ impl WarmStart {
             bgnbd: report.bgnbd.as_ref().map(|f| f.params),
             pareto_nbd: report.pareto_nbd.as_ref().map(|f| f.params),
             gamma_gamma: report.gamma_gamma.as_ref().map(|f| f.params),
+            curvature: [
+                report.bgnbd.as_ref().and_then(|f| f.curvature.clone()),
+                report.pareto_nbd.as_ref().and_then(|f| f.curvature.clone()),
+                report
+                    .gamma_gamma
+                    .as_ref()
+                    .and_then(|f| f.curvature.clone()),
+            ],
         }
+    }
+
+    /// The warm start of one model: `theta` its log-estimates, `slot` its curvature's index.
+    fn warm(&self, theta: Option<Vec<f64>>, slot: usize) -> Option<Warm> {
+        Some(Warm {
+            theta: theta?,
+            curvature: self.curvature[slot].clone(),
+        })
     }
 }
 
@@ -151,7 +171,7 @@ pub fn analyse_daily_from(
         let bg = (choice != ModelChoice::ParetoNbd).then(|| {
             fitted(
                 ModelKind::Bgnbd,
-                fit_bgnbd(&rows, warm.bgnbd.as_ref()),
+                fit_bgnbd(&rows, warm.warm(warm.bgnbd.map(|p| p.to_log()), 0)),
                 &mut warnings,
             )
         });
@@ -161,7 +181,11 @@ pub fn analyse_daily_from(
         let pa = want_pareto.then(|| {
             fitted(
                 ModelKind::ParetoNbd,
-                fit_pareto_nbd(&rows, hint.as_ref(), warm.pareto_nbd.as_ref()),
+                fit_pareto_nbd(
+                    &rows,
+                    hint.as_ref(),
+                    warm.warm(warm.pareto_nbd.map(|p| p.to_log()), 1),
+                ),
                 &mut warnings,
             )
         });
@@ -204,7 +228,12 @@ pub fn analyse_daily_from(
     let chosen = choose(choice, &candidates, backtest.as_ref());
 
     let clock = Instant::now();
-    let spend = Spend::estimate(&x, &zbar, &mut warnings, warm.gamma_gamma.as_ref());
+    let spend = Spend::estimate(
+        &x,
+        &zbar,
+        &mut warnings,
+        warm.warm(warm.gamma_gamma.map(|p| p.to_log()), 2),
+    );
     timings.gamma_gamma_fit_ms = ms(clock);
     let clock = Instant::now();
     let horizon = Horizon::new(

@@ -7,7 +7,7 @@
 //! (`subsample_rows`). BG/NBD and Gamma-Gamma always use every row.
 
 use super::bgnbd::{self, BgNbdParams};
-use super::fit::{Fit, RawFit, fit};
+use super::fit::{Fit, RawFit, Warm, continue_fit, fit};
 use super::gamma_gamma::{self, GammaGammaParams};
 use super::pareto_nbd::ParetoNbdParams;
 use super::pareto_nbd_fit;
@@ -32,19 +32,38 @@ fn typed<P>(raw: RawFit, make: fn(&[f64]) -> P) -> Fit<P> {
         params: make(&natural),
         diagnostics: raw.diagnostics,
         standard_errors: raw.standard_errors.as_deref().map(make),
+        curvature: raw.curvature,
     }
 }
 
 /// The warm start alone, kept when it converges inside the box (`None` otherwise, and the full
-/// multi-start search runs).
+/// multi-start search runs): continued on every row with its curvature when it has one, else
+/// run as the only start.
 fn from_warm(
     objective: super::fit::Objective,
     rows: &Rows,
-    warm: Option<Vec<f64>>,
+    warm: Option<Warm>,
     names: &'static [&'static str],
 ) -> Option<RawFit> {
-    let start = warm.filter(|t| t.iter().all(|v| v.is_finite()))?;
-    let mut raw = fit(objective, rows, &[start], names, ANALYTIC_TOLERANCE, true)?;
+    let warm = warm.filter(|w| w.theta.iter().all(|v| v.is_finite()))?;
+    let mut raw = match &warm.curvature {
+        Some(curvature) => continue_fit(
+            objective,
+            rows,
+            &warm.theta,
+            curvature,
+            names,
+            ANALYTIC_TOLERANCE,
+        )?,
+        None => fit(
+            objective,
+            rows,
+            &[warm.theta],
+            names,
+            ANALYTIC_TOLERANCE,
+            true,
+        )?,
+    };
     let d = &raw.diagnostics;
     if !d.converged || !d.parameters_at_bound.is_empty() {
         return None;
@@ -56,9 +75,9 @@ fn from_warm(
 /// Maximum-likelihood BG/NBD on purchase rows (x, t_x, T). With `warm` (an earlier fit's
 /// estimates on nearly the same customers), a run from it that converges inside the box stands
 /// in for the four generic starts.
-pub(crate) fn fit_bgnbd(rows: &Rows, warm: Option<&BgNbdParams>) -> Option<Fit<BgNbdParams>> {
+pub(crate) fn fit_bgnbd(rows: &Rows, warm: Option<Warm>) -> Option<Fit<BgNbdParams>> {
     let names = &["r", "alpha", "a", "b"];
-    let raw = match from_warm(bgnbd::objective, rows, warm.map(|w| w.to_log()), names) {
+    let raw = match from_warm(bgnbd::objective, rows, warm, names) {
         Some(raw) => raw,
         None => fit(
             bgnbd::objective,
@@ -87,17 +106,12 @@ pub(crate) fn fit_bgnbd(rows: &Rows, warm: Option<&BgNbdParams>) -> Option<Fit<B
 pub(crate) fn fit_pareto_nbd(
     rows: &Rows,
     bgnbd: Option<&BgNbdParams>,
-    warm: Option<&ParetoNbdParams>,
+    warm: Option<Warm>,
 ) -> Option<Fit<ParetoNbdParams>> {
     let subsample = rows.hashed_subsample(PARETO_NBD_MAX_ROWS);
     let used = subsample.as_ref().map_or(rows, |(s, _)| s);
     let names = &["r", "alpha", "s", "beta"];
-    let raw = match from_warm(
-        pareto_nbd_fit::objective,
-        used,
-        warm.map(|w| w.to_log()),
-        names,
-    ) {
+    let raw = match from_warm(pareto_nbd_fit::objective, used, warm, names) {
         Some(raw) => raw,
         None => fit(
             pareto_nbd_fit::objective,
@@ -132,17 +146,9 @@ pub(crate) fn fit_pareto_nbd(
 
 /// Maximum-likelihood Gamma-Gamma on spend rows (x, zbar) with zbar > 0. With `warm`, as for
 /// [`fit_bgnbd`].
-pub(crate) fn fit_gamma_gamma(
-    rows: &Rows,
-    warm: Option<&GammaGammaParams>,
-) -> Option<Fit<GammaGammaParams>> {
+pub(crate) fn fit_gamma_gamma(rows: &Rows, warm: Option<Warm>) -> Option<Fit<GammaGammaParams>> {
     let names = &["p", "q", "gamma"];
-    let raw = match from_warm(
-        gamma_gamma::objective,
-        rows,
-        warm.map(|w| w.to_log()),
-        names,
-    ) {
+    let raw = match from_warm(gamma_gamma::objective, rows, warm, names) {
         Some(raw) => raw,
         None => fit(
             gamma_gamma::objective,

@@ -62,6 +62,10 @@ pub struct Fit<P> {
     /// Asymptotic standard errors from the observed information (delta method from the
     /// log-parameters); `None` when the Hessian is not positive definite.
     pub standard_errors: Option<P>,
+    /// The minimiser's final inverse-Hessian approximation, for a later fit to continue from
+    /// (see [`Warm`]); not reported.
+    #[serde(skip)]
+    pub(crate) curvature: Option<Vec<Vec<f64>>>,
 }
 
 /// The objective of a model: −(mean log-likelihood) over rows at log-parameters, with gradient.
@@ -73,6 +77,18 @@ pub(crate) struct RawFit {
     pub(crate) diagnostics: FitDiagnostics,
     /// Standard errors of the natural parameters, in the order of `theta`.
     pub(crate) standard_errors: Option<Vec<f64>>,
+    /// The minimiser's final inverse-Hessian approximation (see [`Warm`]).
+    pub(crate) curvature: Option<Vec<Vec<f64>>>,
+}
+
+/// An earlier fit of the same model on nearly the same customers (the backtest's, for the
+/// scoring run): its estimates in log-parameters and, when known, its final inverse-Hessian
+/// approximation. With the curvature, the fit continues from the estimates on every row at once
+/// (a few near-Newton steps); without it, the estimates are one more start.
+#[derive(Debug, Clone)]
+pub(crate) struct Warm {
+    pub(crate) theta: Vec<f64>,
+    pub(crate) curvature: Option<Vec<Vec<f64>>>,
 }
 
 /// Fits `objective` on `rows` from `starts` in order (all of them, or up to the first that
@@ -129,6 +145,58 @@ pub(crate) fn fit(
         converged = best.converged,
         "fit polished"
     );
+    Some(finish(
+        objective,
+        rows,
+        best,
+        names,
+        tried,
+        starts_converged,
+    ))
+}
+
+/// Continues from `start` with its `curvature` on every row: the scoring run's fit from the
+/// backtest's estimates. `None` if the objective is not finite there.
+pub(crate) fn continue_fit(
+    objective: Objective,
+    rows: &Rows,
+    start: &[f64],
+    curvature: &[Vec<f64>],
+    names: &'static [&'static str],
+    gradient_tolerance: f64,
+) -> Option<RawFit> {
+    let settings = Settings {
+        gradient_tolerance,
+        ..Settings::default()
+    };
+    let run = minimise_with(
+        |t: &[f64], g: &mut [f64]| objective(rows, t, g),
+        start,
+        Some(curvature),
+        &settings,
+    );
+    tracing::debug!(
+        rows = rows.len(),
+        iterations = run.iterations,
+        converged = run.converged,
+        "fit continued"
+    );
+    if !run.value.is_finite() {
+        return None;
+    }
+    let converged = usize::from(run.converged);
+    Some(finish(objective, rows, run, names, 1, converged))
+}
+
+/// Standard errors and diagnostics of the run kept.
+fn finish(
+    objective: Objective,
+    rows: &Rows,
+    best: Minimum,
+    names: &'static [&'static str],
+    tried: usize,
+    starts_converged: usize,
+) -> RawFit {
     let customers = rows.customers();
     let standard_errors = standard_errors(objective, rows, &best.theta, &best.gradient, customers);
     let parameters_at_bound = names
@@ -137,7 +205,7 @@ pub(crate) fn fit(
         .filter(|(_, b)| **b)
         .map(|(n, _)| *n)
         .collect();
-    Some(RawFit {
+    RawFit {
         diagnostics: FitDiagnostics {
             log_likelihood: -best.value * customers,
             converged: best.converged,
@@ -153,7 +221,8 @@ pub(crate) fn fit(
         },
         theta: best.theta,
         standard_errors,
-    })
+        curvature: best.inverse_hessian,
+    }
 }
 
 /// Standard errors of the natural parameters e^θ: the observed information in θ is

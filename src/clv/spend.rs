@@ -3,6 +3,7 @@
 //! [`super::gamma_gamma`], [`super::estimate`] and [`super::report`].
 
 use super::estimate::fit_gamma_gamma;
+use super::fit::Warm;
 use super::fit::{Fit, FitDiagnostics};
 use super::gamma_gamma::GammaGammaParams;
 use super::report::{ClvWarning, ModelKind};
@@ -45,7 +46,7 @@ impl Spend {
         x: &[f64],
         zbar: &[f64],
         warnings: &mut Vec<ClvWarning>,
-        warm: Option<&GammaGammaParams>,
+        warm: Option<Warm>,
     ) -> Spend {
         let (mut purchases, mut value, mut positive, mut non_positive) = (0.0, 0.0, 0, 0);
         for (&xi, &zi) in x.iter().zip(zbar) {
