@@ -42,15 +42,10 @@ pub(crate) fn duplicates(df: &DataFrame, key: Option<&str>) -> PolarsResult<Opti
     };
     let mut hashes = Vec::with_capacity(df.height());
     key.vec_hash(hash_state(), &mut hashes)?;
-    let repeated = repeated_hashes(&hashes);
-    if repeated.is_empty() {
-        return Ok(None);
+    match rows_whose_hash_repeats(&hashes) {
+        Some(candidates) => duplicates_in(&df.filter(&candidates)?),
+        None => Ok(None),
     }
-    let candidates: BooleanChunked = hashes
-        .iter()
-        .map(|h| repeated.binary_search(h).is_ok())
-        .collect();
-    duplicates_in(&df.filter(&candidates)?)
 }
 
 /// The hasher of the duplicate checks, seeded so that runs are reproducible.
@@ -58,8 +53,8 @@ fn hash_state() -> PlSeedableRandomStateQuality {
     PlSeedableRandomStateQuality::seed_from_u64(0x00c0_ffee)
 }
 
-/// The hash values that occur more than once, sorted.
-fn repeated_hashes(hashes: &[u64]) -> Vec<u64> {
+/// A mask of the rows whose hash occurs more than once, or `None` when no hash repeats.
+fn rows_whose_hash_repeats(hashes: &[u64]) -> Option<BooleanChunked> {
     let mut sorted = hashes.to_vec();
     sorted.par_sort_unstable();
     let mut repeated: Vec<u64> = sorted
@@ -67,8 +62,16 @@ fn repeated_hashes(hashes: &[u64]) -> Vec<u64> {
         .filter(|w| w[0] == w[1])
         .map(|w| w[0])
         .collect();
+    if repeated.is_empty() {
+        return None;
+    }
     repeated.dedup();
-    repeated
+    Some(
+        hashes
+            .iter()
+            .map(|h| repeated.binary_search(h).is_ok())
+            .collect(),
+    )
 }
 
 /// [`duplicates`] comparing every column of every row of `df`.
@@ -87,16 +90,11 @@ fn duplicates_in(df: &DataFrame) -> PolarsResult<Option<Duplicates>> {
     for c in rest {
         c.vec_hash_combine(state.clone(), &mut hashes)?;
     }
-    let repeated = repeated_hashes(&hashes);
-    if repeated.is_empty() {
-        return Ok(None);
-    }
     // Only the rows whose hash repeats are copied out (a handful in a clean table); the lazy
     // engine is given those, not the whole table (which it would first gather into one chunk).
-    let candidates: BooleanChunked = hashes
-        .iter()
-        .map(|h| repeated.binary_search(h).is_ok())
-        .collect();
+    let Some(candidates) = rows_whose_hash_repeats(&hashes) else {
+        return Ok(None);
+    };
     let candidates = df.filter(&candidates)?;
     let keys: Vec<Expr> = data.iter().map(|c| col(c.name().clone())).collect();
     let groups = candidates
