@@ -76,10 +76,18 @@ pub struct WarmStart {
     pub pareto_nbd: Option<ParetoNbdParams>,
     /// Gamma-Gamma estimates.
     pub gamma_gamma: Option<GammaGammaParams>,
-    /// The final inverse-Hessian approximations of those fits (BG/NBD, Pareto/NBD,
-    /// Gamma-Gamma), when known: with them the fits continue from the estimates on every row
-    /// at once instead of searching from them on a sample first.
-    pub(crate) curvature: [Option<Vec<Vec<f64>>>; 3],
+    /// The final inverse-Hessian approximations of those fits, when known: with them the fits
+    /// continue from the estimates on every row at once instead of searching from them on a
+    /// sample first.
+    pub(crate) curvature: Curvatures,
+}
+
+/// One final inverse-Hessian approximation per model (see [`Warm`]).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Curvatures {
+    bgnbd: Option<Vec<Vec<f64>>>,
+    pareto_nbd: Option<Vec<Vec<f64>>>,
+    gamma_gamma: Option<Vec<Vec<f64>>>,
 }
 
 impl WarmStart {
@@ -89,22 +97,22 @@ impl WarmStart {
             bgnbd: report.bgnbd.as_ref().map(|f| f.params),
             pareto_nbd: report.pareto_nbd.as_ref().map(|f| f.params),
             gamma_gamma: report.gamma_gamma.as_ref().map(|f| f.params),
-            curvature: [
-                report.bgnbd.as_ref().and_then(|f| f.curvature.clone()),
-                report.pareto_nbd.as_ref().and_then(|f| f.curvature.clone()),
-                report
+            curvature: Curvatures {
+                bgnbd: report.bgnbd.as_ref().and_then(|f| f.curvature.clone()),
+                pareto_nbd: report.pareto_nbd.as_ref().and_then(|f| f.curvature.clone()),
+                gamma_gamma: report
                     .gamma_gamma
                     .as_ref()
                     .and_then(|f| f.curvature.clone()),
-            ],
+            },
         }
     }
 
-    /// The warm start of one model: `theta` its log-estimates, `slot` its curvature's index.
-    fn warm(&self, theta: Option<Vec<f64>>, slot: usize) -> Option<Warm> {
+    /// The warm start of one model from its log-estimates and curvature.
+    fn warm(theta: Option<Vec<f64>>, curvature: &Option<Vec<Vec<f64>>>) -> Option<Warm> {
         Some(Warm {
             theta: theta?,
-            curvature: self.curvature[slot].clone(),
+            curvature: curvature.clone(),
         })
     }
 }
@@ -171,7 +179,10 @@ pub fn analyse_daily_from(
         let bg = (choice != ModelChoice::ParetoNbd).then(|| {
             fitted(
                 ModelKind::Bgnbd,
-                fit_bgnbd(&rows, warm.warm(warm.bgnbd.map(|p| p.to_log()), 0)),
+                fit_bgnbd(
+                    &rows,
+                    WarmStart::warm(warm.bgnbd.map(|p| p.to_log()), &warm.curvature.bgnbd),
+                ),
                 &mut warnings,
             )
         });
@@ -184,7 +195,10 @@ pub fn analyse_daily_from(
                 fit_pareto_nbd(
                     &rows,
                     hint.as_ref(),
-                    warm.warm(warm.pareto_nbd.map(|p| p.to_log()), 1),
+                    WarmStart::warm(
+                        warm.pareto_nbd.map(|p| p.to_log()),
+                        &warm.curvature.pareto_nbd,
+                    ),
                 ),
                 &mut warnings,
             )
@@ -232,7 +246,10 @@ pub fn analyse_daily_from(
         &x,
         &zbar,
         &mut warnings,
-        warm.warm(warm.gamma_gamma.map(|p| p.to_log()), 2),
+        WarmStart::warm(
+            warm.gamma_gamma.map(|p| p.to_log()),
+            &warm.curvature.gamma_gamma,
+        ),
     );
     timings.gamma_gamma_fit_ms = ms(clock);
     let clock = Instant::now();

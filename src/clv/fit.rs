@@ -128,8 +128,9 @@ pub(crate) fn fit(
         .into_iter()
         .min_by(|a, b| a.value.total_cmp(&b.value))?;
     let best = if sample.len() < rows.len() {
-        minimise_with(
-            |t: &[f64], g: &mut [f64]| objective(rows, t, g),
+        on_every_row(
+            objective,
+            rows,
             &best.theta,
             best.inverse_hessian.as_deref(),
             &settings,
@@ -169,12 +170,7 @@ pub(crate) fn continue_fit(
         gradient_tolerance,
         ..Settings::default()
     };
-    let run = minimise_with(
-        |t: &[f64], g: &mut [f64]| objective(rows, t, g),
-        start,
-        Some(curvature),
-        &settings,
-    );
+    let run = on_every_row(objective, rows, start, Some(curvature), &settings);
     tracing::debug!(
         rows = rows.len(),
         iterations = run.iterations,
@@ -186,6 +182,22 @@ pub(crate) fn continue_fit(
     }
     let converged = usize::from(run.converged);
     Some(finish(objective, rows, run, names, 1, converged))
+}
+
+/// The minimisation on every row from `start`, with an earlier run's curvature when given.
+fn on_every_row(
+    objective: Objective,
+    rows: &Rows,
+    start: &[f64],
+    curvature: Option<&[Vec<f64>]>,
+    settings: &Settings,
+) -> Minimum {
+    minimise_with(
+        |t: &[f64], g: &mut [f64]| objective(rows, t, g),
+        start,
+        curvature,
+        settings,
+    )
 }
 
 /// Standard errors and diagnostics of the run kept.
