@@ -147,3 +147,17 @@ fn slices_hold_every_record_once_with_file_rows_and_blank_lines_counted() {
     assert_eq!(empty, whole.empty_rows_skipped);
     assert_eq!(empty, 12);
 }
+
+#[test]
+fn quote_parity_matches_a_plain_count() {
+    let texts: [&[u8]; 5] = [b"", b"\"", b"a\"b\"c", b"\"\"\"", b"no quotes at all"];
+    for t in texts {
+        let count = t.iter().filter(|&&c| c == b'"').count();
+        assert_eq!(odd_quotes(t), count % 2 == 1, "{t:?}");
+    }
+    // Long enough for the vectorised loop and its tail.
+    let long: Vec<u8> = (0..10_001u32)
+        .map(|i| if i % 7 == 0 { b'"' } else { b'x' })
+        .collect();
+    assert_eq!(odd_quotes(&long), long.iter().filter(|&&c| c == b'"').count() % 2 == 1);
+}

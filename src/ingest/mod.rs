@@ -27,6 +27,7 @@ mod sheet;
 mod sniff;
 mod source;
 mod synonyms;
+mod text_chunk;
 mod totals;
 
 pub use ledger::Ledger;
@@ -150,7 +151,8 @@ fn concat(frames: Vec<DataFrame>, kind: TableKind) -> Option<DataFrame> {
     }
     // A table read in slices has a chunk per slice; later stages' queries would gather them on
     // every scan, so it is done once here, in parallel, each column replaced (and its slices
-    // freed) in turn. Columns no later stage reads are left as they are.
+    // freed) in turn; text columns store each repeated long value once (see [`text_chunk`]).
+    // Columns no later stage reads are left as they are.
     let released = kind.released_after_checks();
     let height = first.height();
     let columns: Vec<Column> = first
@@ -159,6 +161,8 @@ fn concat(frames: Vec<DataFrame>, kind: TableKind) -> Option<DataFrame> {
         .map(|c| {
             if released.contains(&c.name().as_str()) {
                 c
+            } else if let Ok(text) = c.str() {
+                text_chunk::gather_text(text).into_column()
             } else {
                 c.rechunk()
             }
