@@ -9,6 +9,7 @@ use super::parse::amount::parse_amount;
 use super::parse::date::SerialBase;
 use super::parse::decimal::{DecimalSep, Votes, decide_decimal, decimal_vote};
 use super::parse::flag::parse_flag;
+use super::text_chunk::gather_text;
 use crate::tables::ColType;
 use polars::prelude::*;
 
@@ -232,9 +233,11 @@ fn text_column(ca: &StringChunked, name: PlSmallStr, lowercase: bool) -> Convert
                 })
             })
             .collect();
-        out.with_name(name).into_column()
+        gather_text(&out).with_name(name).into_column()
     } else {
-        ca.clone().with_name(name).into_column()
+        // A slice's ids are stored once each here already, so the slices kept in memory until
+        // the table is assembled hold distinct values, not every line's copy.
+        gather_text(ca).with_name(name).into_column()
     };
     Converted {
         column,

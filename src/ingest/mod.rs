@@ -161,7 +161,7 @@ fn concat(frames: Vec<DataFrame>, kind: TableKind) -> Option<DataFrame> {
         .map(|c| {
             if released.contains(&c.name().as_str()) {
                 c
-            } else if let Ok(text) = c.str() {
+            } else if let (Ok(text), false) = (c.str(), c.n_chunks() == 1) {
                 text_chunk::gather_text(text).into_column()
             } else {
                 c.rechunk()
