@@ -452,11 +452,16 @@ fn record_boundary(text: &[u8], from: usize, size: usize) -> usize {
     text.len()
 }
 
-/// Whether `bytes` hold an odd number of `"`. Only the parity matters, and a byte-wide XOR
-/// vectorises to whole registers, where counting into a `usize` did two bytes a step (1.6 s of
+/// Whether `bytes` hold an odd number of `"`. Counted into a byte per block of 255 so that the
+/// count vectorises to whole registers: counting into a `usize` did two bytes a step (1.6 s of
 /// CPU over a 2 GB export).
 fn odd_quotes(bytes: &[u8]) -> bool {
-    bytes.iter().fold(0u8, |acc, &c| acc ^ u8::from(c == b'"')) == 1
+    bytes.chunks(255).fold(false, |odd, block| {
+        let n = block
+            .iter()
+            .fold(0u8, |n, &c| n.wrapping_add(u8::from(c == b'"')));
+        odd ^ (n % 2 == 1)
+    })
 }
 
 /// Removes rows where every cell is empty (polars keeps blank lines and `;;;` lines as null

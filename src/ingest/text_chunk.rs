@@ -8,7 +8,7 @@
 //! values read back are the same, and every later query sees an ordinary text column.
 
 use polars::prelude::*;
-use polars_arrow::array::{MutableBinaryViewArray, Utf8ViewArray, View};
+use polars_arrow::array::{Array, MutableBinaryViewArray, Utf8ViewArray, View};
 use polars_arrow::bitmap::MutableBitmap;
 use polars_arrow::datatypes::ArrowDataType;
 
@@ -24,43 +24,44 @@ pub(crate) fn gather_text(ca: &StringChunked) -> StringChunked {
     }
     let mut buffers = MutableBinaryViewArray::<str>::with_capacity(0);
     let mut views: Vec<View> = Vec::with_capacity(ca.len());
-    let mut seen: PlHashMap<&str, View> = PlHashMap::new();
-    let mut last: Option<(&str, View)> = None;
+    let mut seen: PlHashMap<&[u8], View> = PlHashMap::new();
+    let mut last: Option<(&[u8], View)> = None;
     let (mut long, mut repeats, mut dedupe) = (0usize, 0usize, true);
     for arr in ca.downcast_iter() {
-        for value in arr.iter() {
-            let s = match value {
-                None => {
-                    views.push(View::default());
-                    continue;
-                }
-                Some(s) if s.len() <= View::MAX_INLINE_SIZE as usize => {
-                    views.push(View::new_inline(s.as_bytes()));
-                    continue;
-                }
-                Some(s) => s,
-            };
+        let validity = arr.validity();
+        let data = arr.data_buffers();
+        for (i, v) in arr.views().iter().enumerate() {
+            if validity.is_some_and(|b| !b.get_bit(i)) {
+                views.push(View::default());
+                continue;
+            }
+            if v.length <= View::MAX_INLINE_SIZE {
+                views.push(*v);
+                continue;
+            }
+            // SAFETY: a valid long view of `arr` points into `arr`'s own buffers.
+            let bytes = unsafe { v.get_slice_unchecked(data) };
             long += 1;
             // Exports list a customer's lines together: most repeats are of the row above.
             let view = match last {
-                Some((prev, view)) if prev == s => {
+                Some((prev, view)) if prev == bytes => {
                     repeats += 1;
                     view
                 }
-                _ if dedupe => match seen.get(s) {
+                _ if dedupe => match seen.get(bytes) {
                     Some(view) => {
                         repeats += 1;
                         *view
                     }
                     None => {
-                        let view = buffers.push_value_into_buffer(s.as_bytes());
-                        seen.insert(s, view);
+                        let view = buffers.push_value_into_buffer(bytes);
+                        seen.insert(bytes, view);
                         view
                     }
                 },
-                _ => buffers.push_value_into_buffer(s.as_bytes()),
+                _ => buffers.push_value_into_buffer(bytes),
             };
-            last = Some((s, view));
+            last = Some((bytes, view));
             views.push(view);
             if dedupe && long == PROBE && repeats * 2 < long {
                 dedupe = false;
@@ -75,9 +76,9 @@ pub(crate) fn gather_text(ca: &StringChunked) -> StringChunked {
     buffers.finish_in_progress();
     let (_, buffers) = buffers.take();
     let total_buffer_len = buffers.iter().map(|b| b.len()).sum();
-    // SAFETY: every view is either inline (made from its bytes) or was returned by
-    // `push_value_into_buffer` of this builder, whose buffers are these, in this order; the
-    // bytes come from `&str`, so they are UTF-8; the validity has one bit per view.
+    // SAFETY: every view is either inline (copied from a valid view, its bytes inside it) or was
+    // returned by `push_value_into_buffer` of this builder, whose buffers are these, in this
+    // order; the bytes are those of valid UTF-8 values; the validity has one bit per view.
     let arr = unsafe {
         Utf8ViewArray::new_unchecked(
             ArrowDataType::Utf8View,
