@@ -162,7 +162,12 @@ impl TableKind {
         match self {
             TableKind::Transactions => &["product", "quantity", "unit_price", "currency"],
             // Not e-mail: the checks of other tables compare their ids with it (keying hint).
-            TableKind::Customers => &["segment", "region", "acquisition_channel", "account_manager"],
+            TableKind::Customers => &[
+                "segment",
+                "region",
+                "acquisition_channel",
+                "account_manager",
+            ],
             TableKind::Interactions => &["outcome"],
             TableKind::Complaints => &["status"],
             TableKind::Surveys => &["comment"],

@@ -179,3 +179,19 @@ fn typed_parquet_columns_cast_and_float_ids_lose_the_decimal_zero() {
     let c = convert(&amounts, "net_amount", "a", ColType::Number, &ctx()).unwrap();
     assert_eq!(f64s(&c), vec![Some(5.0), Some(7.0)]);
 }
+
+#[test]
+fn blank_and_untrimmed_agree_with_unicode_trimming() {
+    let cases = [
+        "", " ", "\t", "\u{a0}", "\u{2003}", "x", " x", "x ", "x\u{a0}", "\u{a0}x", "Éa", "aÉ",
+        "ñ ", "12", "1 2", "\r\n",
+    ];
+    for s in cases {
+        assert_eq!(blank(s), s.trim().is_empty(), "blank({s:?})");
+        assert_eq!(
+            untrimmed(s),
+            s.is_empty() || s.trim().len() != s.len(),
+            "untrimmed({s:?})"
+        );
+    }
+}

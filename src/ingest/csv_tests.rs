@@ -159,5 +159,8 @@ fn quote_parity_matches_a_plain_count() {
     let long: Vec<u8> = (0..10_001u32)
         .map(|i| if i % 7 == 0 { b'"' } else { b'x' })
         .collect();
-    assert_eq!(odd_quotes(&long), long.iter().filter(|&&c| c == b'"').count() % 2 == 1);
+    assert_eq!(
+        odd_quotes(&long),
+        long.iter().filter(|&&c| c == b'"').count() % 2 == 1
+    );
 }

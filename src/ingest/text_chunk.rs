@@ -155,7 +155,10 @@ mod tests {
     fn a_single_chunk_of_short_values_is_left_as_it_is() {
         let ca = StringChunked::new("c".into(), &[Some("Dairy"), None, Some("Produce")]);
         let out = gather_text(&ca);
-        assert_eq!(out.iter().collect::<Vec<_>>(), ca.iter().collect::<Vec<_>>());
+        assert_eq!(
+            out.iter().collect::<Vec<_>>(),
+            ca.iter().collect::<Vec<_>>()
+        );
         assert_eq!(buffer_bytes(&out), 0);
     }
 }
