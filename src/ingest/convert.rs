@@ -235,9 +235,8 @@ fn untrimmed(s: &str) -> bool {
 
 fn text_column(ca: &StringChunked, name: PlSmallStr, lowercase: bool) -> Converted {
     let needs_work = lowercase || ca.iter().flatten().any(untrimmed);
-    let column = if needs_work {
-        let out: StringChunked = ca
-            .iter()
+    let cleaned: Option<StringChunked> = needs_work.then(|| {
+        ca.iter()
             .map(|v| {
                 v.map(str::trim).filter(|s| !s.is_empty()).map(|s| {
                     if lowercase {
@@ -247,13 +246,13 @@ fn text_column(ca: &StringChunked, name: PlSmallStr, lowercase: bool) -> Convert
                     }
                 })
             })
-            .collect();
-        gather_text(&out).with_name(name).into_column()
-    } else {
-        // A slice's ids are stored once each here already, so the slices kept in memory until
-        // the table is assembled hold distinct values, not every line's copy.
-        gather_text(ca).with_name(name).into_column()
-    };
+            .collect()
+    });
+    // Each value is stored once here already, so the slices kept in memory until the table is
+    // assembled hold a slice's distinct ids, not every line's copy.
+    let column = gather_text(cleaned.as_ref().unwrap_or(ca))
+        .with_name(name)
+        .into_column();
     Converted {
         column,
         failures: Vec::new(),

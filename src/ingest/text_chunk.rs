@@ -27,11 +27,16 @@ pub(crate) fn gather_text(ca: &StringChunked) -> StringChunked {
     let mut seen: PlHashMap<&[u8], View> = PlHashMap::new();
     let mut last: Option<(&[u8], View)> = None;
     let (mut long, mut repeats, mut dedupe) = (0usize, 0usize, true);
+    let mut validity = (ca.null_count() > 0).then(|| MutableBitmap::with_capacity(ca.len()));
     for arr in ca.downcast_iter() {
-        let validity = arr.validity();
+        let valid_in = arr.validity();
         let data = arr.data_buffers();
         for (i, v) in arr.views().iter().enumerate() {
-            if validity.is_some_and(|b| !b.get_bit(i)) {
+            let valid = valid_in.is_none_or(|b| b.get_bit(i));
+            if let Some(bits) = validity.as_mut() {
+                bits.push(valid);
+            }
+            if !valid {
                 views.push(View::default());
                 continue;
             }
@@ -69,10 +74,6 @@ pub(crate) fn gather_text(ca: &StringChunked) -> StringChunked {
             }
         }
     }
-    let validity = (ca.null_count() > 0).then(|| {
-        let bits: MutableBitmap = ca.iter().map(|v| v.is_some()).collect();
-        bits.into()
-    });
     buffers.finish_in_progress();
     let (_, buffers) = buffers.take();
     let total_buffer_len = buffers.iter().map(|b| b.len()).sum();
@@ -84,7 +85,7 @@ pub(crate) fn gather_text(ca: &StringChunked) -> StringChunked {
             ArrowDataType::Utf8View,
             views.into(),
             buffers.into(),
-            validity,
+            validity.map(Into::into),
             None,
             total_buffer_len,
         )
