@@ -183,3 +183,87 @@ fn a_file_utf8_in_its_first_slices_but_not_later_is_read_whole_as_windows_1252()
         validation.contains("\"rows_read\": 9001") || validation.contains("\"rows_read\":9001")
     );
 }
+
+#[test]
+fn slices_read_straight_from_their_lines_match_polars_on_awkward_rows() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("client");
+    std::fs::create_dir_all(&dir).unwrap();
+    // Lines after the first slice without a quote are read without polars (src/ingest/direct.rs).
+    // Every awkward kind of row appears in them: blank lines and `;;;` lines (skipped and counted),
+    // short lines (missing cells), long lines (extra cells ignored), blanks-only cells, untrimmed
+    // text, unreadable amounts and dates, scores out of range, flags in both languages, CRLF
+    // endings, a slice with a quoted field (read by polars in the middle), and a last line
+    // without a line end.
+    let mut tx = String::from("Cliente;Fecha;Importe;Producto;Factura\r\n");
+    let mut cx =
+        String::from("Cliente;Fecha apertura;Fecha cierre;Canal;Primer contacto;Reabierta\r\n");
+    let mut sv = String::from("Cliente;Fecha;NPS;CSAT\n");
+    for i in 0..6000 {
+        let c = format!("C{:04}", i % 350);
+        let d = 1 + i % 28;
+        let line = match i % 97 {
+            5 => String::new(),
+            11 => ";;;;".to_string(),
+            17 => format!("{c};{d:02}/08/2026"),
+            23 => format!("{c};{d:02}/08/2026;3,50;Tornillo;F{i};extra;más"),
+            29 => format!("{c};{d:02}/08/2026;  ;Tuerca;F{i}"),
+            31 => format!("{c};{d:02}/08/2026;n/d;Tuerca;F{i}"),
+            37 => format!("{c};31/02/2026;1,00;Tuerca;F{i}"),
+            41 => format!("  {c}  ;{d:02}/08/2026;1.234,50;  Arandela ;F{i}"),
+            43 if (2000..2100).contains(&i) => {
+                format!("{c};{d:02}/08/2026;2,00;\"Tornillo; grande\";F{i}")
+            }
+            _ => format!("{c};{d:02}/08/2026;{},{:02};Tornillo;F{i}", i % 40, i % 100),
+        };
+        tx.push_str(&line);
+        tx.push_str("\r\n");
+        let flag = ["Sí", "No", "yes", "quizá", "", "1"][i % 6];
+        let resolved = if i % 13 == 0 {
+            "nunca".to_string()
+        } else {
+            format!("{:02}/09/2026 10:{:02}", d, i % 60)
+        };
+        cx.push_str(&format!(
+            "{c};{d:02}/08/2026 09:{:02};{resolved};Teléfono;{flag};{}\r\n",
+            i % 60,
+            ["No", "Sí", " "][i % 3]
+        ));
+        let nps = if i % 71 == 0 {
+            "11".to_string()
+        } else {
+            (i % 11).to_string()
+        };
+        let csat = ["5", "4,5", "", "3", "0"][i % 5];
+        sv.push_str(&format!("{c};{d:02}/08/2026;{nps};{csat}\n"));
+    }
+    tx.push_str("C0001;14/08/2026;7,25;Tornillo;FIN");
+    for (name, text) in [
+        ("facturas.csv", &tx),
+        ("reclamaciones.csv", &cx),
+        ("encuestas.csv", &sv),
+    ] {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    std::fs::write(
+        dir.join("audit.toml"),
+        "[client]\nname = \"Bordes\"\nlang = \"es\"\ncurrency = \"EUR\"\n\n\
+         [[source]]\ntable = \"transactions\"\nfile = \"facturas.csv\"\n\n\
+         [[source]]\ntable = \"complaints\"\nfile = \"reclamaciones.csv\"\n\n\
+         [[source]]\ntable = \"surveys\"\nfile = \"encuestas.csv\"\n",
+    )
+    .unwrap();
+    let config = dir.join("audit.toml");
+    let (whole, _) = run(&config, &tmp.path().join("whole"), None);
+    let (sliced, log) = run(&config, &tmp.path().join("sliced"), Some("16"));
+    assert!(log.contains("csv slice read from its lines"), "{log}");
+    assert!(
+        log.contains("csv slice parsed"),
+        "the quoted slice went to polars"
+    );
+    assert_same_outputs(&whole, &sliced);
+    let validation = std::fs::read_to_string(sliced.join("validation.json")).unwrap();
+    for named in ["n/d", "31/02/2026", "quizá", "nunca"] {
+        assert!(validation.contains(named), "{named} is named: {validation}");
+    }
+}

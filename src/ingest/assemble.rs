@@ -7,6 +7,8 @@ use super::checks::{RELEASED_HASH, ROW_COLUMN};
 use super::convert::{
     ColumnContext, ColumnRule, Converted, check_rule, convert, convert_text, decide_rule, votes,
 };
+use super::csv::Slice;
+use super::direct::{self, CellReader, SliceOut, Target};
 use super::ledger::Problem;
 use super::ledger::{ColumnFormat, ColumnUse, Msg, SourceLedger};
 use super::mapping::{Feed, Mapping};
@@ -75,7 +77,7 @@ pub(crate) fn assemble(
 /// a date column found to mix both orders is the same error as when read whole.
 pub(crate) fn assemble_sliced(
     first: RawTable,
-    rest: &mut dyn Iterator<Item = Result<RawTable, String>>,
+    rest: &mut dyn Iterator<Item = Result<Slice<'_>, String>>,
     mapping: &Mapping,
     src: &SourceConfig,
     ledger: &mut SourceLedger,
@@ -91,7 +93,7 @@ pub(crate) fn assemble_sliced(
         match rest.next() {
             None => break plan,
             Some(next) => horizon
-                .append(next?)
+                .append(next?.into_raw()?)
                 .map_err(|e| format!("{}: {e}", ledger.path))?,
         }
     };
@@ -106,8 +108,28 @@ pub(crate) fn assemble_sliced(
     }
     let mut kept = Kept::new(&horizon, &plan);
     kept.add(horizon, &plan);
+    let targets = plan.targets();
     for slice in rest {
-        kept.add(slice?, &plan);
+        match (slice?, &targets) {
+            (Slice::Lines(lines), Some(targets)) => {
+                let clock = std::time::Instant::now();
+                let out = direct::convert_lines(
+                    lines.text(),
+                    lines.delimiter(),
+                    lines.width(),
+                    lines.first_row(),
+                    targets,
+                    lines.shown(),
+                )?;
+                tracing::trace!(
+                    source = lines.shown(),
+                    ms = clock.elapsed().as_millis() as u64,
+                    "csv slice read from its lines"
+                );
+                kept.take(out, &plan);
+            }
+            (slice, _) => kept.add(slice.into_raw()?, &plan),
+        }
     }
     for (job, failures) in plan.jobs.iter().zip(&kept.failures) {
         if let ColumnRule::Date(r) = &job.rule
@@ -230,6 +252,41 @@ impl SlicePlan {
     fn wants_more_rows(&self) -> bool {
         self.decimal_open || self.jobs.iter().any(|j| j.rule.wants_more_rows(&j.ctx))
     }
+
+    /// How each column's cells are read straight from a slice's lines, with the decisions
+    /// taken (`None` if some column has no such reading: its slices go through polars).
+    fn targets(&self) -> Option<Vec<Target>> {
+        self.jobs
+            .iter()
+            .map(|j| {
+                let dec = match &j.rule {
+                    ColumnRule::Decimal(d) => *d,
+                    _ => j.ctx.decimal,
+                };
+                let reader = match (j.spec.ty, &j.rule) {
+                    (ColType::Text, _) => CellReader::Text {
+                        lowercase: j.ctx.lowercase,
+                    },
+                    (ColType::Number, _) => CellReader::Number(dec),
+                    (ColType::Integer, _) => CellReader::Integer(dec, j.ctx.range),
+                    (ColType::Flag, _) => CellReader::Flag,
+                    (ColType::Date, ColumnRule::Date(r)) => {
+                        CellReader::Date(super::dates::cell_parser(r, &j.ctx))
+                    }
+                    (ColType::DateTime, ColumnRule::Date(r)) => {
+                        CellReader::DateTime(super::dates::cell_parser(r, &j.ctx))
+                    }
+                    (ColType::Date | ColType::DateTime, _) => return None,
+                };
+                Some(Target {
+                    index: j.index,
+                    name: j.spec.name,
+                    ty: j.spec.ty,
+                    reader,
+                })
+            })
+            .collect()
+    }
 }
 
 /// What is kept of a sliced source as its slices are converted: the converted columns, and of
@@ -261,11 +318,11 @@ impl Kept {
         }
     }
 
-    /// Converts one slice (in parallel over its columns) and keeps what must be kept.
+    /// Converts one slice parsed by polars (in parallel over its columns) and keeps what must be
+    /// kept.
     fn add(&mut self, raw: RawTable, plan: &SlicePlan) {
-        let base = self.cells.height;
         let n = raw.height();
-        let converted: Vec<Converted> = plan
+        let columns: Vec<Converted> = plan
             .jobs
             .par_iter()
             .map(|j| match raw.column(j.index).str() {
@@ -277,22 +334,11 @@ impl Kept {
                 },
             })
             .collect();
-        let released: Vec<&Column> = plan
-            .jobs
-            .iter()
-            .zip(&converted)
-            .filter(|(j, _)| j.released)
-            .map(|(_, c)| &c.column)
-            .collect();
-        if !released.is_empty() {
-            self.released_hash.push(row_hash(&released, n));
-        }
-        for (k, (j, c)) in plan.jobs.iter().zip(converted).enumerate() {
+        let mut texts = Vec::new();
+        for (j, c) in plan.jobs.iter().zip(&columns) {
             let text = raw.column(j.index);
-            for &(row, problem) in &c.failures {
-                let t = raw.cell_text(j.index, row);
-                self.cells.texts.insert((j.index, base + row), t);
-                self.failures[k].push((base + row, problem));
+            for &(row, _) in &c.failures {
+                texts.push(((j.index, row), raw.cell_text(j.index, row)));
             }
             // Cells read as nothing although they hold something (blanks): the row checks may
             // name them as missing values.
@@ -302,34 +348,69 @@ impl Kept {
                 let converted_null = c.column.is_null();
                 for (row, (t, null)) in ca.iter().zip(converted_null.iter()).enumerate() {
                     if let (Some(t), Some(true)) = (t, null) {
-                        self.cells
-                            .texts
-                            .entry((j.index, base + row))
-                            .or_insert_with(|| t.to_string());
+                        texts.push(((j.index, row), t.to_string()));
                     }
                 }
             }
+        }
+        let width = raw.frame.width();
+        let last = match n.checked_sub(1) {
+            Some(last) => (0..width).map(|col| raw.cell_text(col, last)).collect(),
+            None => Vec::new(),
+        };
+        let out = SliceOut {
+            height: n,
+            columns,
+            texts,
+            last,
+            present: (0..width)
+                .map(|col| n - raw.column(col).null_count())
+                .collect(),
+            rows: raw.rows,
+            empty_rows_skipped: raw.empty_rows_skipped,
+        };
+        self.take(out, plan);
+    }
+
+    /// Keeps what must be kept of a converted slice.
+    fn take(&mut self, out: SliceOut, plan: &SlicePlan) {
+        let base = self.cells.height;
+        let n = out.height;
+        let released: Vec<&Column> = plan
+            .jobs
+            .iter()
+            .zip(&out.columns)
+            .filter(|(j, _)| j.released)
+            .map(|(_, c)| &c.column)
+            .collect();
+        if !released.is_empty() {
+            self.released_hash.push(row_hash(&released, n));
+        }
+        for ((col, row), t) in out.texts {
+            self.cells.texts.entry((col, base + row)).or_insert(t);
+        }
+        for (k, (j, c)) in plan.jobs.iter().zip(out.columns).enumerate() {
+            self.failures[k].extend(c.failures.iter().map(|&(row, p)| (base + row, p)));
             if !j.released {
                 self.columns[k].push(c.column);
             }
         }
         if let Some(last) = n.checked_sub(1) {
-            for col in 0..raw.frame.width() {
-                let t = raw.cell_text(col, last);
+            for (col, t) in out.last.into_iter().enumerate() {
                 self.cells.texts.insert((col, base + last), t);
             }
         }
-        for (col, p) in self.cells.present.iter_mut().enumerate() {
-            *p += n - raw.column(col).null_count();
+        for (p, q) in self.cells.present.iter_mut().zip(out.present) {
+            *p += q;
         }
         let rows = std::mem::replace(&mut self.cells.rows, RowNumbers::Offset(0));
         self.cells.rows = if base == 0 {
-            raw.rows.clone()
+            out.rows
         } else {
-            rows.then(base, &raw.rows, n)
+            rows.then(base, &out.rows, n)
         };
         self.cells.height += n;
-        self.empty_rows_skipped += raw.empty_rows_skipped;
+        self.empty_rows_skipped += out.empty_rows_skipped;
     }
 
     fn finish(self, plan: &SlicePlan) -> (Vec<Piece>, SparseCells, Option<Column>) {

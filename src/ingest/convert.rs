@@ -233,19 +233,22 @@ fn untrimmed(s: &str) -> bool {
     }
 }
 
+/// A text cell as the canonical table holds it: trimmed, lower-cased for e-mail keys, nothing
+/// when blank.
+pub(super) fn clean_text(s: &str, lowercase: bool) -> Option<std::borrow::Cow<'_, str>> {
+    let t = s.trim();
+    match (t.is_empty(), lowercase) {
+        (true, _) => None,
+        (false, true) => Some(t.to_lowercase().into()),
+        (false, false) => Some(t.into()),
+    }
+}
+
 fn text_column(ca: &StringChunked, name: PlSmallStr, lowercase: bool) -> Converted {
     let needs_work = lowercase || ca.iter().flatten().any(untrimmed);
     let cleaned: Option<StringChunked> = needs_work.then(|| {
         ca.iter()
-            .map(|v| {
-                v.map(str::trim).filter(|s| !s.is_empty()).map(|s| {
-                    if lowercase {
-                        s.to_lowercase()
-                    } else {
-                        s.to_string()
-                    }
-                })
-            })
+            .map(|v| v.and_then(|s| clean_text(s, lowercase)))
             .collect()
     });
     // Each value is stored once here already, so the slices kept in memory until the table is
@@ -284,7 +287,11 @@ fn string_votes(ca: &StringChunked) -> Votes {
     votes
 }
 
-fn whole_number(s: &str, dec: DecimalSep, range: Option<(i32, i32)>) -> Result<i32, Problem> {
+pub(super) fn whole_number(
+    s: &str,
+    dec: DecimalSep,
+    range: Option<(i32, i32)>,
+) -> Result<i32, Problem> {
     let v = parse_amount(s, dec).ok_or(Problem::NotANumber)?;
     if v.fract() != 0.0 || v.abs() > 1e9 {
         return Err(Problem::NotAWholeNumber);

@@ -295,6 +295,9 @@ fn slice_bytes() -> usize {
 /// Overrides the slice size (KB); tests use it to read small files the sliced way.
 pub(crate) const SLICE_ENV: &str = "CRM_AUDIT_CSV_SLICE_KB";
 const DEFAULT_SLICE_BYTES: usize = 64 << 20;
+/// The first slice: enough rows to decide the separator and date orders (more slices are added
+/// while they are undecided), and no more, as polars' text parse of it is the slow way.
+const FIRST_SLICE_BYTES: usize = 8 << 20;
 
 /// A large UTF-8 text export, mapped, whose records are handed out slice by slice.
 pub(crate) struct SlicedCsv {
@@ -372,11 +375,76 @@ fn open_sliced_by(
     }))
 }
 
+/// One slice of a sliced export.
+pub(crate) enum Slice<'a> {
+    /// Parsed by polars: the first slice (its header and the decisions are read from it), and
+    /// any slice holding a `"`, whose records are not simply its lines.
+    Parsed(RawTable),
+    /// Whole lines without quotes, for `direct::convert_lines`.
+    Lines(Lines<'a>),
+}
+
+impl Slice<'_> {
+    /// The slice as a raw table (parsed by polars if it was not yet).
+    pub(crate) fn into_raw(self) -> Result<RawTable, String> {
+        match self {
+            Slice::Parsed(raw) => Ok(raw),
+            Slice::Lines(lines) => lines.parse(),
+        }
+    }
+}
+
+/// A slice of whole lines without a quote character, still as bytes. Its pages leave the
+/// process when it is dropped (see [`SlicedCsv::slices`]).
+pub(crate) struct Lines<'a> {
+    csv: &'a SlicedCsv,
+    text: std::borrow::Cow<'a, [u8]>,
+    /// The mapped bytes it came from (offset, length).
+    mapped: (usize, usize),
+    cont: Continuation,
+}
+
+impl Lines<'_> {
+    pub(crate) fn text(&self) -> &[u8] {
+        &self.text
+    }
+    pub(crate) fn delimiter(&self) -> u8 {
+        self.csv.sniffed.delimiter
+    }
+    /// Columns of the file (the header's).
+    pub(crate) fn width(&self) -> usize {
+        self.cont.width
+    }
+    /// File row of the first record.
+    pub(crate) fn first_row(&self) -> usize {
+        self.cont.first_row
+    }
+    pub(crate) fn shown(&self) -> &str {
+        &self.csv.shown
+    }
+    fn parse(self) -> Result<RawTable, String> {
+        let parsed = parse_slice(
+            &self.text,
+            &self.csv.shown,
+            &self.csv.sniffed,
+            Some(self.cont),
+            CsvEncoding::Utf8,
+        );
+        parsed.map(|(raw, _)| raw)
+    }
+}
+
+impl Drop for Lines<'_> {
+    fn drop(&mut self) {
+        self.csv.release_pages(self.mapped.0, self.mapped.1);
+    }
+}
+
 impl SlicedCsv {
     /// The file's records in order, a slice at a time; the first slice includes the header
     /// (and is what the table and column mapping are decided from). A slice whose bytes are not
     /// UTF-8 is an error naming the file (the whole file is then unusable, as when read whole).
-    pub(crate) fn slices(&self) -> impl Iterator<Item = Result<RawTable, String>> + '_ {
+    pub(crate) fn slices(&self) -> impl Iterator<Item = Result<Slice<'_>, String>> + '_ {
         let text = &self.map[self.start..];
         let mut at = 0usize;
         let mut cont: Option<Continuation> = None;
@@ -384,33 +452,41 @@ impl SlicedCsv {
             if at >= text.len() {
                 return None;
             }
-            // The first slice holds at least the rows the header was sniffed from.
+            // The first slice holds at least the rows the header was sniffed from; it is kept
+            // short, as the slices after it are read faster (see `direct`).
             let size = if at == 0 {
-                self.slice.max(SAMPLE_BYTES)
+                self.slice.min(FIRST_SLICE_BYTES).max(SAMPLE_BYTES)
             } else {
                 self.slice
             };
             let end = record_boundary(text, at, size);
             let bytes = &text[at..end];
+            let mapped = (self.start + at, bytes.len());
             at = end;
             let clock = std::time::Instant::now();
-            let decoded = self
-                .transcode
-                .map(|enc| enc.decode_without_bom_handling(bytes).0);
-            let utf8 = decoded.as_deref().map_or(bytes, str::as_bytes);
-            let parsed = parse_slice(utf8, &self.shown, &self.sniffed, cont, CsvEncoding::Utf8);
-            // polars copied what it needs: the slice's pages can leave this process (they stay
-            // in the kernel's page cache), so a 2 GB export does not add 2 GB to the run's
-            // resident memory.
-            // SAFETY: the map is read-only and file-backed; a dropped page that is touched again
-            // (the first bytes of the next slice may share it) is read back from the file, equal.
-            let _ = unsafe {
-                self.map.unchecked_advise_range(
-                    memmap2::UncheckedAdvice::DontNeed,
-                    self.start + at - bytes.len(),
-                    bytes.len(),
-                )
+            let utf8 = match self.transcode {
+                Some(enc) => std::borrow::Cow::Owned(
+                    enc.decode_without_bom_handling(bytes)
+                        .0
+                        .into_owned()
+                        .into_bytes(),
+                ),
+                None => std::borrow::Cow::Borrowed(bytes),
             };
+            if let Some(c) = cont.filter(|_| memchr::memchr(b'"', &utf8).is_none()) {
+                cont = Some(Continuation {
+                    first_row: c.first_row + super::direct::count_records(&utf8),
+                    width: c.width,
+                });
+                return Some(Ok(Slice::Lines(Lines {
+                    csv: self,
+                    text: utf8,
+                    mapped,
+                    cont: c,
+                })));
+            }
+            let parsed = parse_slice(&utf8, &self.shown, &self.sniffed, cont, CsvEncoding::Utf8);
+            self.release_pages(mapped.0, mapped.1);
             tracing::trace!(
                 source = self.shown,
                 ms = clock.elapsed().as_millis() as u64,
@@ -422,9 +498,20 @@ impl SlicedCsv {
                     first_row: first_row + records,
                     width: raw.frame.width(),
                 });
-                raw
+                Slice::Parsed(raw)
             }))
         })
+    }
+
+    /// Lets a slice's pages leave this process once it has been read (they stay in the kernel's
+    /// page cache), so a 2 GB export does not add 2 GB to the run's resident memory.
+    fn release_pages(&self, offset: usize, len: usize) {
+        // SAFETY: the map is read-only and file-backed; a dropped page that is touched again
+        // (the first bytes of the next slice may share it) is read back from the file, equal.
+        let _ = unsafe {
+            self.map
+                .unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, offset, len)
+        };
     }
 }
 

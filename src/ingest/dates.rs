@@ -8,7 +8,7 @@ use crate::tables::ColType;
 use polars::prelude::*;
 
 /// Parses one cell of a date column.
-type StampParser = dyn Fn(&str) -> Option<Stamp> + Send + Sync;
+pub(super) type StampParser = dyn Fn(&str) -> Option<Stamp> + Send + Sync;
 
 /// A date column's day/month order (or audit.toml's format), decided before any value is
 /// converted so that every slice of a large file is read the same way.
@@ -108,12 +108,7 @@ pub(super) fn apply(
     rule: &DateRule,
     ctx: &ColumnContext,
 ) -> Converted {
-    let base = ctx.serial_base;
-    let order = rule.order;
-    let parse: Box<StampParser> = match rule.explicit.clone() {
-        Some(fmt) => Box::new(move |s| with_format(s, &fmt)),
-        None => Box::new(move |s| date::parse(s, order, base)),
-    };
+    let parse = cell_parser(rule, ctx);
     let (column, failures) = if ty == ColType::Date {
         let (c, failures) = numbers::<Int32Type>(ca, name, |s| {
             parse(s).map(|t| t.days).ok_or(Problem::NotADate)
@@ -132,6 +127,16 @@ pub(super) fn apply(
         column,
         failures,
         format: Some(rule.format.clone()),
+    }
+}
+
+/// How each cell of a column with this rule is read.
+pub(super) fn cell_parser(rule: &DateRule, ctx: &ColumnContext) -> Box<StampParser> {
+    let base = ctx.serial_base;
+    let order = rule.order;
+    match rule.explicit.clone() {
+        Some(fmt) => Box::new(move |s| with_format(s, &fmt)),
+        None => Box::new(move |s| date::parse(s, order, base)),
     }
 }
 

@@ -15,6 +15,7 @@ mod checks;
 mod convert;
 mod csv;
 mod dates;
+mod direct;
 mod discover;
 mod encoding;
 mod header;

@@ -4,7 +4,7 @@
 //! Part of the ingest stage.
 
 use super::assemble::{assemble, assemble_sliced};
-use super::csv::{open_sliced, read_csv};
+use super::csv::{Slice, open_sliced, read_csv};
 use super::dates::valid_date_format;
 use super::discover::{Planned, SHEET_EXTENSIONS, TEXT_EXTENSIONS, extension};
 use super::ledger::{Msg, SourceLedger};
@@ -83,7 +83,7 @@ fn read_sliced(
         return Ok(None);
     };
     let mut slices = sliced.slices();
-    let first = match slices.next() {
+    let first = match slices.next().map(|s| s.and_then(Slice::into_raw)) {
         Some(Ok(first)) => first,
         Some(Err(e)) if e.contains("utf-8") => return Ok(None),
         Some(Err(e)) => return Err(e),
@@ -130,7 +130,7 @@ fn from_raw(
     plan: &Planned,
     mut ledger: SourceLedger,
     raw: RawTable,
-    rest: Option<(&mut dyn Iterator<Item = Result<RawTable, String>>, bool)>,
+    rest: Option<(&mut dyn Iterator<Item = Result<Slice<'_>, String>>, bool)>,
     clock: std::time::Instant,
 ) -> Result<SourceOutcome, String> {
     let outcome = |ledger: SourceLedger, frame, skipped| SourceOutcome {

@@ -1,0 +1,444 @@
+//! Slices of a large export that hold no quote character, converted straight from their bytes
+//! to the canonical typed columns. Part of the ingest stage (see `assemble::assemble_sliced`).
+//!
+//! Without quotes a record is a line and a field is what lies between separators, so there is
+//! nothing for a general CSV parser to decide. Letting polars parse such a slice first built a
+//! 16-byte text view (and a copy of every value longer than 12 bytes) for each cell, only for the
+//! conversion to read it once and drop it: most of the ingest's memory traffic and a third of
+//! its CPU in the kernel zeroing the pages. Here each cell is read where it lies in the file and
+//! parsed by the same cell functions the text columns use, so the values, failures, blanks and
+//! row numbers are those of the polars path (a differential test holds them equal).
+
+use super::convert::{Converted, blank, clean_text, whole_number};
+use super::dates::StampParser;
+use super::ledger::Problem;
+use super::parse::amount::parse_amount;
+use super::parse::decimal::DecimalSep;
+use super::parse::flag::parse_flag;
+use super::raw::RowNumbers;
+use super::text_chunk::gather_text;
+use crate::tables::ColType;
+use polars::prelude::*;
+use rayon::prelude::*;
+
+/// How the cells of one canonical column are read.
+pub(crate) enum CellReader {
+    Number(DecimalSep),
+    Integer(DecimalSep, Option<(i32, i32)>),
+    Flag,
+    Date(Box<StampParser>),
+    DateTime(Box<StampParser>),
+    Text { lowercase: bool },
+}
+
+/// One canonical column of the slice: the header it reads and how.
+pub(crate) struct Target {
+    pub(crate) index: usize,
+    pub(crate) name: &'static str,
+    pub(crate) ty: ColType,
+    pub(crate) reader: CellReader,
+}
+
+/// What a slice gave: the same whichever way it was read (see `assemble::Kept`).
+pub(crate) struct SliceOut {
+    /// Rows kept (blank records dropped).
+    pub(crate) height: usize,
+    /// One converted column per target, in order, with the rows that failed.
+    pub(crate) columns: Vec<Converted>,
+    /// Text of the cells the row checks may name: values that failed, blanks read as nothing.
+    /// Keyed by (header index, row in the slice).
+    pub(crate) texts: Vec<((usize, usize), String)>,
+    /// Every cell of the slice's last row (a possible totals row), empty when null.
+    pub(crate) last: Vec<String>,
+    /// Per header, the cells that hold something.
+    pub(crate) present: Vec<usize>,
+    pub(crate) rows: RowNumbers,
+    pub(crate) empty_rows_skipped: usize,
+}
+
+/// Bytes per piece a slice is cut into for the threads.
+const PIECE_BYTES: usize = 2 << 20;
+
+/// Converts a slice of whole lines (no `"` in it) whose first record is file row `first_row`,
+/// with `width` columns (more fields are ignored, fewer are nulls, as polars reads them).
+/// `Err` when the bytes are not UTF-8 (the message says so, for the caller's fallback).
+pub(crate) fn convert_lines(
+    text: &[u8],
+    sep: u8,
+    width: usize,
+    first_row: usize,
+    targets: &[Target],
+    shown: &str,
+) -> Result<SliceOut, String> {
+    let text = std::str::from_utf8(text)
+        .map_err(|e| format!("{shown}: invalid utf-8 in the file ({e})"))?;
+    let pieces = split_lines(text, PIECE_BYTES);
+    let outs: Vec<PieceOut> = pieces
+        .par_iter()
+        .map(|p| read_piece(p, sep, width, targets))
+        .collect();
+    Ok(merge(outs, targets, width, first_row))
+}
+
+/// Records in a slice of whole lines, blank ones included (the next slice's first file row
+/// follows from it), counted as [`convert_lines`] reads them.
+pub(crate) fn count_records(text: &[u8]) -> usize {
+    match text.last() {
+        None => 0,
+        Some(&last) => memchr::memchr_iter(b'\n', text).count() + usize::from(last != b'\n'),
+    }
+}
+
+/// Cuts `text` into pieces of about `size` bytes, each ending at a line end (or the text's end).
+fn split_lines(text: &str, size: usize) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let mut pieces = Vec::with_capacity(bytes.len() / size + 1);
+    let mut at = 0;
+    while at < bytes.len() {
+        let target = at + size;
+        let end = if target >= bytes.len() {
+            bytes.len()
+        } else {
+            memchr::memchr(b'\n', &bytes[target..]).map_or(bytes.len(), |i| target + i + 1)
+        };
+        pieces.push(&text[at..end]);
+        at = end;
+    }
+    pieces
+}
+
+/// Where one piece's values go.
+enum Sink {
+    F64(PrimitiveChunkedBuilder<Float64Type>),
+    I32(PrimitiveChunkedBuilder<Int32Type>),
+    I64(PrimitiveChunkedBuilder<Int64Type>),
+    Bool(BooleanChunkedBuilder),
+    Text(StringChunkedBuilder),
+}
+
+/// What reading one cell gave.
+enum Read {
+    Value,
+    /// Nothing: no cell, or only blanks.
+    Null,
+    Failed(Problem),
+}
+
+impl Sink {
+    fn new(t: &Target, capacity: usize) -> Sink {
+        let name: PlSmallStr = t.name.into();
+        match &t.reader {
+            CellReader::Number(_) => Sink::F64(PrimitiveChunkedBuilder::new(name, capacity)),
+            CellReader::Integer(..) | CellReader::Date(_) => {
+                Sink::I32(PrimitiveChunkedBuilder::new(name, capacity))
+            }
+            CellReader::DateTime(_) => Sink::I64(PrimitiveChunkedBuilder::new(name, capacity)),
+            CellReader::Flag => Sink::Bool(BooleanChunkedBuilder::new(name, capacity)),
+            CellReader::Text { .. } => Sink::Text(StringChunkedBuilder::new(name, capacity)),
+        }
+    }
+
+    /// Reads one cell exactly as `convert::convert_text` reads it.
+    fn push(&mut self, reader: &CellReader, cell: Option<&str>) -> Read {
+        fn put<T: PolarsNumericType>(
+            b: &mut PrimitiveChunkedBuilder<T>,
+            v: Option<Result<T::Native, Problem>>,
+        ) -> Read {
+            match v {
+                Some(Ok(x)) => {
+                    b.append_value(x);
+                    Read::Value
+                }
+                Some(Err(p)) => {
+                    b.append_null();
+                    Read::Failed(p)
+                }
+                None => {
+                    b.append_null();
+                    Read::Null
+                }
+            }
+        }
+        let cell = cell.filter(|s| !blank(s));
+        match (self, reader) {
+            (Sink::F64(b), CellReader::Number(dec)) => put(
+                b,
+                cell.map(|s| parse_amount(s, *dec).ok_or(Problem::NotANumber)),
+            ),
+            (Sink::I32(b), CellReader::Integer(dec, range)) => {
+                put(b, cell.map(|s| whole_number(s, *dec, *range)))
+            }
+            (Sink::I32(b), CellReader::Date(parse)) => put(
+                b,
+                cell.map(|s| parse(s).map(|t| t.days).ok_or(Problem::NotADate)),
+            ),
+            (Sink::I64(b), CellReader::DateTime(parse)) => put(
+                b,
+                cell.map(|s| parse(s).map(|t| t.epoch_ms()).ok_or(Problem::NotADate)),
+            ),
+            (Sink::Bool(b), CellReader::Flag) => match cell.map(parse_flag) {
+                Some(Some(x)) => {
+                    b.append_value(x);
+                    Read::Value
+                }
+                Some(None) => {
+                    b.append_null();
+                    Read::Failed(Problem::NotAFlag)
+                }
+                None => {
+                    b.append_null();
+                    Read::Null
+                }
+            },
+            (Sink::Text(b), CellReader::Text { lowercase }) => {
+                match cell.and_then(|s| clean_text(s, *lowercase)) {
+                    Some(v) => {
+                        b.append_value(v.as_ref());
+                        Read::Value
+                    }
+                    None => {
+                        b.append_null();
+                        Read::Null
+                    }
+                }
+            }
+            _ => unreachable!("a sink is made for its reader"),
+        }
+    }
+
+    fn finish(self) -> Column {
+        match self {
+            Sink::F64(b) => b.finish().into_column(),
+            Sink::I32(b) => b.finish().into_column(),
+            Sink::I64(b) => b.finish().into_column(),
+            Sink::Bool(b) => b.finish().into_column(),
+            Sink::Text(b) => b.finish().into_column(),
+        }
+    }
+}
+
+/// One piece read: rows are counted from the piece's start.
+struct PieceOut {
+    columns: Vec<Column>,
+    failures: Vec<Vec<(usize, Problem)>>,
+    texts: Vec<((usize, usize), String)>,
+    present: Vec<usize>,
+    kept: usize,
+    records: usize,
+    /// Record indices (in the piece) of blank records, which are not rows.
+    blank_records: Vec<usize>,
+    last: Option<Vec<Option<String>>>,
+}
+
+/// The fields of one line (`\r\n` endings allowed) into `fields`: `None` for an empty or
+/// missing field, extra fields ignored. Returns whether any field holds something.
+fn split_fields<'a>(line: &'a str, sep: u8, fields: &mut [Option<&'a str>]) -> bool {
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    let width = fields.len();
+    let mut k = 0;
+    let mut start = 0;
+    let mut any = false;
+    for end in memchr::memchr_iter(sep, line.as_bytes())
+        .chain(std::iter::once(line.len()))
+        .take(width)
+    {
+        let f = &line[start..end];
+        fields[k] = (!f.is_empty()).then_some(f);
+        any |= !f.is_empty();
+        k += 1;
+        start = end + 1;
+    }
+    for slot in &mut fields[k..] {
+        *slot = None;
+    }
+    any
+}
+
+fn read_piece(piece: &str, sep: u8, width: usize, targets: &[Target]) -> PieceOut {
+    // About 100 bytes a line in the exports seen; the builders grow if more.
+    let capacity = piece.len() / 64 + 16;
+    let mut sinks: Vec<Sink> = targets.iter().map(|t| Sink::new(t, capacity)).collect();
+    let mut failures = vec![Vec::new(); targets.len()];
+    let mut texts = Vec::new();
+    let mut present = vec![0usize; width];
+    let mut blank_records = Vec::new();
+    let mut fields: Vec<Option<&str>> = vec![None; width];
+    let (mut kept, mut records) = (0usize, 0usize);
+    let mut last_line: Option<&str> = None;
+    let body = piece.strip_suffix('\n').unwrap_or(piece);
+    if !piece.is_empty() {
+        for line in body.split('\n') {
+            records += 1;
+            if !split_fields(line, sep, &mut fields) {
+                blank_records.push(records - 1);
+                continue;
+            }
+            for (slot, p) in fields.iter().zip(present.iter_mut()) {
+                *p += usize::from(slot.is_some());
+            }
+            for (k, (t, sink)) in targets.iter().zip(sinks.iter_mut()).enumerate() {
+                let cell = fields.get(t.index).copied().flatten();
+                match sink.push(&t.reader, cell) {
+                    Read::Value => {}
+                    Read::Failed(p) => {
+                        failures[k].push((kept, p));
+                        texts.push(((t.index, kept), cell.unwrap_or_default().to_string()));
+                    }
+                    Read::Null => {
+                        if let Some(s) = cell {
+                            texts.push(((t.index, kept), s.to_string()));
+                        }
+                    }
+                }
+            }
+            last_line = Some(line);
+            kept += 1;
+        }
+    }
+    let last = last_line.map(|line| {
+        let mut fields: Vec<Option<&str>> = vec![None; width];
+        split_fields(line, sep, &mut fields);
+        fields.iter().map(|f| f.map(str::to_string)).collect()
+    });
+    PieceOut {
+        columns: sinks.into_iter().map(Sink::finish).collect(),
+        failures,
+        texts,
+        present,
+        kept,
+        records,
+        blank_records,
+        last,
+    }
+}
+
+fn merge(outs: Vec<PieceOut>, targets: &[Target], width: usize, first_row: usize) -> SliceOut {
+    let mut columns: Vec<Option<Column>> = vec![None; targets.len()];
+    let mut failures: Vec<Vec<(usize, Problem)>> = vec![Vec::new(); targets.len()];
+    let mut texts = Vec::new();
+    let mut present = vec![0usize; width];
+    let mut last = None;
+    let mut blank_rows: Vec<usize> = Vec::new();
+    let (mut height, mut records, mut blanks) = (0usize, 0usize, 0usize);
+    for out in outs {
+        for (k, c) in out.columns.into_iter().enumerate() {
+            match &mut columns[k] {
+                Some(col) => {
+                    let _ = col.append_owned(c);
+                }
+                slot @ None => *slot = Some(c),
+            }
+        }
+        for (k, f) in out.failures.into_iter().enumerate() {
+            failures[k].extend(f.into_iter().map(|(row, p)| (height + row, p)));
+        }
+        texts.extend(
+            out.texts
+                .into_iter()
+                .map(|((col, row), t)| ((col, height + row), t)),
+        );
+        for (p, q) in present.iter_mut().zip(out.present) {
+            *p += q;
+        }
+        if out.last.is_some() {
+            last = out.last;
+        }
+        blank_rows.extend(out.blank_records.iter().map(|r| records + r));
+        blanks += out.blank_records.len();
+        height += out.kept;
+        records += out.records;
+    }
+    let rows = if blank_rows.is_empty() {
+        RowNumbers::Offset(first_row)
+    } else {
+        let mut blank = blank_rows.into_iter().peekable();
+        let rows = (0..records)
+            .filter(|r| {
+                if blank.peek() == Some(r) {
+                    blank.next();
+                    false
+                } else {
+                    true
+                }
+            })
+            .map(|r| (first_row + r) as u32)
+            .collect();
+        RowNumbers::Explicit(rows)
+    };
+    let columns = targets
+        .iter()
+        .zip(columns)
+        .zip(failures)
+        .map(|((t, c), failures)| {
+            let c = c.unwrap_or_else(|| Column::full_null(t.name.into(), 0, &t.ty.dtype()));
+            Converted {
+                column: typed(c, t),
+                failures,
+                format: None,
+            }
+        })
+        .collect();
+    SliceOut {
+        height,
+        columns,
+        texts,
+        last: last
+            .unwrap_or_default()
+            .into_iter()
+            .map(Option::unwrap_or_default)
+            .collect(),
+        present,
+        rows,
+        empty_rows_skipped: blanks,
+    }
+}
+
+/// The pieces' column as the canonical dtype, text stored with each long value once (as
+/// `convert::text_column` stores a slice's text).
+fn typed(c: Column, t: &Target) -> Column {
+    match &t.reader {
+        CellReader::Date(_) => c
+            .i32()
+            .map(|ca| ca.clone().into_date().into_column())
+            .unwrap_or(c),
+        CellReader::DateTime(_) => c
+            .i64()
+            .map(|ca| {
+                ca.clone()
+                    .into_datetime(TimeUnit::Milliseconds, None)
+                    .into_column()
+            })
+            .unwrap_or(c),
+        CellReader::Text { .. } => c.str().map(|ca| gather_text(ca).into_column()).unwrap_or(c),
+        _ => c,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_follow_polars_rules_for_short_long_and_blank_lines() {
+        let mut f = vec![None; 3];
+        assert!(split_fields("a;;c;d\r", b';', &mut f));
+        assert_eq!(f, vec![Some("a"), None, Some("c")]);
+        assert!(split_fields("x", b';', &mut f));
+        assert_eq!(f, vec![Some("x"), None, None]);
+        assert!(!split_fields(";;", b';', &mut f));
+        assert!(!split_fields("\r", b';', &mut f));
+        assert!(split_fields(" ;", b';', &mut f));
+        assert_eq!(f, vec![Some(" "), None, None]);
+    }
+
+    #[test]
+    fn pieces_end_at_line_ends_and_cover_the_text() {
+        let text = "aaaa\nbb\ncccccc\nd";
+        let pieces = split_lines(text, 3);
+        assert_eq!(pieces, vec!["aaaa\n", "bb\ncccccc\n", "d"]);
+        assert_eq!(split_lines("", 3), Vec::<&str>::new());
+        assert_eq!(count_records(text.as_bytes()), 4);
+        assert_eq!(count_records(b"a\n\nb\n"), 3);
+        assert_eq!(count_records(b""), 0);
+    }
+}
