@@ -110,10 +110,10 @@ pub(crate) fn assemble_sliced(
     kept.add(horizon, &plan);
     let targets = plan.targets();
     for slice in rest {
-        match (slice?, &targets) {
+        let clock = std::time::Instant::now();
+        let lines = match (slice?, &targets) {
             (Slice::Lines(lines), Some(targets)) => {
-                let clock = std::time::Instant::now();
-                let out = direct::convert_lines(
+                let read = direct::convert_lines(
                     lines.text(),
                     lines.delimiter(),
                     lines.width(),
@@ -121,15 +121,28 @@ pub(crate) fn assemble_sliced(
                     targets,
                     lines.shown(),
                 )?;
-                tracing::trace!(
-                    source = lines.shown(),
-                    ms = clock.elapsed().as_millis() as u64,
-                    "csv slice read from its lines"
-                );
-                kept.take(out, &plan);
+                match read {
+                    Some((out, records)) => {
+                        lines.records_read(records);
+                        kept.take(out, &plan);
+                        tracing::trace!(
+                            source = lines.shown(),
+                            ms = clock.elapsed().as_millis() as u64,
+                            "csv slice read from its lines"
+                        );
+                        continue;
+                    }
+                    None => Slice::Lines(lines),
+                }
             }
-            (slice, _) => kept.add(slice.into_raw()?, &plan),
-        }
+            (slice, _) => slice,
+        };
+        kept.add(lines.into_raw()?, &plan);
+        tracing::trace!(
+            source = %ledger.path,
+            ms = clock.elapsed().as_millis() as u64,
+            "csv slice parsed"
+        );
     }
     for (job, failures) in plan.jobs.iter().zip(&kept.failures) {
         if let ColumnRule::Date(r) = &job.rule

@@ -309,6 +309,8 @@ pub(crate) struct SlicedCsv {
     slice: usize,
     /// Windows-1252 text, transcoded a slice at a time.
     transcode: Option<&'static encoding_rs::Encoding>,
+    /// Records in the slice handed out last, once read: the next slice's rows follow on.
+    records: std::cell::Cell<Option<usize>>,
 }
 
 /// Opens `path` for reading in slices, or `None` when it should be read whole: smaller than two
@@ -372,15 +374,15 @@ fn open_sliced_by(
         sniffed,
         slice,
         transcode,
+        records: std::cell::Cell::new(None),
     }))
 }
 
 /// One slice of a sliced export.
 pub(crate) enum Slice<'a> {
-    /// Parsed by polars: the first slice (its header and the decisions are read from it), and
-    /// any slice holding a `"`, whose records are not simply its lines.
+    /// Parsed by polars: the first slice (its header and the decisions are read from it).
     Parsed(RawTable),
-    /// Whole lines without quotes, for `direct::convert_lines`.
+    /// A later slice of whole records, still as bytes, for `direct::convert_lines`.
     Lines(Lines<'a>),
 }
 
@@ -394,8 +396,9 @@ impl Slice<'_> {
     }
 }
 
-/// A slice of whole lines without a quote character, still as bytes. Its pages leave the
-/// process when it is dropped (see [`SlicedCsv::slices`]).
+/// A slice after the first, still as bytes. Its pages leave the process when it is dropped (see
+/// [`SlicedCsv::slices`]); whoever reads it says how many records it held
+/// ([`Lines::records_read`]), which numbers the rows of the next.
 pub(crate) struct Lines<'a> {
     csv: &'a SlicedCsv,
     text: std::borrow::Cow<'a, [u8]>,
@@ -422,6 +425,10 @@ impl Lines<'_> {
     pub(crate) fn shown(&self) -> &str {
         &self.csv.shown
     }
+    /// The number of records the slice held, blank ones included, as its reader counted them.
+    pub(crate) fn records_read(&self, records: usize) {
+        self.csv.records.set(Some(records));
+    }
     fn parse(self) -> Result<RawTable, String> {
         let parsed = parse_slice(
             &self.text,
@@ -430,12 +437,20 @@ impl Lines<'_> {
             Some(self.cont),
             CsvEncoding::Utf8,
         );
-        parsed.map(|(raw, _)| raw)
+        parsed.map(|(raw, records)| {
+            self.records_read(records);
+            raw
+        })
     }
 }
 
 impl Drop for Lines<'_> {
     fn drop(&mut self) {
+        if self.csv.records.get().is_none() {
+            // Not read (an error elsewhere ended the source): counted here, should the next
+            // slice be asked for anyway.
+            self.records_read(super::direct::count_records(&self.text));
+        }
         self.csv.release_pages(self.mapped.0, self.mapped.1);
     }
 }
@@ -463,7 +478,6 @@ impl SlicedCsv {
             let bytes = &text[at..end];
             let mapped = (self.start + at, bytes.len());
             at = end;
-            let clock = std::time::Instant::now();
             let utf8 = match self.transcode {
                 Some(enc) => std::borrow::Cow::Owned(
                     enc.decode_without_bom_handling(bytes)
@@ -473,11 +487,13 @@ impl SlicedCsv {
                 ),
                 None => std::borrow::Cow::Borrowed(bytes),
             };
-            if let Some(c) = cont.filter(|_| memchr::memchr(b'"', &utf8).is_none()) {
-                cont = Some(Continuation {
-                    first_row: c.first_row + super::direct::count_records(&utf8),
+            if let Some(c) = cont {
+                // The slice before was a `Lines`, read (or dropped) before this call.
+                let c = Continuation {
+                    first_row: c.first_row + self.records.take().unwrap_or(0),
                     width: c.width,
-                });
+                };
+                cont = Some(c);
                 return Some(Ok(Slice::Lines(Lines {
                     csv: self,
                     text: utf8,
@@ -485,7 +501,8 @@ impl SlicedCsv {
                     cont: c,
                 })));
             }
-            let parsed = parse_slice(&utf8, &self.shown, &self.sniffed, cont, CsvEncoding::Utf8);
+            let clock = std::time::Instant::now();
+            let parsed = parse_slice(&utf8, &self.shown, &self.sniffed, None, CsvEncoding::Utf8);
             self.release_pages(mapped.0, mapped.1);
             tracing::trace!(
                 source = self.shown,
@@ -493,11 +510,11 @@ impl SlicedCsv {
                 "csv slice parsed"
             );
             Some(parsed.map(|(raw, records)| {
-                let first_row = cont.map_or(self.sniffed.header_idx + 2, |c| c.first_row);
                 cont = Some(Continuation {
-                    first_row: first_row + records,
+                    first_row: self.sniffed.header_idx + 2,
                     width: raw.frame.width(),
                 });
+                self.records.set(Some(records));
                 Slice::Parsed(raw)
             }))
         })
@@ -518,7 +535,7 @@ impl SlicedCsv {
 /// The end of the slice starting at `from`: the first line end at least `size` bytes on that is
 /// outside quotes (an even number of `"` since `from`, itself a record start), or the end of the
 /// text. A quoted field may hold line ends; the parity of quotes tells them apart.
-fn record_boundary(text: &[u8], from: usize, size: usize) -> usize {
+pub(super) fn record_boundary(text: &[u8], from: usize, size: usize) -> usize {
     let target = from.saturating_add(size);
     if target >= text.len() {
         return text.len();
@@ -542,7 +559,7 @@ fn record_boundary(text: &[u8], from: usize, size: usize) -> usize {
 /// Whether `bytes` hold an odd number of `"`. Counted into a byte per block of 255 so that the
 /// count vectorises to whole registers: counting into a `usize` did two bytes a step (1.6 s of
 /// CPU over a 2 GB export).
-fn odd_quotes(bytes: &[u8]) -> bool {
+pub(super) fn odd_quotes(bytes: &[u8]) -> bool {
     bytes.chunks(255).fold(false, |odd, block| {
         let n = block
             .iter()

@@ -1,8 +1,10 @@
-//! Slices of a large export that hold no quote character, converted straight from their bytes
-//! to the canonical typed columns. Part of the ingest stage (see `assemble::assemble_sliced`).
+//! Slices of a large export after the first, converted straight from their bytes to the
+//! canonical typed columns. Part of the ingest stage (see `assemble::assemble_sliced`).
 //!
-//! Without quotes a record is a line and a field is what lies between separators, so there is
-//! nothing for a general CSV parser to decide. Letting polars parse such a slice first built a
+//! A record ends at a line end outside quotes; a field is what lies between separators, or
+//! between quotes with `""` standing for one quote. A slice where a quote appears anywhere else
+//! (inside an unquoted field, or text after a closing quote) is left to polars, whose reading of
+//! such lines is the reference. Letting polars parse every slice first built a
 //! 16-byte text view (and a copy of every value longer than 12 bytes) for each cell, only for the
 //! conversion to read it once and drop it: most of the ingest's memory traffic and a third of
 //! its CPU in the kernel zeroing the pages. Here each cell is read where it lies in the file and
@@ -20,6 +22,7 @@ use super::text_chunk::gather_text;
 use crate::tables::ColType;
 use polars::prelude::*;
 use rayon::prelude::*;
+use std::borrow::Cow;
 
 /// How the cells of one canonical column are read.
 pub(crate) enum CellReader {
@@ -59,9 +62,15 @@ pub(crate) struct SliceOut {
 /// Bytes per piece a slice is cut into for the threads.
 const PIECE_BYTES: usize = 2 << 20;
 
-/// Converts a slice of whole lines (no `"` in it) whose first record is file row `first_row`,
-/// with `width` columns (more fields are ignored, fewer are nulls, as polars reads them).
-/// `Err` when the bytes are not UTF-8 (the message says so, for the caller's fallback).
+/// A quote where a field neither opens nor closes with one: the slice is left to polars.
+#[derive(Debug)]
+pub(crate) struct Irregular;
+
+/// Converts a slice of whole records whose first record is file row `first_row`, with `width`
+/// columns (more fields are ignored, fewer are nulls, as polars reads them). Returns the slice
+/// and its number of records (blank ones included), `Ok(None)` when the slice is irregular (see
+/// [`Irregular`]), `Err` when the bytes are not UTF-8 (the message says so, for the caller's
+/// fallback).
 pub(crate) fn convert_lines(
     text: &[u8],
     sep: u8,
@@ -69,38 +78,41 @@ pub(crate) fn convert_lines(
     first_row: usize,
     targets: &[Target],
     shown: &str,
-) -> Result<SliceOut, String> {
+) -> Result<Option<(SliceOut, usize)>, String> {
     let text = std::str::from_utf8(text)
         .map_err(|e| format!("{shown}: invalid utf-8 in the file ({e})"))?;
-    let pieces = split_lines(text, PIECE_BYTES);
-    let outs: Vec<PieceOut> = pieces
+    let pieces = split_records(text, PIECE_BYTES);
+    let outs: Result<Vec<PieceOut>, Irregular> = pieces
         .par_iter()
         .map(|p| read_piece(p, sep, width, targets))
         .collect();
-    Ok(merge(outs, targets, width, first_row))
+    let Ok(outs) = outs else { return Ok(None) };
+    let records = outs.iter().map(|o| o.records).sum();
+    Ok(Some((merge(outs, targets, width, first_row), records)))
 }
 
-/// Records in a slice of whole lines, blank ones included (the next slice's first file row
-/// follows from it), counted as [`convert_lines`] reads them.
+/// Records in a slice of whole records, blank ones included, counted as [`convert_lines`] reads
+/// them: line ends outside quotes, plus an unterminated last line.
 pub(crate) fn count_records(text: &[u8]) -> usize {
-    match text.last() {
-        None => 0,
-        Some(&last) => memchr::memchr_iter(b'\n', text).count() + usize::from(last != b'\n'),
+    let Some(&last) = text.last() else { return 0 };
+    let mut records = usize::from(last != b'\n');
+    let mut odd = false;
+    let mut from = 0;
+    for nl in memchr::memchr_iter(b'\n', text) {
+        odd ^= super::csv::odd_quotes(&text[from..nl]);
+        from = nl;
+        records += usize::from(!odd);
     }
+    records
 }
 
-/// Cuts `text` into pieces of about `size` bytes, each ending at a line end (or the text's end).
-fn split_lines(text: &str, size: usize) -> Vec<&str> {
+/// Cuts `text` into pieces of about `size` bytes, each ending at a record end (or the text's end).
+fn split_records(text: &str, size: usize) -> Vec<&str> {
     let bytes = text.as_bytes();
     let mut pieces = Vec::with_capacity(bytes.len() / size + 1);
     let mut at = 0;
     while at < bytes.len() {
-        let target = at + size;
-        let end = if target >= bytes.len() {
-            bytes.len()
-        } else {
-            memchr::memchr(b'\n', &bytes[target..]).map_or(bytes.len(), |i| target + i + 1)
-        };
+        let end = super::csv::record_boundary(bytes, at, size);
         pieces.push(&text[at..end]);
         at = end;
     }
@@ -230,31 +242,86 @@ struct PieceOut {
     last: Option<Vec<Option<String>>>,
 }
 
-/// The fields of one line (`\r\n` endings allowed) into `fields`: `None` for an empty or
-/// missing field, extra fields ignored. Returns whether any field holds something.
-fn split_fields<'a>(line: &'a str, sep: u8, fields: &mut [Option<&'a str>]) -> bool {
-    let line = line.strip_suffix('\r').unwrap_or(line);
-    let width = fields.len();
+/// Reads the record starting at `pos` into `fields` (`None` for an empty or missing field, extra
+/// fields ignored). Returns where the next record starts and whether any field holds something.
+fn next_record<'a>(
+    text: &'a str,
+    mut pos: usize,
+    sep: u8,
+    fields: &mut [Option<Cow<'a, str>>],
+) -> Result<(usize, bool), Irregular> {
+    let b = text.as_bytes();
     let mut k = 0;
-    let mut start = 0;
     let mut any = false;
-    for end in memchr::memchr_iter(sep, line.as_bytes())
-        .chain(std::iter::once(line.len()))
-        .take(width)
-    {
-        let f = &line[start..end];
-        fields[k] = (!f.is_empty()).then_some(f);
-        any |= !f.is_empty();
+    loop {
+        let (value, end) = if b.get(pos) == Some(&b'"') {
+            let mut p = pos + 1;
+            let mut escaped = false;
+            let close = loop {
+                let q = p + memchr::memchr(b'"', &b[p..]).ok_or(Irregular)?;
+                if b.get(q + 1) == Some(&b'"') {
+                    escaped = true;
+                    p = q + 2;
+                } else {
+                    break q;
+                }
+            };
+            let inner = &text[pos + 1..close];
+            let value = if escaped {
+                Cow::Owned(inner.replace("\"\"", "\""))
+            } else {
+                Cow::Borrowed(inner)
+            };
+            let end = match (b.get(close + 1), b.get(close + 2)) {
+                (None | Some(b'\n'), _) => close + 1,
+                (Some(c), _) if *c == sep => close + 1,
+                (Some(b'\r'), None | Some(b'\n')) => close + 2,
+                _ => return Err(Irregular),
+            };
+            (value, end)
+        } else {
+            let mut i = pos;
+            while i < b.len() && b[i] != sep && b[i] != b'\n' && b[i] != b'"' {
+                i += 1;
+            }
+            if i < b.len() && b[i] == b'"' {
+                return Err(Irregular);
+            }
+            let mut v = &text[pos..i];
+            if i == b.len() || b[i] == b'\n' {
+                v = v.strip_suffix('\r').unwrap_or(v);
+            }
+            (Cow::Borrowed(v), i)
+        };
+        if let Some(slot) = fields.get_mut(k) {
+            any |= !value.is_empty();
+            *slot = (!value.is_empty()).then_some(value);
+        }
         k += 1;
-        start = end + 1;
+        match b.get(end) {
+            Some(c) if *c == sep => pos = end + 1,
+            Some(_) => {
+                pos = end + 1;
+                break;
+            }
+            None => {
+                pos = b.len();
+                break;
+            }
+        }
     }
-    for slot in &mut fields[k..] {
+    for slot in fields.iter_mut().skip(k) {
         *slot = None;
     }
-    any
+    Ok((pos, any))
 }
 
-fn read_piece(piece: &str, sep: u8, width: usize, targets: &[Target]) -> PieceOut {
+fn read_piece(
+    piece: &str,
+    sep: u8,
+    width: usize,
+    targets: &[Target],
+) -> Result<PieceOut, Irregular> {
     // About 100 bytes a line in the exports seen; the builders grow if more.
     let capacity = piece.len() / 64 + 16;
     let mut sinks: Vec<Sink> = targets.iter().map(|t| Sink::new(t, capacity)).collect();
@@ -262,45 +329,53 @@ fn read_piece(piece: &str, sep: u8, width: usize, targets: &[Target]) -> PieceOu
     let mut texts = Vec::new();
     let mut present = vec![0usize; width];
     let mut blank_records = Vec::new();
-    let mut fields: Vec<Option<&str>> = vec![None; width];
+    let mut fields: Vec<Option<Cow<str>>> = vec![None; width];
     let (mut kept, mut records) = (0usize, 0usize);
-    let mut last_line: Option<&str> = None;
-    let body = piece.strip_suffix('\n').unwrap_or(piece);
-    if !piece.is_empty() {
-        for line in body.split('\n') {
-            records += 1;
-            if !split_fields(line, sep, &mut fields) {
-                blank_records.push(records - 1);
-                continue;
-            }
-            for (slot, p) in fields.iter().zip(present.iter_mut()) {
-                *p += usize::from(slot.is_some());
-            }
-            for (k, (t, sink)) in targets.iter().zip(sinks.iter_mut()).enumerate() {
-                let cell = fields.get(t.index).copied().flatten();
-                match sink.push(&t.reader, cell) {
-                    Read::Value => {}
-                    Read::Failed(p) => {
-                        failures[k].push((kept, p));
-                        texts.push(((t.index, kept), cell.unwrap_or_default().to_string()));
-                    }
-                    Read::Null => {
-                        if let Some(s) = cell {
-                            texts.push(((t.index, kept), s.to_string()));
-                        }
+    let mut last_at = None;
+    let mut pos = 0;
+    while pos < piece.len() {
+        let at = pos;
+        let (next, any) = next_record(piece, pos, sep, &mut fields)?;
+        pos = next;
+        records += 1;
+        if !any {
+            blank_records.push(records - 1);
+            continue;
+        }
+        for (slot, p) in fields.iter().zip(present.iter_mut()) {
+            *p += usize::from(slot.is_some());
+        }
+        for (k, (t, sink)) in targets.iter().zip(sinks.iter_mut()).enumerate() {
+            let cell = fields.get(t.index).and_then(|f| f.as_deref());
+            match sink.push(&t.reader, cell) {
+                Read::Value => {}
+                Read::Failed(p) => {
+                    failures[k].push((kept, p));
+                    texts.push(((t.index, kept), cell.unwrap_or_default().to_string()));
+                }
+                Read::Null => {
+                    if let Some(s) = cell {
+                        texts.push(((t.index, kept), s.to_string()));
                     }
                 }
             }
-            last_line = Some(line);
-            kept += 1;
         }
+        last_at = Some(at);
+        kept += 1;
     }
-    let last = last_line.map(|line| {
-        let mut fields: Vec<Option<&str>> = vec![None; width];
-        split_fields(line, sep, &mut fields);
-        fields.iter().map(|f| f.map(str::to_string)).collect()
-    });
-    PieceOut {
+    let last = match last_at {
+        Some(at) => {
+            next_record(piece, at, sep, &mut fields)?;
+            Some(
+                fields
+                    .iter()
+                    .map(|f| f.as_deref().map(str::to_string))
+                    .collect(),
+            )
+        }
+        None => None,
+    };
+    Ok(PieceOut {
         columns: sinks.into_iter().map(Sink::finish).collect(),
         failures,
         texts,
@@ -309,7 +384,7 @@ fn read_piece(piece: &str, sep: u8, width: usize, targets: &[Target]) -> PieceOu
         records,
         blank_records,
         last,
-    }
+    })
 }
 
 fn merge(outs: Vec<PieceOut>, targets: &[Target], width: usize, first_row: usize) -> SliceOut {
@@ -418,27 +493,55 @@ fn typed(c: Column, t: &Target) -> Column {
 mod tests {
     use super::*;
 
-    #[test]
-    fn fields_follow_polars_rules_for_short_long_and_blank_lines() {
-        let mut f = vec![None; 3];
-        assert!(split_fields("a;;c;d\r", b';', &mut f));
-        assert_eq!(f, vec![Some("a"), None, Some("c")]);
-        assert!(split_fields("x", b';', &mut f));
-        assert_eq!(f, vec![Some("x"), None, None]);
-        assert!(!split_fields(";;", b';', &mut f));
-        assert!(!split_fields("\r", b';', &mut f));
-        assert!(split_fields(" ;", b';', &mut f));
-        assert_eq!(f, vec![Some(" "), None, None]);
+    type Fields = Vec<Option<String>>;
+
+    fn record(text: &str, width: usize) -> Result<(usize, bool, Fields), Irregular> {
+        let mut f = vec![None; width];
+        let (next, any) = next_record(text, 0, b';', &mut f)?;
+        let f = f.iter().map(|v| v.as_deref().map(str::to_string)).collect();
+        Ok((next, any, f))
+    }
+
+    fn s(v: &str) -> Option<String> {
+        Some(v.to_string())
     }
 
     #[test]
-    fn pieces_end_at_line_ends_and_cover_the_text() {
+    fn fields_follow_polars_rules_for_short_long_quoted_and_blank_records() {
+        let a = record("a;;c;d\r\nx", 3).unwrap();
+        assert_eq!(a, (8, true, vec![s("a"), None, s("c")]));
+        assert_eq!(record("x", 3).unwrap(), (1, true, vec![s("x"), None, None]));
+        assert_eq!(
+            record(";;\n", 3).unwrap(),
+            (3, false, vec![None, None, None])
+        );
+        assert!(!record("\r\n", 3).unwrap().1);
+        assert_eq!(record(" ;", 3).unwrap().2, vec![s(" "), None, None]);
+        let quoted = "\"a;b\";\"say \"\"hi\"\"\";\"two\nlines\"\r\nnext";
+        let want = vec![s("a;b"), s("say \"hi\""), s("two\nlines")];
+        assert_eq!(record(quoted, 3).unwrap(), (quoted.len() - 4, true, want));
+        assert_eq!(record("\"\";x\n", 2).unwrap().2, vec![None, s("x")]);
+        assert!(
+            record("ab\"c;d\n", 2).is_err(),
+            "a quote inside an unquoted field"
+        );
+        assert!(
+            record("\"ab\"c;d\n", 2).is_err(),
+            "text after the closing quote"
+        );
+        assert!(record("\"open;d\n", 2).is_err(), "a quote never closed");
+    }
+
+    #[test]
+    fn pieces_end_at_record_ends_and_cover_the_text() {
         let text = "aaaa\nbb\ncccccc\nd";
-        let pieces = split_lines(text, 3);
+        let pieces = split_records(text, 3);
         assert_eq!(pieces, vec!["aaaa\n", "bb\ncccccc\n", "d"]);
-        assert_eq!(split_lines("", 3), Vec::<&str>::new());
+        assert_eq!(split_records("", 3), Vec::<&str>::new());
+        assert_eq!(split_records("\"x\ny\"\nz\n", 1), vec!["\"x\ny\"\n", "z\n"]);
         assert_eq!(count_records(text.as_bytes()), 4);
         assert_eq!(count_records(b"a\n\nb\n"), 3);
+        assert_eq!(count_records(b"\"a\nb\"\nc"), 2);
         assert_eq!(count_records(b""), 0);
     }
 }
