@@ -219,6 +219,7 @@ fn slices_read_straight_from_their_lines_match_polars_on_awkward_rows() {
                 "\"{c}\";\"{d:02}/08/2026\";\"2,00\";\"Tornillo; \"\"grande\"\"\nde 3/4\";F{i}"
             ),
             53 => format!("{c};{d:02}/08/2026;\"\";\"\";F{i}"),
+            59 => format!("{c};{d:02}/08/2026;\"n/\"\"d\";Tuerca;\"F;{i}\""),
             _ => format!("{c};{d:02}/08/2026;{},{:02};Tornillo;F{i}", i % 40, i % 100),
         };
         tx.push_str(&line);
@@ -268,7 +269,7 @@ fn slices_read_straight_from_their_lines_match_polars_on_awkward_rows() {
     );
     assert_same_outputs(&whole, &sliced);
     let validation = std::fs::read_to_string(sliced.join("validation.json")).unwrap();
-    for named in ["n/d", "31/02/2026", "quizá", "nunca"] {
+    for named in ["n/d", "n/\\\"d", "31/02/2026", "quizá", "nunca"] {
         assert!(validation.contains(named), "{named} is named: {validation}");
     }
 }
