@@ -108,7 +108,9 @@ pub(crate) fn assemble_sliced(
     }
     let mut kept = Kept::new(&horizon, &plan);
     kept.add(horizon, &plan);
-    let targets = plan.targets();
+    let targets = plan
+        .targets()
+        .filter(|_| std::env::var_os("CRM_AUDIT_NO_DIRECT").is_none());
     for slice in rest {
         let clock = std::time::Instant::now();
         let lines = match (slice?, &targets) {
@@ -293,6 +295,7 @@ impl SlicePlan {
                 };
                 Some(Target {
                     index: j.index,
+                    released: j.released,
                     name: j.spec.name,
                     ty: j.spec.ty,
                     reader,
@@ -371,9 +374,18 @@ impl Kept {
             Some(last) => (0..width).map(|col| raw.cell_text(col, last)).collect(),
             None => Vec::new(),
         };
+        let released: Vec<&Column> = plan
+            .jobs
+            .iter()
+            .zip(&columns)
+            .filter(|(j, _)| j.released)
+            .map(|(_, c)| &c.column)
+            .collect();
+        let released_hash = (!released.is_empty()).then(|| direct::released_row_hash(&released, n));
         let out = SliceOut {
             height: n,
             columns,
+            released_hash,
             texts,
             last,
             present: (0..width)
@@ -389,15 +401,9 @@ impl Kept {
     fn take(&mut self, out: SliceOut, plan: &SlicePlan) {
         let base = self.cells.height;
         let n = out.height;
-        let released: Vec<&Column> = plan
-            .jobs
-            .iter()
-            .zip(&out.columns)
-            .filter(|(j, _)| j.released)
-            .map(|(_, c)| &c.column)
-            .collect();
-        if !released.is_empty() {
-            self.released_hash.push(row_hash(&released, n));
+        if let Some(hashes) = out.released_hash {
+            self.released_hash
+                .push(UInt64Chunked::from_vec(RELEASED_HASH.into(), hashes).into_column());
         }
         for ((col, row), t) in out.texts {
             self.cells.texts.entry((col, base + row)).or_insert(t);
@@ -457,22 +463,6 @@ impl Kept {
             .collect();
         (pieces, self.cells, released)
     }
-}
-
-/// One hash per row of the given columns (polars' vectorised hashing, fixed seed).
-fn row_hash(columns: &[&Column], n: usize) -> Column {
-    let state = PlSeedableRandomStateQuality::seed_from_u64(0x5eed);
-    let mut hashes = Vec::with_capacity(n);
-    let mut ok = columns
-        .first()
-        .is_some_and(|c| c.vec_hash(state.clone(), &mut hashes).is_ok());
-    for c in columns.iter().skip(1) {
-        ok &= c.vec_hash_combine(state.clone(), &mut hashes).is_ok();
-    }
-    if !ok || hashes.len() != n {
-        hashes = vec![0; n];
-    }
-    UInt64Chunked::from_vec(RELEASED_HASH.into(), hashes).into_column()
 }
 
 /// The chunks appended into one column (each slice's buffers kept as a chunk: no copy), `None`

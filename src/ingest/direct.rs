@@ -18,7 +18,7 @@ use super::parse::amount::parse_amount;
 use super::parse::decimal::DecimalSep;
 use super::parse::flag::parse_flag;
 use super::raw::RowNumbers;
-use super::text_chunk::gather_text;
+use super::text_chunk::Gather;
 use crate::tables::ColType;
 use polars::prelude::*;
 use rayon::prelude::*;
@@ -37,6 +37,8 @@ pub(crate) enum CellReader {
 /// One canonical column of the slice: the header it reads and how.
 pub(crate) struct Target {
     pub(crate) index: usize,
+    /// A text column dropped as it is read: only its part of the row hash is kept.
+    pub(crate) released: bool,
     pub(crate) name: &'static str,
     pub(crate) ty: ColType,
     pub(crate) reader: CellReader,
@@ -46,8 +48,12 @@ pub(crate) struct Target {
 pub(crate) struct SliceOut {
     /// Rows kept (blank records dropped).
     pub(crate) height: usize,
-    /// One converted column per target, in order, with the rows that failed.
+    /// One converted column per target, in order, with the rows that failed (an empty column
+    /// for a released one).
     pub(crate) columns: Vec<Converted>,
+    /// The row hash of the released columns' values, if there are any (see
+    /// [`released_row_hash`]).
+    pub(crate) released_hash: Option<Vec<u64>>,
     /// Text of the cells the row checks may name: values that failed, blanks read as nothing.
     /// Keyed by (header index, row in the slice).
     pub(crate) texts: Vec<((usize, usize), String)>,
@@ -82,7 +88,7 @@ pub(crate) fn convert_lines(
     let text = std::str::from_utf8(text)
         .map_err(|e| format!("{shown}: invalid utf-8 in the file ({e})"))?;
     let pieces = split_records(text, PIECE_BYTES);
-    let outs: Result<Vec<PieceOut>, Irregular> = pieces
+    let outs: Result<Vec<PieceOut<'_>>, Irregular> = pieces
         .par_iter()
         .map(|p| read_piece(p, sep, width, targets))
         .collect();
@@ -120,12 +126,15 @@ fn split_records(text: &str, size: usize) -> Vec<&str> {
 }
 
 /// Where one piece's values go.
-enum Sink {
+enum Sink<'a> {
     F64(PrimitiveChunkedBuilder<Float64Type>),
     I32(PrimitiveChunkedBuilder<Int32Type>),
     I64(PrimitiveChunkedBuilder<Int64Type>),
     Bool(BooleanChunkedBuilder),
-    Text(StringChunkedBuilder),
+    /// Cleaned text, still pointing into the slice: gathered once for the whole slice.
+    Text(Vec<Option<Cow<'a, str>>>),
+    /// A released text column: its values go into the row hash only.
+    Released,
 }
 
 /// What reading one cell gave.
@@ -136,22 +145,32 @@ enum Read {
     Failed(Problem),
 }
 
-impl Sink {
-    fn new(t: &Target, capacity: usize) -> Sink {
+/// The cleaned text of a cell, borrowing from the slice where the cell does.
+fn clean_cell<'a>(cell: &Cow<'a, str>, lowercase: bool) -> Option<Cow<'a, str>> {
+    match cell {
+        Cow::Borrowed(s) => clean_text(s, lowercase),
+        Cow::Owned(s) => clean_text(s, lowercase).map(|c| Cow::Owned(c.into_owned())),
+    }
+}
+
+impl<'a> Sink<'a> {
+    fn new(t: &Target, capacity: usize) -> Sink<'a> {
         let name: PlSmallStr = t.name.into();
         match &t.reader {
+            _ if t.released => Sink::Released,
             CellReader::Number(_) => Sink::F64(PrimitiveChunkedBuilder::new(name, capacity)),
             CellReader::Integer(..) | CellReader::Date(_) => {
                 Sink::I32(PrimitiveChunkedBuilder::new(name, capacity))
             }
             CellReader::DateTime(_) => Sink::I64(PrimitiveChunkedBuilder::new(name, capacity)),
             CellReader::Flag => Sink::Bool(BooleanChunkedBuilder::new(name, capacity)),
-            CellReader::Text { .. } => Sink::Text(StringChunkedBuilder::new(name, capacity)),
+            CellReader::Text { .. } => Sink::Text(Vec::with_capacity(capacity)),
         }
     }
 
-    /// Reads one cell exactly as `convert::convert_text` reads it.
-    fn push(&mut self, reader: &CellReader, cell: Option<&str>) -> Read {
+    /// Reads one cell exactly as `convert::convert_text` reads it; a released cell's cleaned
+    /// value is folded into `hash`.
+    fn push(&mut self, reader: &CellReader, cell: Option<&Cow<'a, str>>, hash: &mut u64) -> Read {
         fn put<T: PolarsNumericType>(
             b: &mut PrimitiveChunkedBuilder<T>,
             v: Option<Result<T::Native, Problem>>,
@@ -171,7 +190,8 @@ impl Sink {
                 }
             }
         }
-        let cell = cell.filter(|s| !blank(s));
+        let text = |lowercase: bool| cell.and_then(|c| clean_cell(c, lowercase));
+        let cell = cell.map(|c| c.as_ref()).filter(|s| !blank(s));
         match (self, reader) {
             (Sink::F64(b), CellReader::Number(dec)) => put(
                 b,
@@ -202,36 +222,65 @@ impl Sink {
                     Read::Null
                 }
             },
-            (Sink::Text(b), CellReader::Text { lowercase }) => {
-                match cell.and_then(|s| clean_text(s, *lowercase)) {
-                    Some(v) => {
-                        b.append_value(v.as_ref());
-                        Read::Value
-                    }
-                    None => {
-                        b.append_null();
-                        Read::Null
-                    }
-                }
+            (Sink::Text(values), CellReader::Text { lowercase }) => {
+                let v = text(*lowercase);
+                let read = if v.is_some() { Read::Value } else { Read::Null };
+                values.push(v);
+                read
+            }
+            (Sink::Released, CellReader::Text { lowercase }) => {
+                let v = text(*lowercase);
+                *hash = fold_hash(*hash, v.as_deref());
+                if v.is_some() { Read::Value } else { Read::Null }
             }
             _ => unreachable!("a sink is made for its reader"),
         }
     }
 
-    fn finish(self) -> Column {
+    fn finish(self) -> Piece<'a> {
         match self {
-            Sink::F64(b) => b.finish().into_column(),
-            Sink::I32(b) => b.finish().into_column(),
-            Sink::I64(b) => b.finish().into_column(),
-            Sink::Bool(b) => b.finish().into_column(),
-            Sink::Text(b) => b.finish().into_column(),
+            Sink::F64(b) => Piece::Column(b.finish().into_column()),
+            Sink::I32(b) => Piece::Column(b.finish().into_column()),
+            Sink::I64(b) => Piece::Column(b.finish().into_column()),
+            Sink::Bool(b) => Piece::Column(b.finish().into_column()),
+            Sink::Text(v) => Piece::Text(v),
+            Sink::Released => Piece::Released,
         }
     }
 }
 
+/// A piece's part of one column.
+enum Piece<'a> {
+    Column(Column),
+    Text(Vec<Option<Cow<'a, str>>>),
+    Released,
+}
+
+/// The hash of the released columns' values of a row, the same whichever way the slice was
+/// read: each cleaned value folded in, in column order, from 0.
+pub(crate) fn fold_hash(hash: u64, value: Option<&str>) -> u64 {
+    use std::hash::BuildHasher;
+    let state = PlSeedableRandomStateQuality::seed_from_u64(0x5eed);
+    state.hash_one((hash, value))
+}
+
+/// [`fold_hash`] over whole columns (text columns converted by polars' path).
+pub(crate) fn released_row_hash(columns: &[&Column], n: usize) -> Vec<u64> {
+    let mut hashes = vec![0u64; n];
+    for c in columns {
+        if let Ok(ca) = c.str() {
+            for (h, v) in hashes.iter_mut().zip(ca.iter()) {
+                *h = fold_hash(*h, v);
+            }
+        }
+    }
+    hashes
+}
+
 /// One piece read: rows are counted from the piece's start.
-struct PieceOut {
-    columns: Vec<Column>,
+struct PieceOut<'a> {
+    columns: Vec<Piece<'a>>,
+    released: Vec<u64>,
     failures: Vec<Vec<(usize, Problem)>>,
     texts: Vec<((usize, usize), String)>,
     present: Vec<usize>,
@@ -316,20 +365,24 @@ fn next_record<'a>(
     Ok((pos, any))
 }
 
-fn read_piece(
-    piece: &str,
+fn read_piece<'a>(
+    piece: &'a str,
     sep: u8,
     width: usize,
     targets: &[Target],
-) -> Result<PieceOut, Irregular> {
-    // About 100 bytes a line in the exports seen; the builders grow if more.
-    let capacity = piece.len() / 64 + 16;
-    let mut sinks: Vec<Sink> = targets.iter().map(|t| Sink::new(t, capacity)).collect();
+) -> Result<PieceOut<'a>, Irregular> {
+    // Exact for pieces without line ends inside quotes: a column keeps its pieces' buffers
+    // until the table is gathered, and with transparent huge pages a reserved but unused tail
+    // is resident memory all the same.
+    let capacity = memchr::memchr_iter(b'\n', piece.as_bytes()).count() + 1;
+    let mut sinks: Vec<Sink<'a>> = targets.iter().map(|t| Sink::new(t, capacity)).collect();
+    let hashed = targets.iter().any(|t| t.released);
+    let mut released = Vec::with_capacity(if hashed { capacity } else { 0 });
     let mut failures = vec![Vec::new(); targets.len()];
     let mut texts = Vec::new();
     let mut present = vec![0usize; width];
     let mut blank_records = Vec::new();
-    let mut fields: Vec<Option<Cow<str>>> = vec![None; width];
+    let mut fields: Vec<Option<Cow<'a, str>>> = vec![None; width];
     let (mut kept, mut records) = (0usize, 0usize);
     let mut last_at = None;
     let mut pos = 0;
@@ -345,13 +398,15 @@ fn read_piece(
         for (slot, p) in fields.iter().zip(present.iter_mut()) {
             *p += usize::from(slot.is_some());
         }
+        let mut hash = 0u64;
         for (k, (t, sink)) in targets.iter().zip(sinks.iter_mut()).enumerate() {
-            let cell = fields.get(t.index).and_then(|f| f.as_deref());
-            match sink.push(&t.reader, cell) {
+            let cell = fields.get(t.index).and_then(Option::as_ref);
+            match sink.push(&t.reader, cell, &mut hash) {
                 Read::Value => {}
                 Read::Failed(p) => {
                     failures[k].push((kept, p));
-                    texts.push(((t.index, kept), cell.unwrap_or_default().to_string()));
+                    let text = cell.map_or_else(String::new, |c| c.to_string());
+                    texts.push(((t.index, kept), text));
                 }
                 Read::Null => {
                     if let Some(s) = cell {
@@ -359,6 +414,9 @@ fn read_piece(
                     }
                 }
             }
+        }
+        if hashed {
+            released.push(hash);
         }
         last_at = Some(at);
         kept += 1;
@@ -377,6 +435,7 @@ fn read_piece(
     };
     Ok(PieceOut {
         columns: sinks.into_iter().map(Sink::finish).collect(),
+        released,
         failures,
         texts,
         present,
@@ -387,22 +446,21 @@ fn read_piece(
     })
 }
 
-fn merge(outs: Vec<PieceOut>, targets: &[Target], width: usize, first_row: usize) -> SliceOut {
-    let mut columns: Vec<Option<Column>> = vec![None; targets.len()];
+fn merge(outs: Vec<PieceOut<'_>>, targets: &[Target], width: usize, first_row: usize) -> SliceOut {
+    let mut parts: Vec<Vec<Piece<'_>>> = (0..targets.len()).map(|_| Vec::new()).collect();
     let mut failures: Vec<Vec<(usize, Problem)>> = vec![Vec::new(); targets.len()];
     let mut texts = Vec::new();
     let mut present = vec![0usize; width];
     let mut last = None;
     let mut blank_rows: Vec<usize> = Vec::new();
+    let mut released: Option<Vec<u64>> = None;
     let (mut height, mut records, mut blanks) = (0usize, 0usize, 0usize);
     for out in outs {
         for (k, c) in out.columns.into_iter().enumerate() {
-            match &mut columns[k] {
-                Some(col) => {
-                    let _ = col.append_owned(c);
-                }
-                slot @ None => *slot = Some(c),
-            }
+            parts[k].push(c);
+        }
+        if targets.iter().any(|t| t.released) {
+            released.get_or_insert_with(Vec::new).extend(out.released);
         }
         for (k, f) in out.failures.into_iter().enumerate() {
             failures[k].extend(f.into_iter().map(|(row, p)| (height + row, p)));
@@ -440,22 +498,25 @@ fn merge(outs: Vec<PieceOut>, targets: &[Target], width: usize, first_row: usize
             .collect();
         RowNumbers::Explicit(rows)
     };
-    let columns = targets
-        .iter()
-        .zip(columns)
+    // Each column into one chunk, in parallel over the columns.
+    let columns: Vec<Column> = targets
+        .par_iter()
+        .zip(parts.into_par_iter())
+        .map(|(t, parts)| column(t, parts, height))
+        .collect();
+    let columns = columns
+        .into_iter()
         .zip(failures)
-        .map(|((t, c), failures)| {
-            let c = c.unwrap_or_else(|| Column::full_null(t.name.into(), 0, &t.ty.dtype()));
-            Converted {
-                column: typed(c, t),
-                failures,
-                format: None,
-            }
+        .map(|(column, failures)| Converted {
+            column,
+            failures,
+            format: None,
         })
         .collect();
     SliceOut {
         height,
         columns,
+        released_hash: released,
         texts,
         last: last
             .unwrap_or_default()
@@ -468,9 +529,38 @@ fn merge(outs: Vec<PieceOut>, targets: &[Target], width: usize, first_row: usize
     }
 }
 
-/// The pieces' column as the canonical dtype, text stored with each long value once (as
-/// `convert::text_column` stores a slice's text).
-fn typed(c: Column, t: &Target) -> Column {
+/// One column of the slice from its pieces, in one chunk of the canonical dtype, made on this
+/// thread. Text is stored with each long value once (as `convert::text_column` stores a slice's
+/// text). Kept as the worker threads' pieces until the table was assembled (a thousand small
+/// chunks a column on a 2 GB export), the buffers stayed in those threads' heaps: about 0.6 GB
+/// more at the run's peak.
+fn column(t: &Target, parts: Vec<Piece<'_>>, height: usize) -> Column {
+    let name: PlSmallStr = t.name.into();
+    if t.released {
+        return Column::full_null(name, 0, &t.ty.dtype());
+    }
+    if let CellReader::Text { .. } = t.reader {
+        let mut g = Gather::with_capacity(height);
+        for part in &parts {
+            if let Piece::Text(values) = part {
+                for v in values {
+                    g.push(v.as_deref().map(str::as_bytes));
+                }
+            }
+        }
+        return g.finish(name).into_column();
+    }
+    let mut chunks = parts.into_iter().filter_map(|p| match p {
+        Piece::Column(c) => Some(c),
+        _ => None,
+    });
+    let Some(mut c) = chunks.next() else {
+        return Column::full_null(name, 0, &t.ty.dtype());
+    };
+    for next in chunks {
+        let _ = c.append_owned(next);
+    }
+    let c = c.rechunk();
     match &t.reader {
         CellReader::Date(_) => c
             .i32()
@@ -484,7 +574,6 @@ fn typed(c: Column, t: &Target) -> Column {
                     .into_column()
             })
             .unwrap_or(c),
-        CellReader::Text { .. } => c.str().map(|ca| gather_text(ca).into_column()).unwrap_or(c),
         _ => c,
     }
 }

@@ -110,6 +110,12 @@ fn ingest(cfg: &AuditConfig, today: chrono::NaiveDate, release: bool) -> IngestR
             .collect();
         let sources = frames.len();
         if let Some(df) = concat(frames, kind) {
+            tracing::debug!(
+                table = kind.name(),
+                mb = df.estimated_size() >> 20,
+                chunks = ?df.columns().iter().map(|c| (c.name().to_string(), c.n_chunks(), c.as_materialized_series().estimated_size() >> 20)).collect::<Vec<_>>(),
+                "ingest table gathered"
+            );
             ledger.tables.push(TableCount {
                 table: kind,
                 rows: df.height(),

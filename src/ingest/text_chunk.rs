@@ -22,75 +22,126 @@ pub(crate) fn gather_text(ca: &StringChunked) -> StringChunked {
     if single && ca.downcast_iter().all(|a| a.total_buffer_len() == 0) {
         return ca.clone();
     }
-    let mut buffers = MutableBinaryViewArray::<str>::with_capacity(0);
-    let mut views: Vec<View> = Vec::with_capacity(ca.len());
-    let mut seen: PlHashMap<&[u8], View> = PlHashMap::new();
-    let mut last: Option<(&[u8], View)> = None;
-    let (mut long, mut repeats, mut dedupe) = (0usize, 0usize, true);
-    let mut validity = (ca.null_count() > 0).then(|| MutableBitmap::with_capacity(ca.len()));
+    let mut g = Gather::with_capacity(ca.len());
     for arr in ca.downcast_iter() {
         let valid_in = arr.validity();
         let data = arr.data_buffers();
         for (i, v) in arr.views().iter().enumerate() {
-            let valid = valid_in.is_none_or(|b| b.get_bit(i));
-            if let Some(bits) = validity.as_mut() {
-                bits.push(valid);
-            }
-            if !valid {
-                views.push(View::default());
-                continue;
-            }
-            if v.length <= View::MAX_INLINE_SIZE {
-                views.push(*v);
-                continue;
-            }
-            // SAFETY: a valid long view of `arr` points into `arr`'s own buffers.
-            let bytes = unsafe { v.get_slice_unchecked(data) };
-            long += 1;
-            // Exports list a customer's lines together: most repeats are of the row above.
-            let view = match last {
-                Some((prev, view)) if prev == bytes => {
-                    repeats += 1;
-                    view
-                }
-                _ if dedupe => match seen.get(bytes) {
-                    Some(view) => {
-                        repeats += 1;
-                        *view
-                    }
-                    None => {
-                        let view = buffers.push_value_into_buffer(bytes);
-                        seen.insert(bytes, view);
-                        view
-                    }
-                },
-                _ => buffers.push_value_into_buffer(bytes),
-            };
-            last = Some((bytes, view));
-            views.push(view);
-            if dedupe && long == PROBE && repeats * 2 < long {
-                dedupe = false;
-                seen = PlHashMap::new();
+            if !valid_in.is_none_or(|b| b.get_bit(i)) {
+                g.push(None);
+            } else if v.length <= View::MAX_INLINE_SIZE {
+                g.push_inline(*v);
+            } else {
+                // SAFETY: a valid long view of `arr` points into `arr`'s own buffers.
+                g.push(Some(unsafe { v.get_slice_unchecked(data) }));
             }
         }
     }
-    buffers.finish_in_progress();
-    let (_, buffers) = buffers.take();
-    let total_buffer_len = buffers.iter().map(|b| b.len()).sum();
-    // SAFETY: every view is either inline (copied from a valid view, its bytes inside it) or was
-    // returned by `push_value_into_buffer` of this builder, whose buffers are these, in this
-    // order; the bytes are those of valid UTF-8 values; the validity has one bit per view.
-    let arr = unsafe {
-        Utf8ViewArray::new_unchecked(
-            ArrowDataType::Utf8View,
-            views.into(),
-            buffers.into(),
-            validity.map(Into::into),
-            None,
-            total_buffer_len,
-        )
-    };
-    StringChunked::with_chunk(ca.name().clone(), arr)
+    g.finish(ca.name().clone())
+}
+
+/// Text values gathered one by one into a single chunk, repeats of a long value sharing one
+/// copy. The values pushed must outlive the gathering (they are the keys of its map).
+pub(crate) struct Gather<'b> {
+    buffers: MutableBinaryViewArray<str>,
+    views: Vec<View>,
+    seen: PlHashMap<&'b [u8], View>,
+    last: Option<(&'b [u8], View)>,
+    long: usize,
+    repeats: usize,
+    dedupe: bool,
+    /// Built from the first null on.
+    validity: Option<MutableBitmap>,
+}
+
+impl<'b> Gather<'b> {
+    pub(crate) fn with_capacity(n: usize) -> Gather<'b> {
+        Gather {
+            buffers: MutableBinaryViewArray::<str>::with_capacity(0),
+            views: Vec::with_capacity(n),
+            seen: PlHashMap::new(),
+            last: None,
+            long: 0,
+            repeats: 0,
+            dedupe: true,
+            validity: None,
+        }
+    }
+
+    /// A value known to be inline (at most 12 bytes, in its view).
+    fn push_inline(&mut self, view: View) {
+        if let Some(bits) = self.validity.as_mut() {
+            bits.push(true);
+        }
+        self.views.push(view);
+    }
+
+    /// Appends a value (UTF-8 bytes) or a null.
+    pub(crate) fn push(&mut self, value: Option<&'b [u8]>) {
+        let Some(bytes) = value else {
+            let bits = self.validity.get_or_insert_with(|| {
+                let mut bits = MutableBitmap::with_capacity(self.views.capacity());
+                bits.extend_constant(self.views.len(), true);
+                bits
+            });
+            bits.push(false);
+            self.views.push(View::default());
+            return;
+        };
+        if bytes.len() <= View::MAX_INLINE_SIZE as usize {
+            self.push_inline(View::new_inline(bytes));
+            return;
+        }
+        if let Some(bits) = self.validity.as_mut() {
+            bits.push(true);
+        }
+        self.long += 1;
+        // Exports list a customer's lines together: most repeats are of the row above.
+        let view = match self.last {
+            Some((prev, view)) if prev == bytes => {
+                self.repeats += 1;
+                view
+            }
+            _ if self.dedupe => match self.seen.get(bytes) {
+                Some(view) => {
+                    self.repeats += 1;
+                    *view
+                }
+                None => {
+                    let view = self.buffers.push_value_into_buffer(bytes);
+                    self.seen.insert(bytes, view);
+                    view
+                }
+            },
+            _ => self.buffers.push_value_into_buffer(bytes),
+        };
+        self.last = Some((bytes, view));
+        self.views.push(view);
+        if self.dedupe && self.long == PROBE && self.repeats * 2 < self.long {
+            self.dedupe = false;
+            self.seen = PlHashMap::new();
+        }
+    }
+
+    pub(crate) fn finish(mut self, name: PlSmallStr) -> StringChunked {
+        self.buffers.finish_in_progress();
+        let (_, buffers) = self.buffers.take();
+        let total_buffer_len = buffers.iter().map(|b| b.len()).sum();
+        // SAFETY: every view is either inline (its bytes, valid UTF-8, inside it) or was returned
+        // by `push_value_into_buffer` of this builder, whose buffers are these, in this order;
+        // the bytes are those of valid UTF-8 values; the validity has one bit per view.
+        let arr = unsafe {
+            Utf8ViewArray::new_unchecked(
+                ArrowDataType::Utf8View,
+                self.views.into(),
+                buffers.into(),
+                self.validity.map(Into::into),
+                None,
+                total_buffer_len,
+            )
+        };
+        StringChunked::with_chunk(name, arr)
+    }
 }
 
 #[cfg(test)]
