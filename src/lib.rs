@@ -16,6 +16,7 @@ pub mod findings;
 
 pub mod indicators;
 pub mod ingest;
+pub mod memory;
 pub mod models;
 pub mod output;
 pub mod period;

@@ -9,6 +9,7 @@ use crm_audit::cli::Cli;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    crm_audit::memory::no_transparent_huge_pages();
     let cli = Cli::parse();
     let code = crm_audit::cmd::dispatch(cli);
     std::process::exit(code);
