@@ -15,6 +15,7 @@ use super::mapping::{Feed, Mapping};
 use super::parse::date::SerialBase;
 use super::parse::decimal::{DecimalSep, Votes, decide_decimal};
 use super::raw::{Cells, RawTable, RowNumbers};
+use super::text_chunk::Gather;
 use super::totals;
 use crate::config::SourceConfig;
 use crate::tables::{ColType, ColumnSpec};
@@ -309,6 +310,8 @@ impl SlicePlan {
 /// the text only the cells later checks and messages may ask for (see [`SparseCells`]).
 struct Kept {
     columns: Vec<Vec<Column>>,
+    /// Text columns (not released) gathered slice after slice into one chunk each.
+    texts: Vec<Option<Gather>>,
     failures: Vec<Vec<(usize, Problem)>>,
     cells: SparseCells,
     empty_rows_skipped: usize,
@@ -321,6 +324,13 @@ impl Kept {
         let n = plan.jobs.len();
         Kept {
             columns: vec![Vec::new(); n],
+            texts: plan
+                .jobs
+                .iter()
+                .map(|j| {
+                    (j.spec.ty == ColType::Text && !j.released).then(|| Gather::with_capacity(0))
+                })
+                .collect(),
             failures: vec![Vec::new(); n],
             cells: SparseCells {
                 height: 0,
@@ -385,6 +395,7 @@ impl Kept {
         let out = SliceOut {
             height: n,
             columns,
+            text_parts: Vec::new(),
             released_hash,
             texts,
             last,
@@ -398,7 +409,7 @@ impl Kept {
     }
 
     /// Keeps what must be kept of a converted slice.
-    fn take(&mut self, out: SliceOut, plan: &SlicePlan) {
+    fn take(&mut self, out: SliceOut<'_>, plan: &SlicePlan) {
         let base = self.cells.height;
         let n = out.height;
         if let Some(hashes) = out.released_hash {
@@ -408,9 +419,34 @@ impl Kept {
         for ((col, row), t) in out.texts {
             self.cells.texts.entry((col, base + row)).or_insert(t);
         }
+        let mut parts = out.text_parts;
+        parts.resize_with(plan.jobs.len(), || None);
+        // The text columns' values, added to their gathered columns in parallel.
+        self.texts
+            .par_iter_mut()
+            .zip(&out.columns)
+            .zip(parts)
+            .for_each(|((gather, c), parts)| {
+                let Some(g) = gather else { return };
+                g.reserve(n);
+                match parts {
+                    Some(parts) => {
+                        for v in parts.iter().flatten() {
+                            g.push(v.as_deref().map(str::as_bytes));
+                        }
+                    }
+                    None => {
+                        if let Ok(ca) = c.column.str() {
+                            for v in ca.iter() {
+                                g.push(v.map(str::as_bytes));
+                            }
+                        }
+                    }
+                }
+            });
         for (k, (j, c)) in plan.jobs.iter().zip(out.columns).enumerate() {
             self.failures[k].extend(c.failures.iter().map(|&(row, p)| (base + row, p)));
-            if !j.released {
+            if !j.released && self.texts[k].is_none() {
                 self.columns[k].push(c.column);
             }
         }
@@ -438,10 +474,15 @@ impl Kept {
             .jobs
             .iter()
             .zip(self.columns)
+            .zip(self.texts)
             .zip(self.failures)
-            .filter(|((j, _), _)| !j.released)
-            .map(|((j, cols), failures)| {
-                let column = concat_chunks(cols).unwrap_or_else(|| {
+            .filter(|(((j, _), _), _)| !j.released)
+            .map(|(((j, cols), text), failures)| {
+                let column = match text {
+                    Some(g) => Some(g.finish(j.spec.name.into()).into_column()),
+                    None => concat_chunks(cols),
+                };
+                let column = column.unwrap_or_else(|| {
                     Column::full_null(j.spec.name.into(), 0, &j.spec.ty.dtype())
                 });
                 let format = match (&j.rule, j.spec.ty) {

@@ -18,7 +18,6 @@ use super::parse::amount::parse_amount;
 use super::parse::decimal::DecimalSep;
 use super::parse::flag::parse_flag;
 use super::raw::RowNumbers;
-use super::text_chunk::Gather;
 use crate::tables::ColType;
 use polars::prelude::*;
 use rayon::prelude::*;
@@ -45,12 +44,16 @@ pub(crate) struct Target {
 }
 
 /// What a slice gave: the same whichever way it was read (see `assemble::Kept`).
-pub(crate) struct SliceOut {
+pub(crate) struct SliceOut<'a> {
     /// Rows kept (blank records dropped).
     pub(crate) height: usize,
     /// One converted column per target, in order, with the rows that failed (an empty column
     /// for a released one).
     pub(crate) columns: Vec<Converted>,
+    /// Per target, for text read by this module, the cleaned values piece by piece (still
+    /// pointing into the slice): the column in `columns` is then empty, and the values go
+    /// straight into the source's gathered column. Empty for a slice parsed by polars.
+    pub(crate) text_parts: Vec<Option<TextParts<'a>>>,
     /// The row hash of the released columns' values, if there are any (see
     /// [`released_row_hash`]).
     pub(crate) released_hash: Option<Vec<u64>>,
@@ -77,14 +80,14 @@ pub(crate) struct Irregular;
 /// and its number of records (blank ones included), `Ok(None)` when the slice is irregular (see
 /// [`Irregular`]), `Err` when the bytes are not UTF-8 (the message says so, for the caller's
 /// fallback).
-pub(crate) fn convert_lines(
-    text: &[u8],
+pub(crate) fn convert_lines<'a>(
+    text: &'a [u8],
     sep: u8,
     width: usize,
     first_row: usize,
     targets: &[Target],
     shown: &str,
-) -> Result<Option<(SliceOut, usize)>, String> {
+) -> Result<Option<(SliceOut<'a>, usize)>, String> {
     let text = std::str::from_utf8(text)
         .map_err(|e| format!("{shown}: invalid utf-8 in the file ({e})"))?;
     let pieces = split_records(text, PIECE_BYTES);
@@ -248,6 +251,9 @@ impl<'a> Sink<'a> {
         }
     }
 }
+
+/// A text column's values, piece by piece.
+pub(crate) type TextParts<'a> = Vec<Vec<Option<Cow<'a, str>>>>;
 
 /// A piece's part of one column.
 enum Piece<'a> {
@@ -446,8 +452,13 @@ fn read_piece<'a>(
     })
 }
 
-fn merge(outs: Vec<PieceOut<'_>>, targets: &[Target], width: usize, first_row: usize) -> SliceOut {
-    let mut parts: Vec<Vec<Piece<'_>>> = (0..targets.len()).map(|_| Vec::new()).collect();
+fn merge<'a>(
+    outs: Vec<PieceOut<'a>>,
+    targets: &[Target],
+    width: usize,
+    first_row: usize,
+) -> SliceOut<'a> {
+    let mut parts: Vec<Vec<Piece<'a>>> = (0..targets.len()).map(|_| Vec::new()).collect();
     let mut failures: Vec<Vec<(usize, Problem)>> = vec![Vec::new(); targets.len()];
     let mut texts = Vec::new();
     let mut present = vec![0usize; width];
@@ -498,11 +509,30 @@ fn merge(outs: Vec<PieceOut<'_>>, targets: &[Target], width: usize, first_row: u
             .collect();
         RowNumbers::Explicit(rows)
     };
-    // Each column into one chunk, in parallel over the columns.
+    // Text values stay as they are, for the source's gathered columns.
+    let mut text_parts: Vec<Option<TextParts<'a>>> = Vec::with_capacity(targets.len());
+    let mut others = Vec::with_capacity(targets.len());
+    for (t, parts) in targets.iter().zip(parts) {
+        if matches!(t.reader, CellReader::Text { .. }) && !t.released {
+            let values = parts
+                .into_iter()
+                .filter_map(|p| match p {
+                    Piece::Text(v) => Some(v),
+                    _ => None,
+                })
+                .collect();
+            text_parts.push(Some(values));
+            others.push(Vec::new());
+        } else {
+            text_parts.push(None);
+            others.push(parts);
+        }
+    }
+    // Each other column into one chunk, in parallel over the columns.
     let columns: Vec<Column> = targets
         .par_iter()
-        .zip(parts.into_par_iter())
-        .map(|(t, parts)| column(t, parts, height))
+        .zip(others.into_par_iter())
+        .map(|(t, parts)| column(t, parts))
         .collect();
     let columns = columns
         .into_iter()
@@ -516,6 +546,7 @@ fn merge(outs: Vec<PieceOut<'_>>, targets: &[Target], width: usize, first_row: u
     SliceOut {
         height,
         columns,
+        text_parts,
         released_hash: released,
         texts,
         last: last
@@ -529,26 +560,14 @@ fn merge(outs: Vec<PieceOut<'_>>, targets: &[Target], width: usize, first_row: u
     }
 }
 
-/// One column of the slice from its pieces, in one chunk of the canonical dtype, made on this
-/// thread. Text is stored with each long value once (as `convert::text_column` stores a slice's
-/// text). Kept as the worker threads' pieces until the table was assembled (a thousand small
-/// chunks a column on a 2 GB export), the buffers stayed in those threads' heaps: about 0.6 GB
-/// more at the run's peak.
-fn column(t: &Target, parts: Vec<Piece<'_>>, height: usize) -> Column {
+/// One column (not text) of the slice from its pieces, in one chunk of the canonical dtype,
+/// made on this thread. Kept as the worker threads' pieces until the table was assembled (a
+/// thousand small chunks a column on a 2 GB export), the buffers stayed in those threads' heaps:
+/// about 0.6 GB more at the run's peak.
+fn column(t: &Target, parts: Vec<Piece<'_>>) -> Column {
     let name: PlSmallStr = t.name.into();
-    if t.released {
+    if t.released || matches!(t.reader, CellReader::Text { .. }) {
         return Column::full_null(name, 0, &t.ty.dtype());
-    }
-    if let CellReader::Text { .. } = t.reader {
-        let mut g = Gather::with_capacity(height);
-        for part in &parts {
-            if let Piece::Text(values) = part {
-                for v in values {
-                    g.push(v.as_deref().map(str::as_bytes));
-                }
-            }
-        }
-        return g.finish(name).into_column();
     }
     let mut chunks = parts.into_iter().filter_map(|p| match p {
         Piece::Column(c) => Some(c),

@@ -8,9 +8,10 @@
 //! values read back are the same, and every later query sees an ordinary text column.
 
 use polars::prelude::*;
-use polars_arrow::array::{Array, MutableBinaryViewArray, Utf8ViewArray, View};
+use polars_arrow::array::{Array, Utf8ViewArray, View};
 use polars_arrow::bitmap::MutableBitmap;
 use polars_arrow::datatypes::ArrowDataType;
+use polars_buffer::Buffer;
 
 /// Long values looked at before giving up on a column whose values do not repeat (names,
 /// e-mails): past this many, if fewer than half were repeats, the rest is copied as is.
@@ -41,12 +42,17 @@ pub(crate) fn gather_text(ca: &StringChunked) -> StringChunked {
 }
 
 /// Text values gathered one by one into a single chunk, repeats of a long value sharing one
-/// copy. The values pushed must outlive the gathering (they are the keys of its map).
-pub(crate) struct Gather<'b> {
-    buffers: MutableBinaryViewArray<str>,
+/// copy. It owns every byte it refers to, so a large source's slices can be added one after
+/// another and dropped as they go, the column never gathered again.
+pub(crate) struct Gather {
+    /// Filled buffers, never written again.
+    done: Vec<Vec<u8>>,
+    /// The buffer being filled, never grown past its capacity (so its bytes never move).
+    current: Vec<u8>,
     views: Vec<View>,
-    seen: PlHashMap<&'b [u8], View>,
-    last: Option<(&'b [u8], View)>,
+    /// Each distinct long value (its bytes in `done` or `current`) and its view.
+    seen: PlHashMap<&'static [u8], View>,
+    last: Option<(&'static [u8], View)>,
     long: usize,
     repeats: usize,
     dedupe: bool,
@@ -54,10 +60,15 @@ pub(crate) struct Gather<'b> {
     validity: Option<MutableBitmap>,
 }
 
-impl<'b> Gather<'b> {
-    pub(crate) fn with_capacity(n: usize) -> Gather<'b> {
+/// First and largest buffer sizes: small columns stay small, large ones get few buffers.
+const FIRST_BUFFER: usize = 32 << 10;
+const MAX_BUFFER: usize = 16 << 20;
+
+impl Gather {
+    pub(crate) fn with_capacity(n: usize) -> Gather {
         Gather {
-            buffers: MutableBinaryViewArray::<str>::with_capacity(0),
+            done: Vec::new(),
+            current: Vec::new(),
             views: Vec::with_capacity(n),
             seen: PlHashMap::new(),
             last: None,
@@ -68,6 +79,11 @@ impl<'b> Gather<'b> {
         }
     }
 
+    /// More rows are coming (a next slice).
+    pub(crate) fn reserve(&mut self, n: usize) {
+        self.views.reserve(n);
+    }
+
     /// A value known to be inline (at most 12 bytes, in its view).
     fn push_inline(&mut self, view: View) {
         if let Some(bits) = self.validity.as_mut() {
@@ -76,8 +92,41 @@ impl<'b> Gather<'b> {
         self.views.push(view);
     }
 
-    /// Appends a value (UTF-8 bytes) or a null.
-    pub(crate) fn push(&mut self, value: Option<&'b [u8]>) {
+    /// Copies a long value into the buffers and returns its view and its bytes there.
+    fn store(&mut self, bytes: &[u8]) -> (View, &'static [u8]) {
+        if self.current.capacity() - self.current.len() < bytes.len() {
+            let size = (self.current.capacity() * 2).clamp(FIRST_BUFFER, MAX_BUFFER);
+            let next = Vec::with_capacity(size.max(bytes.len()));
+            let full = std::mem::replace(&mut self.current, next);
+            if full.capacity() > 0 {
+                self.done.push(full);
+            }
+        }
+        let offset = self.current.len();
+        self.current.extend_from_slice(bytes);
+        let view = View::new_from_bytes(bytes, self.done.len() as u32, offset as u32);
+        // SAFETY: `current` is never grown past its capacity, so its heap bytes never move;
+        // filled buffers are moved into `done` (the heap bytes stay put) and then into the
+        // array at `finish`, which drops the map and `last` (the only holders) first. The
+        // bytes live as long as `self`.
+        let stored =
+            unsafe { std::slice::from_raw_parts(self.current.as_ptr().add(offset), bytes.len()) };
+        (view, stored)
+    }
+
+    /// The bytes of a long view made by [`Gather::store`].
+    fn stored(&self, view: View) -> &'static [u8] {
+        let buffer = self
+            .done
+            .get(view.buffer_idx as usize)
+            .unwrap_or(&self.current);
+        let bytes = &buffer[view.offset as usize..(view.offset + view.length) as usize];
+        // SAFETY: as in `store`: these heap bytes never move or change while `self` lives.
+        unsafe { std::slice::from_raw_parts(bytes.as_ptr(), bytes.len()) }
+    }
+
+    /// Appends a value (valid UTF-8 bytes) or a null.
+    pub(crate) fn push(&mut self, value: Option<&[u8]>) {
         let Some(bytes) = value else {
             let bits = self.validity.get_or_insert_with(|| {
                 let mut bits = MutableBitmap::with_capacity(self.views.capacity());
@@ -102,21 +151,26 @@ impl<'b> Gather<'b> {
                 self.repeats += 1;
                 view
             }
-            _ if self.dedupe => match self.seen.get(bytes) {
+            _ if self.dedupe => match self.seen.get(bytes).copied() {
                 Some(view) => {
                     self.repeats += 1;
-                    *view
+                    view
                 }
                 None => {
-                    let view = self.buffers.push_value_into_buffer(bytes);
-                    self.seen.insert(bytes, view);
+                    let (view, stored) = self.store(bytes);
+                    self.seen.insert(stored, view);
                     view
                 }
             },
-            _ => self.buffers.push_value_into_buffer(bytes),
+            _ => self.store(bytes).0,
         };
-        self.last = Some((bytes, view));
+        self.last = Some((self.stored(view), view));
         self.views.push(view);
+        self.probe();
+    }
+
+    /// Past [`PROBE`] long values, a column that mostly does not repeat stops being looked up.
+    fn probe(&mut self) {
         if self.dedupe && self.long == PROBE && self.repeats * 2 < self.long {
             self.dedupe = false;
             self.seen = PlHashMap::new();
@@ -124,18 +178,23 @@ impl<'b> Gather<'b> {
     }
 
     pub(crate) fn finish(mut self, name: PlSmallStr) -> StringChunked {
-        self.buffers.finish_in_progress();
-        let (_, buffers) = self.buffers.take();
+        self.seen = PlHashMap::new();
+        self.last = None;
+        let mut done = std::mem::take(&mut self.done);
+        if self.current.capacity() > 0 {
+            done.push(std::mem::take(&mut self.current));
+        }
+        let buffers: Vec<Buffer<u8>> = done.into_iter().map(Buffer::from).collect();
         let total_buffer_len = buffers.iter().map(|b| b.len()).sum();
-        // SAFETY: every view is either inline (its bytes, valid UTF-8, inside it) or was returned
-        // by `push_value_into_buffer` of this builder, whose buffers are these, in this order;
-        // the bytes are those of valid UTF-8 values; the validity has one bit per view.
+        // SAFETY: every view is inline (its bytes, valid UTF-8, inside it) or was made by
+        // `store` for bytes of valid UTF-8 at that offset of that buffer, in this order; the
+        // validity has one bit per view.
         let arr = unsafe {
             Utf8ViewArray::new_unchecked(
                 ArrowDataType::Utf8View,
-                self.views.into(),
+                std::mem::take(&mut self.views).into(),
                 buffers.into(),
-                self.validity.map(Into::into),
+                self.validity.take().map(Into::into),
                 None,
                 total_buffer_len,
             )
