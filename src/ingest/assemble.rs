@@ -232,6 +232,12 @@ struct SlicePlan {
 impl SlicePlan {
     fn decide(raw: &RawTable, mapping: &Mapping, src: &SourceConfig, release: bool) -> SlicePlan {
         let (decimal, decimal_open) = file_decimal(raw, mapping, src);
+        // A source without number columns has no separator to decide: reading on for one
+        // sent every slice of a 450 MB interactions export through the horizon.
+        let decimal_open = decimal_open
+            && mapping.feeds.iter().any(|(spec, feed)| {
+                matches!(spec.ty, ColType::Number | ColType::Integer) && feed.index().is_some()
+            });
         // Only text columns: numbers may be needed for a derived amount or a totals row.
         let releasable = |spec: &ColumnSpec| {
             release

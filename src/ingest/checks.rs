@@ -40,8 +40,7 @@ pub(crate) fn duplicates(df: &DataFrame, key: Option<&str>) -> PolarsResult<Opti
     let Some(key) = key.and_then(|k| df.column(k).ok()) else {
         return duplicates_in(df);
     };
-    let mut hashes = Vec::with_capacity(df.height());
-    key.vec_hash(hash_state(), &mut hashes)?;
+    let hashes = row_hashes(&[key], df.height())?;
     match rows_whose_hash_repeats(&hashes) {
         Some(candidates) => duplicates_in(&df.filter(&candidates)?),
         None => Ok(None),
@@ -51,6 +50,33 @@ pub(crate) fn duplicates(df: &DataFrame, key: Option<&str>) -> PolarsResult<Opti
 /// The hasher of the duplicate checks, seeded so that runs are reproducible.
 fn hash_state() -> PlSeedableRandomStateQuality {
     PlSeedableRandomStateQuality::seed_from_u64(0x00c0_ffee)
+}
+
+/// Rows hashed per range of this many, the ranges in parallel (polars hashes a column on one
+/// thread: on 20 million lines the other core waited a second).
+const HASH_RANGE: usize = 1 << 20;
+
+/// One hash per row over `columns` (polars' vectorised hashing, fixed seed).
+fn row_hashes(columns: &[&Column], height: usize) -> PolarsResult<Vec<u64>> {
+    let ranges: Vec<usize> = (0..height).step_by(HASH_RANGE).collect();
+    let parts: PolarsResult<Vec<Vec<u64>>> = ranges
+        .par_iter()
+        .map(|&start| {
+            let len = HASH_RANGE.min(height - start);
+            let state = hash_state();
+            let mut hashes = Vec::with_capacity(len);
+            for (i, c) in columns.iter().enumerate() {
+                let part = c.slice(start as i64, len);
+                if i == 0 {
+                    part.vec_hash(state.clone(), &mut hashes)?;
+                } else {
+                    part.vec_hash_combine(state.clone(), &mut hashes)?;
+                }
+            }
+            Ok(hashes)
+        })
+        .collect();
+    Ok(parts?.concat())
 }
 
 /// A mask of the rows whose hash occurs more than once, or `None` when no hash repeats.
@@ -81,15 +107,10 @@ fn duplicates_in(df: &DataFrame) -> PolarsResult<Option<Duplicates>> {
         .iter()
         .filter(|c| c.name() != ROW_COLUMN)
         .collect();
-    let Some((first_col, rest)) = data.split_first() else {
+    if data.is_empty() {
         return Ok(None);
-    };
-    let state = hash_state();
-    let mut hashes = Vec::with_capacity(df.height());
-    first_col.vec_hash(state.clone(), &mut hashes)?;
-    for c in rest {
-        c.vec_hash_combine(state.clone(), &mut hashes)?;
     }
+    let hashes = row_hashes(&data, df.height())?;
     // Only the rows whose hash repeats are copied out (a handful in a clean table); the lazy
     // engine is given those, not the whole table (which it would first gather into one chunk).
     let Some(candidates) = rows_whose_hash_repeats(&hashes) else {
