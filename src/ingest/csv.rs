@@ -296,7 +296,7 @@ fn slice_bytes() -> usize {
 
 /// The first slice of a file read in slices of `slice` bytes.
 fn first_slice(slice: usize) -> usize {
-    slice.min(FIRST_SLICE_BYTES).max(SAMPLE_BYTES)
+    slice.clamp(SAMPLE_BYTES, FIRST_SLICE_BYTES)
 }
 
 /// Overrides the slice size (KB); tests use it to read small files the sliced way.
