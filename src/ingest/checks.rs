@@ -185,15 +185,29 @@ pub(crate) fn unmatched(
     known: &KnownIds,
 ) -> PolarsResult<(Option<UnmatchedCustomers>, Option<&'static str>)> {
     let ids = df.column("customer_id")?.str()?;
-    let chunks: Vec<_> = ids.downcast_iter().collect();
-    // In row order (rayon's collect keeps it), nulls left out as before.
-    let missing: Vec<&str> = chunks
+    // Ranges of rows in parallel (the column is one chunk), in row order (rayon's collect keeps
+    // it), nulls left out. A customer's lines usually follow one another: an id equal to the
+    // one above is not looked up again.
+    let ranges: Vec<StringChunked> = (0..ids.len())
+        .step_by(HASH_RANGE)
+        .map(|start| ids.slice(start as i64, HASH_RANGE))
+        .collect();
+    let missing: Vec<&str> = ranges
         .par_iter()
-        .flat_map_iter(|arr| {
-            arr.iter()
-                .flatten()
-                .filter(|v| !known.ids.contains(v))
-                .collect::<Vec<_>>()
+        .flat_map_iter(|range| {
+            let mut last: Option<(&str, bool)> = None;
+            let mut missing = Vec::new();
+            for v in range.iter().flatten() {
+                let known_id = match last {
+                    Some((prev, k)) if prev == v => k,
+                    _ => known.ids.contains(v),
+                };
+                last = Some((v, known_id));
+                if !known_id {
+                    missing.push(v);
+                }
+            }
+            missing
         })
         .collect();
     if missing.is_empty() {
