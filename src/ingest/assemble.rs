@@ -109,9 +109,7 @@ pub(crate) fn assemble_sliced(
     }
     let mut kept = Kept::new(&horizon, &plan);
     kept.add(horizon, &plan);
-    let targets = plan
-        .targets()
-        .filter(|_| std::env::var_os("CRM_AUDIT_NO_DIRECT").is_none());
+    let targets = plan.targets();
     for slice in rest {
         let clock = std::time::Instant::now();
         let lines = match (slice?, &targets) {
