@@ -134,7 +134,7 @@ enum Sink<'a> {
     I32(PrimitiveChunkedBuilder<Int32Type>),
     I64(PrimitiveChunkedBuilder<Int64Type>),
     Bool(BooleanChunkedBuilder),
-    /// Cleaned text, still pointing into the slice: gathered once for the whole slice.
+    /// Cleaned text, still pointing into the slice: added to the source's gathered column.
     Text(Vec<Option<Cow<'a, str>>>),
     /// A released text column: its values go into the row hash only.
     Released,

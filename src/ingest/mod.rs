@@ -104,7 +104,15 @@ fn ingest(cfg: &AuditConfig, today: chrono::NaiveDate, release: bool) -> IngestR
             tracing::debug!(
                 table = kind.name(),
                 mb = df.estimated_size() >> 20,
-                chunks = ?df.columns().iter().map(|c| (c.name().to_string(), c.n_chunks(), c.as_materialized_series().estimated_size() >> 20)).collect::<Vec<_>>(),
+                // (name, chunks, MB) per column
+                columns = ?df
+                    .columns()
+                    .iter()
+                    .map(|c| {
+                        let mb = c.as_materialized_series().estimated_size() >> 20;
+                        (c.name().to_string(), c.n_chunks(), mb)
+                    })
+                    .collect::<Vec<_>>(),
                 "ingest table gathered"
             );
             ledger.tables.push(TableCount {

@@ -1,5 +1,6 @@
 //! Text columns gathered into one chunk with each long value stored once. Part of the ingest
-//! stage (the last step of assembling a table); depends on polars' arrays only.
+//! stage (a large source's text columns as its slices arrive, any other when its table is
+//! assembled); depends on polars' arrays only.
 //!
 //! polars keeps a text value of more than 12 bytes in a shared buffer behind a 16-byte view,
 //! and a plain rechunk copies every such value again. Identifiers repeat: an 18-digit customer
