@@ -3,7 +3,7 @@
 //! row, checks a totals row, and fills the source's ledger entry. Part of the ingest stage.
 
 use super::accept::{Acceptance, accept_rows};
-use super::checks::{RELEASED_HASH, ROW_COLUMN};
+use super::checks::{ROW_COLUMN, ROW_HASH};
 use super::convert::{
     ColumnContext, ColumnRule, Converted, check_rule, convert, convert_text, decide_rule, votes,
 };
@@ -67,7 +67,7 @@ pub(crate) fn assemble(
     if !ledger.errors.is_empty() {
         return None;
     }
-    finish(raw, mapping, pieces, None, ledger)
+    finish(raw, mapping, pieces, None, &[], ledger)
 }
 
 /// [`assemble`] for a source read in slices (see `csv::SlicedCsv`): the decimal separator and
@@ -169,7 +169,13 @@ pub(crate) fn assemble_sliced(
     let clock = std::time::Instant::now();
     let (pieces, cells, released) = kept.finish(&plan);
     tracing::debug!(source = %ledger.path, ms = clock.elapsed().as_millis() as u64, "slices gathered");
-    Ok(finish(&cells, mapping, pieces, released, ledger))
+    let dropped: Vec<&str> = plan
+        .jobs
+        .iter()
+        .filter(|j| j.released)
+        .map(|j| j.spec.name)
+        .collect();
+    Ok(finish(&cells, mapping, pieces, released, &dropped, ledger))
 }
 
 /// The conversion context every column of a source shares.
@@ -217,7 +223,7 @@ struct SliceJob {
     header: String,
     ctx: ColumnContext,
     rule: ColumnRule,
-    /// Dropped slice by slice, its values kept only in the row hash [`RELEASED_HASH`].
+    /// Dropped slice by slice, its values kept only in the row hash [`ROW_HASH`].
     released: bool,
 }
 
@@ -321,8 +327,8 @@ struct Kept {
     failures: Vec<Vec<(usize, Problem)>>,
     cells: SparseCells,
     empty_rows_skipped: usize,
-    /// Per slice, the hash of the released columns' values of each row.
-    released_hash: Vec<Column>,
+    /// Per slice, each row's hash over every converted column.
+    row_hash: Vec<Column>,
 }
 
 impl Kept {
@@ -346,7 +352,7 @@ impl Kept {
                 present: vec![0; first.frame.width()],
             },
             empty_rows_skipped: 0,
-            released_hash: Vec::new(),
+            row_hash: Vec::new(),
         }
     }
 
@@ -390,19 +396,13 @@ impl Kept {
             Some(last) => (0..width).map(|col| raw.cell_text(col, last)).collect(),
             None => Vec::new(),
         };
-        let released: Vec<&Column> = plan
-            .jobs
-            .iter()
-            .zip(&columns)
-            .filter(|(j, _)| j.released)
-            .map(|(_, c)| &c.column)
-            .collect();
-        let released_hash = (!released.is_empty()).then(|| direct::released_row_hash(&released, n));
+        let all: Vec<&Column> = columns.iter().map(|c| &c.column).collect();
+        let row_hash = direct::columns_row_hash(&all, n);
         let out = SliceOut {
             height: n,
             columns,
             text_parts: Vec::new(),
-            released_hash,
+            row_hash,
             texts,
             last,
             present: (0..width)
@@ -418,10 +418,8 @@ impl Kept {
     fn take(&mut self, out: SliceOut<'_>, plan: &SlicePlan) {
         let base = self.cells.height;
         let n = out.height;
-        if let Some(hashes) = out.released_hash {
-            self.released_hash
-                .push(UInt64Chunked::from_vec(RELEASED_HASH.into(), hashes).into_column());
-        }
+        self.row_hash
+            .push(UInt64Chunked::from_vec(ROW_HASH.into(), out.row_hash).into_column());
         for ((col, row), t) in out.texts {
             self.cells.texts.entry((col, base + row)).or_insert(t);
         }
@@ -475,7 +473,7 @@ impl Kept {
     }
 
     fn finish(self, plan: &SlicePlan) -> (Vec<Piece>, SparseCells, Option<Column>) {
-        let released = concat_chunks(self.released_hash);
+        let released = concat_chunks(self.row_hash).map(|c| c.rechunk());
         let pieces = plan
             .jobs
             .iter()
@@ -558,6 +556,7 @@ fn finish(
     mapping: &Mapping,
     mut pieces: Vec<Piece>,
     released: Option<Column>,
+    dropped: &[&str],
     ledger: &mut SourceLedger,
 ) -> Option<DataFrame> {
     if let Some(p) = derived_amount(&pieces) {
@@ -581,6 +580,7 @@ fn finish(
         mapping,
         pieces,
         released,
+        dropped,
         &acceptance,
         ledger,
     ))
@@ -697,6 +697,7 @@ fn build_frame(
     mapping: &Mapping,
     pieces: Vec<Piece>,
     released: Option<Column>,
+    dropped: &[&str],
     acceptance: &Acceptance,
     ledger: &mut SourceLedger,
 ) -> DataFrame {
@@ -723,13 +724,9 @@ fn build_frame(
     } else {
         acceptance.mask.sum().unwrap_or(0) as usize
     };
-    // With a released-columns hash, the released text columns are not in the frame at all.
-    let hashed = released.is_some();
-    let gone = |spec: &ColumnSpec| {
-        hashed
-            && spec.ty == ColType::Text
-            && mapping.table.released_after_checks().contains(&spec.name)
-    };
+    // The columns released as they were read are not in the frame at all (the row hash stands
+    // in for them).
+    let gone = |spec: &ColumnSpec| dropped.contains(&spec.name);
     // The columns in parallel (each filter is one pass on one thread; 0.5 s for 20 million
     // lines in sequence), each dropped as soon as its filtered copy exists.
     let sources: Vec<(&ColumnSpec, Option<Column>)> = mapping

@@ -15,10 +15,11 @@ use std::collections::HashSet;
 /// Temporary column holding each accepted row's 1-based row in the file.
 pub(crate) const ROW_COLUMN: &str = "__row";
 
-/// Temporary column standing in for the columns a large source releases as it is read (see
-/// `TableKind::released_after_checks`): a hash of their values per row, so that the duplicate
-/// check still compares every column.
-pub(crate) const RELEASED_HASH: &str = "__released";
+/// Temporary column of a source read in slices: each row's hash over every converted column,
+/// made as the slices are read (`direct::fold`). The duplicate check takes it as the rows' hash,
+/// and it stands in for the columns released as they are read
+/// (`TableKind::released_after_checks`), so that rows are still compared on every column.
+pub(crate) const ROW_HASH: &str = "__row_hash";
 
 /// The date that tells when a row of a table happened.
 pub(crate) fn main_date(table: TableKind) -> &'static str {
@@ -110,7 +111,10 @@ fn duplicates_in(df: &DataFrame) -> PolarsResult<Option<Duplicates>> {
     if data.is_empty() {
         return Ok(None);
     }
-    let hashes = row_hashes(&data, df.height())?;
+    let hashes = match df.column(ROW_HASH) {
+        Ok(c) => c.u64()?.iter().map(|h| h.unwrap_or(0)).collect(),
+        Err(_) => row_hashes(&data, df.height())?,
+    };
     // Only the rows whose hash repeats are copied out (a handful in a clean table); the lazy
     // engine is given those, not the whole table (which it would first gather into one chunk).
     let Some(candidates) = rows_whose_hash_repeats(&hashes) else {

@@ -54,9 +54,8 @@ pub(crate) struct SliceOut<'a> {
     /// pointing into the slice): the column in `columns` is then empty, and the values go
     /// straight into the source's gathered column. Empty for a slice parsed by polars.
     pub(crate) text_parts: Vec<Option<TextParts<'a>>>,
-    /// The row hash of the released columns' values, if there are any (see
-    /// [`released_row_hash`]).
-    pub(crate) released_hash: Option<Vec<u64>>,
+    /// Each row's hash over every converted column (see [`fold`]).
+    pub(crate) row_hash: Vec<u64>,
     /// Text of the cells the row checks may name: values that failed, blanks read as nothing.
     /// Keyed by (header index, row in the slice).
     pub(crate) texts: Vec<((usize, usize), String)>,
@@ -171,24 +170,29 @@ impl<'a> Sink<'a> {
         }
     }
 
-    /// Reads one cell exactly as `convert::convert_text` reads it; a released cell's cleaned
-    /// value is folded into `hash`.
+    /// Reads one cell exactly as `convert::convert_text` reads it, and folds the value read into
+    /// the row's `hash` (see [`fold`]).
     fn push(&mut self, reader: &CellReader, cell: Option<&Cow<'a, str>>, hash: &mut u64) -> Read {
         fn put<T: PolarsNumericType>(
             b: &mut PrimitiveChunkedBuilder<T>,
             v: Option<Result<T::Native, Problem>>,
+            hash: &mut u64,
+            value: impl Fn(T::Native) -> Value<'static>,
         ) -> Read {
             match v {
                 Some(Ok(x)) => {
                     b.append_value(x);
+                    *hash = fold(*hash, value(x));
                     Read::Value
                 }
                 Some(Err(p)) => {
                     b.append_null();
+                    *hash = fold(*hash, Value::Null);
                     Read::Failed(p)
                 }
                 None => {
                     b.append_null();
+                    *hash = fold(*hash, Value::Null);
                     Read::Null
                 }
             }
@@ -199,41 +203,53 @@ impl<'a> Sink<'a> {
             (Sink::F64(b), CellReader::Number(dec)) => put(
                 b,
                 cell.map(|s| parse_amount(s, *dec).ok_or(Problem::NotANumber)),
+                hash,
+                Value::number,
             ),
             (Sink::I32(b), CellReader::Integer(dec, range)) => {
-                put(b, cell.map(|s| whole_number(s, *dec, *range)))
+                put(b, cell.map(|s| whole_number(s, *dec, *range)), hash, |x| {
+                    Value::Int(i64::from(x))
+                })
             }
             (Sink::I32(b), CellReader::Date(parse)) => put(
                 b,
                 cell.map(|s| parse(s).map(|t| t.days).ok_or(Problem::NotADate)),
+                hash,
+                |x| Value::Int(i64::from(x)),
             ),
             (Sink::I64(b), CellReader::DateTime(parse)) => put(
                 b,
                 cell.map(|s| parse(s).map(|t| t.epoch_ms()).ok_or(Problem::NotADate)),
+                hash,
+                Value::Int,
             ),
             (Sink::Bool(b), CellReader::Flag) => match cell.map(parse_flag) {
                 Some(Some(x)) => {
                     b.append_value(x);
+                    *hash = fold(*hash, Value::Flag(x));
                     Read::Value
                 }
                 Some(None) => {
                     b.append_null();
+                    *hash = fold(*hash, Value::Null);
                     Read::Failed(Problem::NotAFlag)
                 }
                 None => {
                     b.append_null();
+                    *hash = fold(*hash, Value::Null);
                     Read::Null
                 }
             },
             (Sink::Text(values), CellReader::Text { lowercase }) => {
                 let v = text(*lowercase);
+                *hash = fold(*hash, v.as_deref().map_or(Value::Null, Value::Text));
                 let read = if v.is_some() { Read::Value } else { Read::Null };
                 values.push(v);
                 read
             }
             (Sink::Released, CellReader::Text { lowercase }) => {
                 let v = text(*lowercase);
-                *hash = fold_hash(*hash, v.as_deref());
+                *hash = fold(*hash, v.as_deref().map_or(Value::Null, Value::Text));
                 if v.is_some() { Read::Value } else { Read::Null }
             }
             _ => unreachable!("a sink is made for its reader"),
@@ -262,22 +278,73 @@ enum Piece<'a> {
     Released,
 }
 
-/// The hash of the released columns' values of a row, the same whichever way the slice was
-/// read: each cleaned value folded in, in column order, from 0.
-pub(crate) fn fold_hash(hash: u64, value: Option<&str>) -> u64 {
+/// A converted value as the row hash sees it.
+#[derive(Hash)]
+pub(crate) enum Value<'v> {
+    Null,
+    /// The bits of a number, zeros and NaNs made one.
+    Number(u64),
+    /// Whole numbers, days and milliseconds.
+    Int(i64),
+    Flag(bool),
+    Text(&'v str),
+}
+
+impl Value<'_> {
+    fn number(x: f64) -> Value<'static> {
+        Value::Number(if x == 0.0 {
+            0
+        } else if x.is_nan() {
+            f64::NAN.to_bits()
+        } else {
+            x.to_bits()
+        })
+    }
+}
+
+/// The hash of a row of a sliced source over every converted column, in column order from 0,
+/// the same whichever way the slice was read: the duplicate check's hash for the row (see
+/// `checks::ROW_HASH`), made while the values are at hand instead of in a pass over the
+/// finished table, and the only trace of the columns released as they are read.
+pub(crate) fn fold(hash: u64, value: Value<'_>) -> u64 {
     use std::hash::BuildHasher;
     let state = PlSeedableRandomStateQuality::seed_from_u64(0x5eed);
     state.hash_one((hash, value))
 }
 
-/// [`fold_hash`] over whole columns (text columns converted by polars' path).
-pub(crate) fn released_row_hash(columns: &[&Column], n: usize) -> Vec<u64> {
+/// [`fold`] over whole converted columns (a slice read by polars).
+pub(crate) fn columns_row_hash(columns: &[&Column], n: usize) -> Vec<u64> {
     let mut hashes = vec![0u64; n];
     for c in columns {
-        if let Ok(ca) = c.str() {
-            for (h, v) in hashes.iter_mut().zip(ca.iter()) {
-                *h = fold_hash(*h, v);
-            }
+        let physical = c.as_materialized_series().to_physical_repr();
+        let values: Box<dyn Iterator<Item = Value<'_>>> = match physical.dtype() {
+            DataType::Float64 => match physical.f64() {
+                Ok(ca) => Box::new(ca.iter().map(|v| v.map_or(Value::Null, Value::number))),
+                Err(_) => continue,
+            },
+            DataType::Int32 => match physical.i32() {
+                Ok(ca) => Box::new(
+                    ca.iter()
+                        .map(|v| v.map_or(Value::Null, |x| Value::Int(i64::from(x)))),
+                ),
+                Err(_) => continue,
+            },
+            DataType::Int64 => match physical.i64() {
+                Ok(ca) => Box::new(ca.iter().map(|v| v.map_or(Value::Null, Value::Int))),
+                Err(_) => continue,
+            },
+            DataType::Boolean => match physical.bool() {
+                Ok(ca) => Box::new(ca.iter().map(|v| v.map_or(Value::Null, Value::Flag))),
+                Err(_) => continue,
+            },
+            DataType::String => match physical.str() {
+                Ok(ca) => Box::new(ca.iter().map(|v| v.map_or(Value::Null, Value::Text))),
+                Err(_) => continue,
+            },
+            _ => continue,
+        };
+        for (h, v) in hashes.iter_mut().zip(values) {
+            *h = fold(*h, v);
         }
     }
     hashes
@@ -286,7 +353,7 @@ pub(crate) fn released_row_hash(columns: &[&Column], n: usize) -> Vec<u64> {
 /// One piece read: rows are counted from the piece's start.
 struct PieceOut<'a> {
     columns: Vec<Piece<'a>>,
-    released: Vec<u64>,
+    hashes: Vec<u64>,
     failures: Vec<Vec<(usize, Problem)>>,
     texts: Vec<((usize, usize), String)>,
     present: Vec<usize>,
@@ -382,8 +449,7 @@ fn read_piece<'a>(
     // is resident memory all the same.
     let capacity = memchr::memchr_iter(b'\n', piece.as_bytes()).count() + 1;
     let mut sinks: Vec<Sink<'a>> = targets.iter().map(|t| Sink::new(t, capacity)).collect();
-    let hashed = targets.iter().any(|t| t.released);
-    let mut released = Vec::with_capacity(if hashed { capacity } else { 0 });
+    let mut hashes = Vec::with_capacity(capacity);
     let mut failures = vec![Vec::new(); targets.len()];
     let mut texts = Vec::new();
     let mut present = vec![0usize; width];
@@ -421,9 +487,7 @@ fn read_piece<'a>(
                 }
             }
         }
-        if hashed {
-            released.push(hash);
-        }
+        hashes.push(hash);
         last_at = Some(at);
         kept += 1;
     }
@@ -441,7 +505,7 @@ fn read_piece<'a>(
     };
     Ok(PieceOut {
         columns: sinks.into_iter().map(Sink::finish).collect(),
-        released,
+        hashes,
         failures,
         texts,
         present,
@@ -464,15 +528,13 @@ fn merge<'a>(
     let mut present = vec![0usize; width];
     let mut last = None;
     let mut blank_rows: Vec<usize> = Vec::new();
-    let mut released: Option<Vec<u64>> = None;
+    let mut hashes: Vec<u64> = Vec::new();
     let (mut height, mut records, mut blanks) = (0usize, 0usize, 0usize);
     for out in outs {
         for (k, c) in out.columns.into_iter().enumerate() {
             parts[k].push(c);
         }
-        if targets.iter().any(|t| t.released) {
-            released.get_or_insert_with(Vec::new).extend(out.released);
-        }
+        hashes.extend(out.hashes);
         for (k, f) in out.failures.into_iter().enumerate() {
             failures[k].extend(f.into_iter().map(|(row, p)| (height + row, p)));
         }
@@ -547,7 +609,7 @@ fn merge<'a>(
         height,
         columns,
         text_parts,
-        released_hash: released,
+        row_hash: hashes,
         texts,
         last: last
             .unwrap_or_default()

@@ -95,7 +95,7 @@ fn ingest(cfg: &AuditConfig, today: chrono::NaiveDate, release: bool) -> IngestR
                 } else {
                     &[]
                 };
-                let temporary = [ROW_COLUMN, checks::RELEASED_HASH];
+                let temporary = [ROW_COLUMN, checks::ROW_HASH];
                 f.drop_many(temporary.into_iter().chain(released.iter().copied()))
             })
             .collect();
