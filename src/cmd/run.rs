@@ -74,38 +74,13 @@ pub fn run(args: &RunArgs, jobs: Option<u16>, quiet: bool) -> Result<i32> {
     })
 }
 
-/// Audits the clients on `workers` threads, each taking the next client when it is done, and
-/// returns the runs in the clients' order.
-///
-/// Plain threads rather than a rayon `par_iter`: a rayon worker that waits inside a client's own
-/// parallel work steals other tasks, including whole other clients, so the number of clients in
-/// memory at once would grow with the portfolio. Here at most `workers` clients are in flight,
-/// and each client's inner work still runs on the global rayon pool.
+/// Audits the clients on `workers` threads (see [`crate::workers::in_order`]: at most `workers`
+/// clients are in memory at once), and returns the runs in the clients' order.
 fn audit_all<F>(configs: &[std::path::PathBuf], workers: usize, audit: F) -> Vec<ClientRun>
 where
     F: Fn(&std::path::Path) -> ClientRun + Sync,
 {
-    use std::sync::Mutex;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let next = AtomicUsize::new(0);
-    let done: Mutex<Vec<(usize, ClientRun)>> = Mutex::new(Vec::with_capacity(configs.len()));
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(config) = configs.get(i) else { break };
-                    let run = audit(config);
-                    done.lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .push((i, run));
-                }
-            });
-        }
-    });
-    let mut runs = done.into_inner().unwrap_or_else(|e| e.into_inner());
-    runs.sort_by_key(|(i, _)| *i);
-    runs.into_iter().map(|(_, r)| r).collect()
+    crate::workers::in_order(configs, workers, |c| audit(c))
 }
 
 /// In a portfolio each worker frees one client's tables and allocates the next one's within

@@ -308,8 +308,10 @@ impl Value<'_> {
 /// finished table, and the only trace of the columns released as they are read.
 pub(crate) fn fold(hash: u64, value: Value<'_>) -> u64 {
     use std::hash::BuildHasher;
-    let state = PlSeedableRandomStateQuality::seed_from_u64(0x5eed);
-    state.hash_one((hash, value))
+    // Called for every cell: the seeded state is made once.
+    static STATE: std::sync::LazyLock<PlSeedableRandomStateQuality> =
+        std::sync::LazyLock::new(|| PlSeedableRandomStateQuality::seed_from_u64(0x5eed));
+    STATE.hash_one((hash, value))
 }
 
 /// [`fold`] over whole converted columns (a slice read by polars).

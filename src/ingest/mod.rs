@@ -147,53 +147,29 @@ fn ingest(cfg: &AuditConfig, today: chrono::NaiveDate, release: bool) -> IngestR
     IngestResult { tables, ledger }
 }
 
-/// Reads every planned source, a few at a time, each on a thread of its own.
-///
-/// Not on rayon's pool: a source's reader waits for polars' own pool (and for rayon's, for a
-/// large file's pieces), and a rayon worker that waits takes on other queued work meanwhile,
-/// such as another source's whole read. On the 100k-customer benchmark the customers file,
-/// parsed in 30 ms, came back after a second, when the invoices it had picked up were done, and
-/// everything after it waited.
+/// Reads every planned source, a few at a time, each on a thread of its own (see
+/// [`crate::workers::in_order`]): on rayon's pool, a worker waiting for polars took on other
+/// sources' whole reads. On the 100k-customer benchmark the customers file, parsed in 30 ms,
+/// came back after a second, and everything after it waited.
 fn read_sources(
     plans: &[Result<discover::Planned, ledger::SourceLedger>],
     release: bool,
 ) -> Vec<SourceOutcome> {
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let done = std::sync::Mutex::new(Vec::with_capacity(plans.len()));
-    let workers = std::thread::available_parallelism()
-        .map_or(2, |n| n.get())
-        .max(2)
-        .min(plans.len());
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(p) = plans.get(i) else { break };
-                    let outcome = match p {
-                        Ok(plan) => {
-                            let mut outcome = read_source(plan, release);
-                            // Needs no other source: done as soon as this one is read, while
-                            // the others are still being read.
-                            duplicates_check(&mut outcome);
-                            outcome
-                        }
-                        Err(l) => SourceOutcome {
-                            ledger: l.clone(),
-                            frame: None,
-                            skipped: false,
-                        },
-                    };
-                    done.lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .push((i, outcome));
-                }
-            });
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get().max(2));
+    crate::workers::in_order(plans, workers, |p| match p {
+        Ok(plan) => {
+            let mut outcome = read_source(plan, release);
+            // Needs no other source: done as soon as this one is read, while the others are
+            // still being read.
+            duplicates_check(&mut outcome);
+            outcome
         }
-    });
-    let mut done = done.into_inner().unwrap_or_else(|e| e.into_inner());
-    done.sort_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, o)| o).collect()
+        Err(l) => SourceOutcome {
+            ledger: l.clone(),
+            frame: None,
+            skipped: false,
+        },
+    })
 }
 
 fn concat(frames: Vec<DataFrame>, kind: TableKind) -> Option<DataFrame> {
