@@ -125,7 +125,8 @@ pub(crate) fn assemble_sliced(
                 match read {
                     Some((out, records)) => {
                         lines.records_read(records);
-                        kept.take(out, &plan);
+                        let expected = lines.expected_rows(kept.cells.height + out.height);
+                        kept.take(out, &plan, expected);
                         tracing::trace!(
                             source = lines.shown(),
                             ms = clock.elapsed().as_millis() as u64,
@@ -411,11 +412,13 @@ impl Kept {
             rows: raw.rows,
             empty_rows_skipped: raw.empty_rows_skipped,
         };
-        self.take(out, plan);
+        let height = self.cells.height + n;
+        self.take(out, plan, height);
     }
 
-    /// Keeps what must be kept of a converted slice.
-    fn take(&mut self, out: SliceOut<'_>, plan: &SlicePlan) {
+    /// Keeps what must be kept of a converted slice; `expected` is the rows the whole source is
+    /// expected to have (the gathered text columns reserve them).
+    fn take(&mut self, out: SliceOut<'_>, plan: &SlicePlan, expected: usize) {
         let base = self.cells.height;
         let n = out.height;
         self.row_hash
@@ -432,7 +435,7 @@ impl Kept {
             .zip(parts)
             .for_each(|((gather, c), parts)| {
                 let Some(g) = gather else { return };
-                g.reserve(n);
+                g.reserve_total(expected.max(base + n));
                 match parts {
                     Some(parts) => {
                         for v in parts.iter().flatten() {
@@ -712,9 +715,20 @@ fn build_frame(
     };
     let rows = UInt32Chunked::from_vec(ROW_COLUMN.into(), rows).into_column();
     let all_accepted = acceptance.mask.all();
+    let kept_rows: Vec<bool> = if all_accepted {
+        Vec::new()
+    } else {
+        acceptance.mask.iter().map(|v| v.unwrap_or(false)).collect()
+    };
     let keep = |c: Column| -> PolarsResult<Column> {
         if all_accepted {
             Ok(c)
+        } else if c.dtype() == &DataType::String {
+            // Taken out of the column so that nothing else holds it (see `filter_owned`).
+            let series = c.take_materialized_series();
+            let text = series.str()?.clone();
+            drop(series);
+            Ok(super::text_chunk::filter_owned(text, &kept_rows)?.into_column())
         } else {
             c.filter(&acceptance.mask)
         }
