@@ -21,7 +21,7 @@ pub fn run(args: &RunArgs, jobs: Option<u16>, quiet: bool) -> Result<i32> {
         .clamp(1, configs.len().max(1));
 
     if configs.len() > 1 {
-        keep_freed_memory();
+        crate::memory::keep_freed_memory();
     }
     let bar = progress_bar(configs.len() as u64, quiet);
     tracing::info!(clients = configs.len(), out = %args.out.display(), "run started");
@@ -81,22 +81,6 @@ where
     F: Fn(&std::path::Path) -> ClientRun + Sync,
 {
     crate::workers::in_order(configs, workers, |c| audit(c))
-}
-
-/// In a portfolio each worker frees one client's tables and allocates the next one's within
-/// milliseconds. mimalloc by default hands freed memory back to the kernel after 10 ms, and the
-/// kernel then zeroes every page again when the next client touches it: measured on the
-/// 20-client benchmark, 7–10 s of system time, against 4 s when freed memory is kept for reuse
-/// (about 3 s of wall time on 2 cores; peak 1.2 → 1.4 GB, still flat across the clients, since
-/// what is kept is what the next client reuses). A single client keeps the default: there,
-/// keeping freed memory raised the peak of the 1M-customer client from 5.4 to 7.1 GB.
-fn keep_freed_memory() {
-    /// `mi_option_purge_delay` in mimalloc v3's `mi_option_e` (the version libmimalloc-sys
-    /// builds by default; its Rust constants list the v2 options only).
-    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-    // SAFETY: sets a process-wide integer option; mimalloc reads options atomically and -1
-    // ("never purge") is a documented value of this one.
-    unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, -1) };
 }
 
 fn progress_bar(len: u64, quiet: bool) -> ProgressBar {

@@ -12,6 +12,7 @@ use super::direct::{self, CellReader, SliceOut, Target};
 use super::ledger::Problem;
 use super::ledger::{ColumnFormat, ColumnUse, Msg, SourceLedger};
 use super::mapping::{Feed, Mapping};
+use super::number_chunk::NumberGather;
 use super::parse::date::SerialBase;
 use super::parse::decimal::{DecimalSep, Votes, decide_decimal};
 use super::raw::{Cells, RawTable, RowNumbers};
@@ -322,21 +323,22 @@ impl SlicePlan {
 /// What is kept of a sliced source as its slices are converted: the converted columns, and of
 /// the text only the cells later checks and messages may ask for (see [`SparseCells`]).
 struct Kept {
-    columns: Vec<Vec<Column>>,
+    /// The other columns (not released), gathered slice after slice into one chunk each.
+    columns: Vec<NumberGather>,
     /// Text columns (not released) gathered slice after slice into one chunk each.
     texts: Vec<Option<Gather>>,
     failures: Vec<Vec<(usize, Problem)>>,
     cells: SparseCells,
     empty_rows_skipped: usize,
-    /// Per slice, each row's hash over every converted column.
-    row_hash: Vec<Column>,
+    /// Each row's hash over every converted column.
+    row_hash: NumberGather,
 }
 
 impl Kept {
     fn new(first: &RawTable, plan: &SlicePlan) -> Kept {
         let n = plan.jobs.len();
         Kept {
-            columns: vec![Vec::new(); n],
+            columns: (0..n).map(|_| NumberGather::new()).collect(),
             texts: plan
                 .jobs
                 .iter()
@@ -353,7 +355,7 @@ impl Kept {
                 present: vec![0; first.frame.width()],
             },
             empty_rows_skipped: 0,
-            row_hash: Vec::new(),
+            row_hash: NumberGather::new(),
         }
     }
 
@@ -421,6 +423,8 @@ impl Kept {
     fn take(&mut self, out: SliceOut<'_>, plan: &SlicePlan, expected: usize) {
         let base = self.cells.height;
         let n = out.height;
+        let total = expected.max(base + n);
+        self.row_hash.reserve_total(total);
         self.row_hash
             .push(UInt64Chunked::from_vec(ROW_HASH.into(), out.row_hash).into_column());
         for ((col, row), t) in out.texts {
@@ -428,14 +432,29 @@ impl Kept {
         }
         let mut parts = out.text_parts;
         parts.resize_with(plan.jobs.len(), || None);
-        // The text columns' values, added to their gathered columns in parallel.
+        let mut failures = Vec::with_capacity(plan.jobs.len());
+        let mut values = Vec::with_capacity(plan.jobs.len());
+        for c in out.columns {
+            failures.push(c.failures);
+            values.push(c.column);
+        }
+        // Each column's values added to its gathered column, the columns in parallel.
         self.texts
             .par_iter_mut()
-            .zip(&out.columns)
+            .zip(&mut self.columns)
+            .zip(plan.jobs.par_iter())
+            .zip(values)
             .zip(parts)
-            .for_each(|((gather, c), parts)| {
-                let Some(g) = gather else { return };
-                g.reserve_total(expected.max(base + n));
+            .for_each(|((((text, numbers), job), column), parts)| {
+                if job.released {
+                    return;
+                }
+                let Some(g) = text else {
+                    numbers.reserve_total(total);
+                    numbers.push(column);
+                    return;
+                };
+                g.reserve_total(total);
                 match parts {
                     Some(parts) => {
                         for v in parts.iter().flatten() {
@@ -443,7 +462,7 @@ impl Kept {
                         }
                     }
                     None => {
-                        if let Ok(ca) = c.column.str() {
+                        if let Ok(ca) = column.str() {
                             for v in ca.iter() {
                                 g.push(v.map(str::as_bytes));
                             }
@@ -451,11 +470,8 @@ impl Kept {
                     }
                 }
             });
-        for (k, (j, c)) in plan.jobs.iter().zip(out.columns).enumerate() {
-            self.failures[k].extend(c.failures.iter().map(|&(row, p)| (base + row, p)));
-            if !j.released && self.texts[k].is_none() {
-                self.columns[k].push(c.column);
-            }
+        for (k, f) in failures.into_iter().enumerate() {
+            self.failures[k].extend(f.iter().map(|&(row, p)| (base + row, p)));
         }
         if let Some(last) = n.checked_sub(1) {
             for (col, t) in out.last.into_iter().enumerate() {
@@ -476,7 +492,7 @@ impl Kept {
     }
 
     fn finish(self, plan: &SlicePlan) -> (Vec<Piece>, SparseCells, Option<Column>) {
-        let released = concat_chunks(self.row_hash).map(|c| c.rechunk());
+        let released = Some(self.row_hash.finish(ROW_HASH.into()));
         let pieces = plan
             .jobs
             .iter()
@@ -486,12 +502,14 @@ impl Kept {
             .filter(|(((j, _), _), _)| !j.released)
             .map(|(((j, cols), text), failures)| {
                 let column = match text {
-                    Some(g) => Some(g.finish(j.spec.name.into()).into_column()),
-                    None => concat_chunks(cols),
+                    Some(g) => g.finish(j.spec.name.into()).into_column(),
+                    None => cols.finish(j.spec.name.into()),
                 };
-                let column = column.unwrap_or_else(|| {
+                let column = if column.dtype() == &DataType::Null {
                     Column::full_null(j.spec.name.into(), 0, &j.spec.ty.dtype())
-                });
+                } else {
+                    column
+                };
                 let format = match (&j.rule, j.spec.ty) {
                     (ColumnRule::Decimal(d), ColType::Number) => Some(d.as_char().to_string()),
                     (ColumnRule::Date(r), _) => Some(r.format().to_string()),
@@ -511,17 +529,6 @@ impl Kept {
             .collect();
         (pieces, self.cells, released)
     }
-}
-
-/// The chunks appended into one column (each slice's buffers kept as a chunk: no copy), `None`
-/// when there are none.
-fn concat_chunks(chunks: Vec<Column>) -> Option<Column> {
-    let mut it = chunks.into_iter();
-    let mut column = it.next()?;
-    for c in it {
-        let _ = column.append_owned(c);
-    }
-    Some(column)
 }
 
 /// The cells of a sliced source that the row checks can ask for: values that failed to
@@ -723,14 +730,8 @@ fn build_frame(
     let keep = |c: Column| -> PolarsResult<Column> {
         if all_accepted {
             Ok(c)
-        } else if c.dtype() == &DataType::String {
-            // Taken out of the column so that nothing else holds it (see `filter_owned`).
-            let series = c.take_materialized_series();
-            let text = series.str()?.clone();
-            drop(series);
-            Ok(super::text_chunk::filter_owned(text, &kept_rows)?.into_column())
         } else {
-            c.filter(&acceptance.mask)
+            super::number_chunk::filter_owned(c, &kept_rows)
         }
     };
     let height = if all_accepted {

@@ -646,10 +646,10 @@ fn merge<'a>(
     }
 }
 
-/// One column (not text) of the slice from its pieces, in one chunk of the canonical dtype,
-/// made on this thread. Kept as the worker threads' pieces until the table was assembled (a
-/// thousand small chunks a column on a 2 GB export), the buffers stayed in those threads' heaps:
-/// about 0.6 GB more at the run's peak.
+/// One column (not text) of the slice from its pieces, a chunk per piece, of the canonical
+/// dtype. Not copied into one chunk here: the source's column copies each slice's values into
+/// its own single chunk as the slice arrives (`number_chunk::NumberGather`), and the pieces are
+/// freed right after.
 fn column(t: &Target, parts: Vec<Piece<'_>>) -> Column {
     let name: PlSmallStr = t.name.into();
     if t.released || matches!(t.reader, CellReader::Text { .. }) {
@@ -665,7 +665,6 @@ fn column(t: &Target, parts: Vec<Piece<'_>>) -> Column {
     for next in chunks {
         let _ = c.append_owned(next);
     }
-    let c = c.rechunk();
     match &t.reader {
         CellReader::Date(_) => c
             .i32()

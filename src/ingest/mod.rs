@@ -22,6 +22,7 @@ mod encoding;
 mod header;
 pub mod ledger;
 mod mapping;
+mod number_chunk;
 mod parquet;
 mod parse;
 mod raw;
@@ -71,6 +72,7 @@ pub fn ingest_client_for_audit(cfg: &AuditConfig, today: chrono::NaiveDate) -> I
 }
 
 fn ingest(cfg: &AuditConfig, today: chrono::NaiveDate, release: bool) -> IngestResult {
+    let _purge = crate::memory::purge_at_once();
     let mut ledger = Ledger::new(cfg.client_id(), cfg.client.name.clone(), today);
     let plans = discover::plan(cfg);
     let mut outcomes = read_sources(&plans, release);
