@@ -43,7 +43,7 @@ pub(crate) fn duplicates(df: &DataFrame, key: Option<&str>) -> PolarsResult<Opti
     };
     let hashes = row_hashes(&[key], df.height())?;
     match rows_whose_hash_repeats(&hashes) {
-        Some(candidates) => duplicates_in(&df.filter(&candidates)?),
+        Some(candidates) => duplicates_in(&df.take(&candidates)?),
         None => Ok(None),
     }
 }
@@ -80,25 +80,73 @@ fn row_hashes(columns: &[&Column], height: usize) -> PolarsResult<Vec<u64>> {
     Ok(parts?.concat())
 }
 
-/// A mask of the rows whose hash occurs more than once, or `None` when no hash repeats.
-fn rows_whose_hash_repeats(hashes: &[u64]) -> Option<BooleanChunked> {
-    let mut sorted = hashes.to_vec();
-    sorted.par_sort_unstable();
-    let mut repeated: Vec<u64> = sorted
-        .windows(2)
-        .filter(|w| w[0] == w[1])
-        .map(|w| w[0])
-        .collect();
+/// The rows (in order) whose hash occurs more than once, or `None` when no hash repeats.
+fn rows_whose_hash_repeats(hashes: &[u64]) -> Option<IdxCa> {
+    let repeated = repeated_values(hashes);
     if repeated.is_empty() {
         return None;
     }
-    repeated.dedup();
-    Some(
-        hashes
-            .iter()
-            .map(|h| repeated.binary_search(h).is_ok())
-            .collect(),
-    )
+    let rows: Vec<IdxSize> = hashes
+        .par_chunks(HASH_RANGE)
+        .enumerate()
+        .flat_map_iter(|(part, chunk)| {
+            let base = part * HASH_RANGE;
+            let repeated = &repeated;
+            chunk
+                .iter()
+                .enumerate()
+                .filter(move |(_, h)| repeated.binary_search(h).is_ok())
+                .map(move |(i, _)| (base + i) as IdxSize)
+        })
+        .collect();
+    Some(IdxCa::from_vec("rows".into(), rows))
+}
+
+/// Bits of a hash that pick its bucket in [`repeated_values`].
+const BUCKET_BITS: u32 = 12;
+
+/// The values that occur more than once in `values`, sorted. The values (hashes, evenly spread)
+/// are first partitioned by their top bits into buckets small enough to sort in the CPU's cache,
+/// the buckets then sorted in parallel: a parallel sort of 20 million hashes as one slice took
+/// about twice as long, most of it waiting on memory.
+fn repeated_values(values: &[u64]) -> Vec<u64> {
+    let buckets = 1usize << BUCKET_BITS;
+    let bucket = |v: u64| (v >> (64 - BUCKET_BITS)) as usize;
+    let mut starts = vec![0usize; buckets + 1];
+    for &v in values {
+        starts[bucket(v) + 1] += 1;
+    }
+    for b in 0..buckets {
+        starts[b + 1] += starts[b];
+    }
+    let mut next = starts.clone();
+    let mut partitioned = vec![0u64; values.len()];
+    for &v in values {
+        let b = bucket(v);
+        partitioned[next[b]] = v;
+        next[b] += 1;
+    }
+    // Buckets in parallel, each sorted where it lies.
+    let mut parts = Vec::with_capacity(buckets);
+    let mut rest = partitioned.as_mut_slice();
+    for b in 0..buckets {
+        let (part, tail) = rest.split_at_mut(starts[b + 1] - starts[b]);
+        parts.push(part);
+        rest = tail;
+    }
+    parts
+        .into_par_iter()
+        .flat_map_iter(|part| {
+            part.sort_unstable();
+            let mut repeated: Vec<u64> = part
+                .windows(2)
+                .filter(|w| w[0] == w[1])
+                .map(|w| w[0])
+                .collect();
+            repeated.dedup();
+            repeated
+        })
+        .collect()
 }
 
 /// [`duplicates`] comparing every column of every row of `df`.
@@ -111,16 +159,25 @@ fn duplicates_in(df: &DataFrame) -> PolarsResult<Option<Duplicates>> {
     if data.is_empty() {
         return Ok(None);
     }
-    let hashes = match df.column(ROW_HASH) {
-        Ok(c) => c.u64()?.iter().map(|h| h.unwrap_or(0)).collect(),
-        Err(_) => row_hashes(&data, df.height())?,
+    // The hashes made while the source was read, where they lie if they can be.
+    let made = df.column(ROW_HASH).ok().and_then(|c| c.u64().ok());
+    let copied: Vec<u64>;
+    let hashes: &[u64] = match made.and_then(|ca| ca.cont_slice().ok()) {
+        Some(hashes) => hashes,
+        None => {
+            copied = match made {
+                Some(ca) => ca.iter().map(|h| h.unwrap_or(0)).collect(),
+                None => row_hashes(&data, df.height())?,
+            };
+            &copied
+        }
     };
     // Only the rows whose hash repeats are copied out (a handful in a clean table); the lazy
     // engine is given those, not the whole table (which it would first gather into one chunk).
-    let Some(candidates) = rows_whose_hash_repeats(&hashes) else {
+    let Some(candidates) = rows_whose_hash_repeats(hashes) else {
         return Ok(None);
     };
-    let candidates = df.filter(&candidates)?;
+    let candidates = df.take(&candidates)?;
     let keys: Vec<Expr> = data.iter().map(|c| col(c.name().clone())).collect();
     let groups = candidates
         .lazy()
@@ -155,30 +212,69 @@ fn duplicates_in(df: &DataFrame) -> PolarsResult<Option<Duplicates>> {
     Ok(Some(Duplicates { rows, examples }))
 }
 
-/// The customers table's ids, and its lower-cased e-mails and names, as hash sets built once
-/// per client and shared by the checks of every other table.
+/// The customers table's ids as a hash set built once per client and shared by the checks of
+/// every other table, and its e-mail and name columns for the keying hint.
 ///
-/// Hash sets rather than polars' `is_in` with a list literal: with a million customers the
+/// A hash set rather than polars' `is_in` with a list literal: with a million customers the
 /// literal is rebuilt and hashed again for each table and each probe, which cost several seconds
-/// a table (most of the checks' time on a 1M-customer client).
+/// a table (most of the checks' time on a 1M-customer client). Built straight from the column
+/// (repeats fall together in the set), not from polars' `unique` of it, which hashed every id
+/// once more.
 pub(crate) struct KnownIds<'a> {
     ids: PlHashSet<&'a str>,
-    others: Vec<(&'static str, PlHashSet<&'a str>)>,
+    /// ("email" or "name", that column of each customers frame).
+    others: Vec<(&'static str, Vec<&'a StringChunked>)>,
 }
 
 impl<'a> KnownIds<'a> {
-    /// `ids` and `others` are String series (nulls ignored).
-    pub(crate) fn new(ids: &'a Series, others: &'a [(&'static str, Series)]) -> PolarsResult<Self> {
-        let set = |s: &'a Series| -> PolarsResult<PlHashSet<&'a str>> {
-            Ok(s.str()?.iter().flatten().collect())
-        };
-        Ok(KnownIds {
-            ids: set(ids)?,
-            others: others
+    /// From the customers frames (`None` when none has a text customer_id column).
+    pub(crate) fn new(frames: &[&'a DataFrame]) -> Option<Self> {
+        let text = |name: &str| -> Vec<&'a StringChunked> {
+            frames
                 .iter()
-                .map(|(k, s)| Ok((*k, set(s)?)))
-                .collect::<PolarsResult<_>>()?,
+                .filter_map(|f| f.column(name).ok()?.str().ok())
+                .collect()
+        };
+        let ids = text("customer_id");
+        if ids.is_empty() {
+            return None;
+        }
+        let mut set = PlHashSet::with_capacity(ids.iter().map(|c| c.len()).sum());
+        for ca in ids {
+            set.extend(ca.iter().flatten());
+        }
+        Some(KnownIds {
+            ids: set,
+            others: vec![("email", text("email")), ("name", text("name"))],
         })
+    }
+
+    /// How many of the `ids` are a customer's e-mail (lower-cased) or name, for that column:
+    /// only asked when some ids are unknown, and then a pass over the column against the
+    /// unknown ids rather than a set of every customer's e-mail and name.
+    fn matching(&self, ids: &[&str]) -> Vec<(&'static str, usize)> {
+        let wanted: PlHashSet<&str> = ids.iter().copied().collect();
+        self.others
+            .iter()
+            .map(|(kind, columns)| {
+                let mut found = PlHashSet::new();
+                for v in columns.iter().flat_map(|c| c.iter().flatten()) {
+                    let v: std::borrow::Cow<'_, str> = if *kind == "email" {
+                        if v.chars().any(char::is_uppercase) {
+                            v.to_lowercase().into()
+                        } else {
+                            v.into()
+                        }
+                    } else {
+                        v.into()
+                    };
+                    if let Some(id) = wanted.get(v.as_ref()) {
+                        found.insert(*id);
+                    }
+                }
+                (*kind, found.len())
+            })
+            .collect()
     }
 }
 
@@ -229,10 +325,9 @@ pub(crate) fn unmatched(
         .map(|v| v.to_string())
         .collect();
     let mut hint = None;
-    for (kind, values) in &known.others {
-        let found = distinct.iter().filter(|v| values.contains(*v)).count();
+    for (kind, found) in known.matching(&distinct) {
         if found * 2 > distinct.len() {
-            hint = Some(if *kind == "email" { "e-mail" } else { "name" });
+            hint = Some(if kind == "email" { "e-mail" } else { "name" });
         }
     }
     let found = UnmatchedCustomers {

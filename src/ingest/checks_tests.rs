@@ -98,16 +98,36 @@ fn unknown_customers_are_counted_by_row_and_id() {
         ("X9", "2026-01-06", 1.0, 4),
         ("Ana SL", "2026-01-06", 1.0, 5),
     ]);
-    let known = Series::new("customer_id".into(), ["C1", "C2"]);
-    let names = Series::new("name".into(), ["Ana SL", "X9"]);
-    let others = [("name", names)];
-    let known = KnownIds::new(&known, &others).unwrap();
+    let customers = df!(
+        "customer_id" => ["C1", "C2", "C3"],
+        "name" => ["Ana SL", "X9", "Ana SL"],
+        "email" => ["Ana@Example.com", "b@example.com", "c@example.com"],
+    )
+    .unwrap();
+    let known = KnownIds::new(&[&customers]).unwrap();
     let (u, hint) = unmatched(&df, &known).unwrap();
     let u = u.unwrap();
     assert_eq!((u.rows, u.distinct_ids), (3, 2));
     assert_eq!(u.examples, vec!["X9", "Ana SL"]);
     // Both unknown ids are customer names: the file is probably keyed by name.
     assert_eq!(hint, Some("name"));
+
+    // Keyed by e-mail, matched whatever the case of the customers table's e-mails.
+    let by_email = frame(&[
+        ("ana@example.com", "2026-01-05", 1.0, 2),
+        ("b@example.com", "2026-01-05", 1.0, 3),
+        ("C1", "2026-01-06", 1.0, 4),
+    ]);
+    let (u, hint) = unmatched(&by_email, &known).unwrap();
+    assert_eq!(u.unwrap().distinct_ids, 2);
+    assert_eq!(hint, Some("e-mail"));
+    // One unknown id in three is no hint.
+    let few = frame(&[
+        ("b@example.com", "2026-01-05", 1.0, 2),
+        ("Z1", "2026-01-05", 1.0, 3),
+        ("Z2", "2026-01-06", 1.0, 4),
+    ]);
+    assert_eq!(unmatched(&few, &known).unwrap().1, None);
 }
 
 #[test]
@@ -136,4 +156,36 @@ fn survey_dates_long_after_the_last_transaction_are_flagged() {
     // 2026-10-15 is within a month (31 days) of 2026-09-30; 2026-11-10 is not.
     let f = future_dates(&df, TableKind::Surveys, today, end).unwrap();
     assert_eq!((f[0].after_today, f[0].after_data_end), (0, 1));
+}
+
+#[test]
+fn repeated_hashes_are_found_within_and_across_buckets() {
+    // Values spread over every bucket (a multiplicative hash of 0..n), some repeated: in the
+    // same bucket as their neighbours, at both ends of the range, three times over (0 is
+    // also the first value).
+    let mut values: Vec<u64> = (0..50_000u64)
+        .map(|i| i.wrapping_mul(0x9e37_79b9_7f4a_7c15))
+        .collect();
+    values.extend([
+        values[7],
+        values[7],
+        values[40_000],
+        0,
+        0,
+        u64::MAX,
+        u64::MAX,
+    ]);
+    values.push(values[123]);
+    let mut expected: Vec<u64> = vec![values[7], values[40_000], 0, u64::MAX, values[123]];
+    expected.sort_unstable();
+    assert_eq!(repeated_values(&values), expected);
+    assert!(repeated_values(&values[..50_000]).is_empty());
+    assert!(repeated_values(&[]).is_empty());
+
+    let rows = rows_whose_hash_repeats(&values).unwrap();
+    let rows: Vec<IdxSize> = rows.into_no_null_iter().collect();
+    assert_eq!(rows[..3], [0, 7, 123]);
+    assert!(rows.contains(&40_000));
+    assert_eq!(rows.len(), 12, "rows 0, 7, 123 and 40,000, and the 8 added");
+    assert!(rows_whose_hash_repeats(&values[..50_000]).is_none());
 }

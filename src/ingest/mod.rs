@@ -227,16 +227,16 @@ fn duplicates_check(o: &mut SourceOutcome) {
 /// Unmatched customers, date ranges and future dates, per source (duplicates are checked as
 /// each source is read).
 fn run_checks(outcomes: &mut [SourceOutcome], today: chrono::NaiveDate) {
-    let customer_frames: Vec<&DataFrame> = outcomes
+    // Clones share the columns (no copy); the checks below update the outcomes' ledgers.
+    let customer_frames: Vec<DataFrame> = outcomes
         .iter()
         .filter_map(|o| {
             o.frame
                 .as_ref()
                 .filter(|(t, _)| *t == TableKind::Customers)
-                .map(|(_, f)| f)
+                .map(|(_, f)| f.clone())
         })
         .collect();
-    let known = known_customers(&customer_frames);
     let data_end = outcomes
         .iter()
         .filter_map(|o| {
@@ -247,11 +247,8 @@ fn run_checks(outcomes: &mut [SourceOutcome], today: chrono::NaiveDate) {
         .filter_map(|(t, f)| checks::date_range(f, *t).ok().flatten())
         .map(|r| r.max)
         .max();
-    let known_ids = known.as_ref().and_then(|(ids, others)| {
-        checks::KnownIds::new(ids, others)
-            .map_err(|e| tracing::warn!("customer check skipped: {e}"))
-            .ok()
-    });
+    let customer_frames: Vec<&DataFrame> = customer_frames.iter().collect();
+    let known_ids = checks::KnownIds::new(&customer_frames);
     outcomes.par_iter_mut().for_each(|o| {
         let Some((table, df)) = &o.frame else { return };
         let l = &mut o.ledger;
@@ -287,37 +284,4 @@ fn run_checks(outcomes: &mut [SourceOutcome], today: chrono::NaiveDate) {
             l.warnings.push(format!("checks could not run: {e}"));
         }
     });
-}
-
-/// The customers table's ids, and its lower-cased e-mails and names (for the keying hint).
-type Known = (Series, Vec<(&'static str, Series)>);
-
-fn known_customers(frames: &[&DataFrame]) -> Option<Known> {
-    let all = concat(
-        frames.iter().map(|f| (*f).clone()).collect(),
-        TableKind::Customers,
-    )?;
-    let unique = |name: &str| -> Option<Series> {
-        all.column(name)
-            .ok()?
-            .as_materialized_series()
-            .drop_nulls()
-            .unique()
-            .ok()
-    };
-    let ids = unique("customer_id")?;
-    let mut others = Vec::new();
-    if let Some(e) = unique("email") {
-        let lower: StringChunked = e
-            .str()
-            .ok()?
-            .iter()
-            .map(|v| v.map(str::to_lowercase))
-            .collect();
-        others.push(("email", lower.into_series()));
-    }
-    if let Some(n) = unique("name") {
-        others.push(("name", n));
-    }
-    Some((ids, others))
 }

@@ -249,13 +249,7 @@ fn filter_values<T: PolarsNumericType>(
         let arr = PrimitiveArray::new(arrow_dtype, values, validity);
         return ChunkedArray::with_chunk(name, arr).filter(&mask());
     };
-    let mut at = 0;
-    for (i, &k) in keep.iter().enumerate() {
-        if k {
-            slots[at] = slots[i];
-            at += 1;
-        }
-    }
+    let at = compact(slots, keep);
     values.slice_in_place(0..at);
     let validity = validity.map(|bits| {
         let mut kept = MutableBitmap::with_capacity(at);
@@ -270,6 +264,27 @@ fn filter_values<T: PolarsNumericType>(
         name,
         PrimitiveArray::new(arrow_dtype, values, validity),
     ))
+}
+
+/// Moves the values where `keep` is true to the front, in order, and returns how many there
+/// are. Rejected rows are few: the runs between them are moved with `copy_within` (memmove),
+/// and nothing before the first is touched.
+pub(crate) fn compact<T: Copy>(slots: &mut [T], keep: &[bool]) -> usize {
+    debug_assert_eq!(slots.len(), keep.len());
+    // SAFETY: `bool` is one byte, 0 or 1.
+    let bytes: &[u8] = unsafe { std::slice::from_raw_parts(keep.as_ptr().cast(), keep.len()) };
+    let Some(first) = memchr::memchr(0, bytes) else {
+        return slots.len();
+    };
+    let mut at = first;
+    let mut from = first + 1;
+    while from < slots.len() {
+        let end = memchr::memchr(0, &bytes[from..]).map_or(slots.len(), |i| from + i);
+        slots.copy_within(from..end, at);
+        at += end - from;
+        from = end + 1;
+    }
+    at
 }
 
 #[cfg(test)]
@@ -374,6 +389,24 @@ mod tests {
             assert_eq!(out.name(), c.name());
             assert_eq!(values(&out), values(&expected), "{}", c.name());
             assert_eq!(out.null_count(), expected.null_count(), "{}", c.name());
+        }
+    }
+
+    #[test]
+    fn compacting_keeps_the_kept_values_in_order() {
+        let cases: [&[bool]; 6] = [
+            &[true, true, true, true, true],
+            &[false, true, true, false, true],
+            &[true, false, false, true, true],
+            &[true, true, true, true, false],
+            &[false, false, false, false, false],
+            &[],
+        ];
+        for keep in cases {
+            let mut slots: Vec<usize> = (0..keep.len()).collect();
+            let n = compact(&mut slots, keep);
+            let expected: Vec<usize> = (0..keep.len()).filter(|&i| keep[i]).collect();
+            assert_eq!(slots[..n], expected[..], "{keep:?}");
         }
     }
 

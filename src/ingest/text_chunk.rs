@@ -70,13 +70,7 @@ pub(crate) fn filter_owned(ca: StringChunked, keep: &[bool]) -> PolarsResult<Str
         let ca = StringChunked::with_chunk(name, arr);
         return ca.filter(&BooleanChunked::from_slice("keep".into(), keep));
     };
-    let mut at = 0;
-    for (i, &k) in keep.iter().enumerate() {
-        if k {
-            slots[at] = slots[i];
-            at += 1;
-        }
-    }
+    let at = super::number_chunk::compact(slots, keep);
     views.slice_in_place(0..at);
     let validity = validity.map(|bits| {
         let mut kept = MutableBitmap::with_capacity(keep.len());
