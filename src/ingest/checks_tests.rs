@@ -189,3 +189,52 @@ fn repeated_hashes_are_found_within_and_across_buckets() {
     assert_eq!(rows.len(), 12, "rows 0, 7, 123 and 40,000, and the 8 added");
     assert!(rows_whose_hash_repeats(&values[..50_000]).is_none());
 }
+
+#[test]
+fn unmatched_long_ids_are_counted_per_row_across_chunks_and_nulls() {
+    let known_id = "301000000000001009";
+    let unknown = "301000000000009999";
+    let customers = df!("customer_id" => [known_id, "C2"]).unwrap();
+    let known = KnownIds::new(&[&customers]).unwrap();
+    // Two chunks; repeats of the row above (equal views when stored once), a null between.
+    let mut ids = StringChunked::new(
+        "customer_id".into(),
+        &[Some(known_id), Some(known_id), None, Some(unknown)],
+    );
+    ids.append_owned(StringChunked::new(
+        "customer_id".into(),
+        &[Some(unknown), Some(known_id), Some("C2"), Some(unknown)],
+    ))
+    .unwrap();
+    let df = DataFrame::new(ids.len(), vec![ids.into_column()]).unwrap();
+    let (u, _) = unmatched(&df, &known).unwrap();
+    let u = u.unwrap();
+    assert_eq!((u.rows, u.distinct_ids), (3, 1));
+    assert_eq!(u.examples, vec![unknown]);
+}
+
+#[test]
+fn dates_after_today_and_after_the_data_end_are_counted_apart_with_examples_in_row_order() {
+    let df = frame(&[
+        ("C1", "2026-10-15", 1.0, 2),
+        ("C1", "2026-11-10", 1.0, 3),
+        ("C1", "2027-01-01", 1.0, 4),
+        ("C1", "2026-11-11", 1.0, 5),
+    ]);
+    let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let end = NaiveDate::from_ymd_opt(2026, 9, 30);
+    let f = future_dates(&df, TableKind::Surveys, today, end).unwrap();
+    assert_eq!((f[0].after_today, f[0].after_data_end), (1, 2));
+    assert_eq!(
+        f[0].examples,
+        vec![
+            "row 3: 2026-11-10",
+            "row 4: 2027-01-01",
+            "row 5: 2026-11-11"
+        ]
+    );
+    // Transactions are judged against today only.
+    let f = future_dates(&df, TableKind::Transactions, today, end).unwrap();
+    assert_eq!((f[0].after_today, f[0].after_data_end), (1, 0));
+    assert_eq!(f[0].examples, vec!["row 4: 2027-01-01"]);
+}
