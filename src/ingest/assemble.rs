@@ -7,7 +7,7 @@ use super::checks::{ROW_COLUMN, ROW_HASH};
 use super::convert::{
     ColumnContext, ColumnRule, Converted, check_rule, convert, convert_text, decide_rule, votes,
 };
-use super::csv::{Lines, Slice};
+use super::csv::Slice;
 use super::direct::{self, CellReader, SliceOut, Target};
 use super::ledger::Problem;
 use super::ledger::{ColumnFormat, ColumnUse, Msg, SourceLedger};
@@ -111,66 +111,32 @@ pub(crate) fn assemble_sliced(
     let mut kept = Kept::new(&horizon, &plan);
     kept.add(horizon, &plan);
     let targets = plan.targets();
-    // A slice read from its mapped lines is kept (its values point into them) while the next
-    // one is read, and added to the source's columns meanwhile: the two overlap on the
-    // threads, where adding one slice after reading it left a core idle a quarter of the time.
-    let mut pending: Option<(Lines<'_>, SliceOut<'_>, usize)> = None;
+    // A slice read from its lines is added to the source's columns while the next one is read:
+    // the two overlap on the threads, where adding one slice after reading it left a core idle
+    // a quarter of the time.
+    let mut pending: Option<(SliceOut, usize)> = None;
     let mut rows = kept.cells.height;
     for slice in rest {
         let clock = std::time::Instant::now();
         let previous = pending.take();
         let lines = match (slice?, &targets) {
             (Slice::Lines(lines), Some(targets)) => {
-                let (sep, width, first_row) = (lines.delimiter(), lines.width(), lines.first_row());
+                let (text, sep, width, first_row) = (
+                    lines.text(),
+                    lines.delimiter(),
+                    lines.width(),
+                    lines.first_row(),
+                );
                 let shown = lines.shown();
-                let read = match lines.mapped_text() {
-                    Some(text) => {
-                        let (prev_lines, prev_out) = match previous {
-                            Some((l, out, expected)) => (Some(l), Some((out, expected))),
-                            None => (None, None),
-                        };
-                        let (read, ()) = rayon::join(
-                            || direct::convert_lines(text, sep, width, first_row, targets, shown),
-                            || {
-                                if let Some((out, expected)) = prev_out {
-                                    kept.take(out, &plan, expected);
-                                }
-                            },
-                        );
-                        drop(prev_lines);
-                        read?
-                    }
-                    None => {
-                        if let Some((l, out, expected)) = previous {
+                let (read, ()) = rayon::join(
+                    || direct::convert_lines(text, sep, width, first_row, targets, shown),
+                    || {
+                        if let Some((out, expected)) = previous {
                             kept.take(out, &plan, expected);
-                            drop(l);
                         }
-                        let read = direct::convert_lines(
-                            lines.text(),
-                            sep,
-                            width,
-                            first_row,
-                            targets,
-                            shown,
-                        )?;
-                        match read {
-                            Some((out, records)) => {
-                                lines.records_read(records);
-                                rows += out.height;
-                                let expected = lines.expected_rows(rows);
-                                kept.take(out, &plan, expected);
-                                tracing::trace!(
-                                    source = lines.shown(),
-                                    ms = clock.elapsed().as_millis() as u64,
-                                    "csv slice read from its lines"
-                                );
-                                continue;
-                            }
-                            None => None,
-                        }
-                    }
-                };
-                match read {
+                    },
+                );
+                match read? {
                     Some((out, records)) => {
                         lines.records_read(records);
                         rows += out.height;
@@ -180,16 +146,15 @@ pub(crate) fn assemble_sliced(
                             ms = clock.elapsed().as_millis() as u64,
                             "csv slice read from its lines"
                         );
-                        pending = Some((lines, out, expected));
+                        pending = Some((out, expected));
                         continue;
                     }
                     None => Slice::Lines(lines),
                 }
             }
             (slice, _) => {
-                if let Some((l, out, expected)) = previous {
+                if let Some((out, expected)) = previous {
                     kept.take(out, &plan, expected);
-                    drop(l);
                 }
                 slice
             }
@@ -203,9 +168,8 @@ pub(crate) fn assemble_sliced(
             "csv slice parsed"
         );
     }
-    if let Some((l, out, expected)) = pending.take() {
+    if let Some((out, expected)) = pending.take() {
         kept.take(out, &plan, expected);
-        drop(l);
     }
     for (job, failures) in plan.jobs.iter().zip(&kept.failures) {
         if let ColumnRule::Date(r) = &job.rule
@@ -480,7 +444,7 @@ impl Kept {
 
     /// Keeps what must be kept of a converted slice; `expected` is the rows the whole source is
     /// expected to have (the gathered text columns reserve them).
-    fn take(&mut self, out: SliceOut<'_>, plan: &SlicePlan, expected: usize) {
+    fn take(&mut self, out: SliceOut, plan: &SlicePlan, expected: usize) {
         let base = self.cells.height;
         let n = out.height;
         let total = expected.max(base + n);
@@ -517,8 +481,8 @@ impl Kept {
                 g.reserve_total(total);
                 match parts {
                     Some(parts) => {
-                        for v in parts.iter().flatten() {
-                            g.push(v.as_deref().map(str::as_bytes));
+                        for v in parts.iter().flat_map(|p| p.values()) {
+                            g.push(v);
                         }
                     }
                     None => {

@@ -414,19 +414,9 @@ pub(crate) struct Lines<'a> {
     cont: Continuation,
 }
 
-impl<'a> Lines<'a> {
+impl Lines<'_> {
     pub(crate) fn text(&self) -> &[u8] {
         &self.text
-    }
-    /// The slice's bytes where they lie in the mapped file, for a reader that keeps values
-    /// pointing into them after this slice is handed on (its pages are released when it is
-    /// dropped, and read again from the page cache should they be touched later); `None` when
-    /// the slice was transcoded.
-    pub(crate) fn mapped_text(&self) -> Option<&'a [u8]> {
-        match self.text {
-            std::borrow::Cow::Borrowed(text) => Some(text),
-            std::borrow::Cow::Owned(_) => None,
-        }
     }
     pub(crate) fn delimiter(&self) -> u8 {
         self.csv.sniffed.delimiter

@@ -44,16 +44,16 @@ pub(crate) struct Target {
 }
 
 /// What a slice gave: the same whichever way it was read (see `assemble::Kept`).
-pub(crate) struct SliceOut<'a> {
+pub(crate) struct SliceOut {
     /// Rows kept (blank records dropped).
     pub(crate) height: usize,
     /// One converted column per target, in order, with the rows that failed (an empty column
     /// for a released one).
     pub(crate) columns: Vec<Converted>,
-    /// Per target, for text read by this module, the cleaned values piece by piece (still
-    /// pointing into the slice): the column in `columns` is then empty, and the values go
-    /// straight into the source's gathered column. Empty for a slice parsed by polars.
-    pub(crate) text_parts: Vec<Option<TextParts<'a>>>,
+    /// Per target, for text read by this module, the cleaned values piece by piece (see
+    /// [`TextPart`]): the column in `columns` is then empty, and the values go straight into
+    /// the source's gathered column. Empty for a slice parsed by polars.
+    pub(crate) text_parts: Vec<Option<Vec<TextPart>>>,
     /// Each row's hash over every converted column (see [`fold`]).
     pub(crate) row_hash: Vec<u64>,
     /// Text of the cells the row checks may name: values that failed, blanks read as nothing.
@@ -79,18 +79,18 @@ pub(crate) struct Irregular;
 /// and its number of records (blank ones included), `Ok(None)` when the slice is irregular (see
 /// [`Irregular`]), `Err` when the bytes are not UTF-8 (the message says so, for the caller's
 /// fallback).
-pub(crate) fn convert_lines<'a>(
-    text: &'a [u8],
+pub(crate) fn convert_lines(
+    text: &[u8],
     sep: u8,
     width: usize,
     first_row: usize,
     targets: &[Target],
     shown: &str,
-) -> Result<Option<(SliceOut<'a>, usize)>, String> {
+) -> Result<Option<(SliceOut, usize)>, String> {
     // Each piece checked as UTF-8 by the thread that reads it (a piece ends at a line end, which
     // is never inside a character); the message, should one fail, is the whole slice's.
     let pieces = split_records(text, PIECE_BYTES);
-    let outs: Result<Vec<PieceOut<'_>>, Option<Irregular>> = pieces
+    let outs: Result<Vec<PieceOut>, Option<Irregular>> = pieces
         .par_iter()
         .map(|p| {
             let p = std::str::from_utf8(p).map_err(|_| None)?;
@@ -138,13 +138,13 @@ fn split_records(text: &[u8], size: usize) -> Vec<&[u8]> {
 }
 
 /// Where one piece's values go.
-enum Sink<'a> {
+enum Sink {
     F64(PrimitiveChunkedBuilder<Float64Type>),
     I32(PrimitiveChunkedBuilder<Int32Type>),
     I64(PrimitiveChunkedBuilder<Int64Type>),
     Bool(BooleanChunkedBuilder),
-    /// Cleaned text, still pointing into the slice: added to the source's gathered column.
-    Text(Vec<Option<Cow<'a, str>>>),
+    /// Cleaned text, for the source's gathered column.
+    Text(TextPart),
     /// A released text column: its values go into the row hash only.
     Released,
 }
@@ -165,8 +165,8 @@ fn clean_cell<'a>(cell: &Cow<'a, str>, lowercase: bool) -> Option<Cow<'a, str>> 
     }
 }
 
-impl<'a> Sink<'a> {
-    fn new(t: &Target, capacity: usize) -> Sink<'a> {
+impl Sink {
+    fn new(t: &Target, capacity: usize) -> Sink {
         let name: PlSmallStr = t.name.into();
         match &t.reader {
             _ if t.released => Sink::Released,
@@ -176,13 +176,13 @@ impl<'a> Sink<'a> {
             }
             CellReader::DateTime(_) => Sink::I64(PrimitiveChunkedBuilder::new(name, capacity)),
             CellReader::Flag => Sink::Bool(BooleanChunkedBuilder::new(name, capacity)),
-            CellReader::Text { .. } => Sink::Text(Vec::with_capacity(capacity)),
+            CellReader::Text { .. } => Sink::Text(TextPart::with_capacity(capacity)),
         }
     }
 
     /// Reads one cell exactly as `convert::convert_text` reads it, and folds the value read into
     /// the row's `hash` (see [`fold`]).
-    fn push(&mut self, reader: &CellReader, cell: Option<&Cow<'a, str>>, hash: &mut u64) -> Read {
+    fn push(&mut self, reader: &CellReader, cell: Option<&Cow<'_, str>>, hash: &mut u64) -> Read {
         fn put<T: PolarsNumericType>(
             b: &mut PrimitiveChunkedBuilder<T>,
             v: Option<Result<T::Native, Problem>>,
@@ -254,7 +254,7 @@ impl<'a> Sink<'a> {
                 let v = text(*lowercase);
                 *hash = fold(*hash, v.as_deref().map_or(Value::Null, Value::Text));
                 let read = if v.is_some() { Read::Value } else { Read::Null };
-                values.push(v);
+                values.push(v.as_deref());
                 read
             }
             (Sink::Released, CellReader::Text { lowercase }) => {
@@ -266,7 +266,7 @@ impl<'a> Sink<'a> {
         }
     }
 
-    fn finish(self) -> Piece<'a> {
+    fn finish(self) -> Piece {
         match self {
             Sink::F64(b) => Piece::Column(b.finish().into_column()),
             Sink::I32(b) => Piece::Column(b.finish().into_column()),
@@ -278,13 +278,55 @@ impl<'a> Sink<'a> {
     }
 }
 
-/// A text column's values, piece by piece.
-pub(crate) type TextParts<'a> = Vec<Vec<Option<Cow<'a, str>>>>;
+/// A text column's cleaned values from one piece, copied out one after another while the
+/// piece's bytes are in the CPU's cache. The source's gathered column (`text_chunk::Gather`)
+/// reads them back from these dense buffers: reading them from where they lay in the 64 MB
+/// slice meant a cache miss on nearly every cell, the largest single cost of gathering.
+pub(crate) struct TextPart {
+    bytes: Vec<u8>,
+    /// Where each value ends in `bytes`, [`NULL_END`] set for a null.
+    ends: Vec<u32>,
+}
+
+/// The mark of a null in [`TextPart::ends`] (a piece is far smaller than 2 GB).
+const NULL_END: u32 = 1 << 31;
+
+impl TextPart {
+    fn with_capacity(rows: usize) -> TextPart {
+        TextPart {
+            bytes: Vec::with_capacity(rows * 8),
+            ends: Vec::with_capacity(rows),
+        }
+    }
+
+    fn push(&mut self, value: Option<&str>) {
+        match value {
+            Some(v) => {
+                self.bytes.extend_from_slice(v.as_bytes());
+                self.ends.push(self.bytes.len() as u32);
+            }
+            None => self.ends.push(self.bytes.len() as u32 | NULL_END),
+        }
+    }
+
+    /// The values in order (valid UTF-8 bytes), `None` for nulls.
+    pub(crate) fn values(&self) -> impl Iterator<Item = Option<&[u8]>> {
+        let mut start = 0usize;
+        self.ends.iter().map(move |&end| {
+            if end & NULL_END != 0 {
+                return None;
+            }
+            let value = &self.bytes[start..end as usize];
+            start = end as usize;
+            Some(value)
+        })
+    }
+}
 
 /// A piece's part of one column.
-enum Piece<'a> {
+enum Piece {
     Column(Column),
-    Text(Vec<Option<Cow<'a, str>>>),
+    Text(TextPart),
     Released,
 }
 
@@ -385,8 +427,8 @@ pub(crate) fn columns_row_hash(columns: &[&Column], n: usize) -> Vec<u64> {
 }
 
 /// One piece read: rows are counted from the piece's start.
-struct PieceOut<'a> {
-    columns: Vec<Piece<'a>>,
+struct PieceOut {
+    columns: Vec<Piece>,
     hashes: Vec<u64>,
     failures: Vec<Vec<(usize, Problem)>>,
     texts: Vec<((usize, usize), String)>,
@@ -503,12 +545,12 @@ fn read_piece<'a>(
     sep: u8,
     width: usize,
     targets: &[Target],
-) -> Result<PieceOut<'a>, Irregular> {
+) -> Result<PieceOut, Irregular> {
     // Exact for pieces without line ends inside quotes: a column keeps its pieces' buffers
     // until the table is gathered, and with transparent huge pages a reserved but unused tail
     // is resident memory all the same.
     let capacity = memchr::memchr_iter(b'\n', piece.as_bytes()).count() + 1;
-    let mut sinks: Vec<Sink<'a>> = targets.iter().map(|t| Sink::new(t, capacity)).collect();
+    let mut sinks: Vec<Sink> = targets.iter().map(|t| Sink::new(t, capacity)).collect();
     let mut hashes = Vec::with_capacity(capacity);
     let mut failures = vec![Vec::new(); targets.len()];
     let mut texts = Vec::new();
@@ -576,13 +618,8 @@ fn read_piece<'a>(
     })
 }
 
-fn merge<'a>(
-    outs: Vec<PieceOut<'a>>,
-    targets: &[Target],
-    width: usize,
-    first_row: usize,
-) -> SliceOut<'a> {
-    let mut parts: Vec<Vec<Piece<'a>>> = (0..targets.len()).map(|_| Vec::new()).collect();
+fn merge(outs: Vec<PieceOut>, targets: &[Target], width: usize, first_row: usize) -> SliceOut {
+    let mut parts: Vec<Vec<Piece>> = (0..targets.len()).map(|_| Vec::new()).collect();
     let mut failures: Vec<Vec<(usize, Problem)>> = vec![Vec::new(); targets.len()];
     let mut texts = Vec::new();
     let mut present = vec![0usize; width];
@@ -632,7 +669,7 @@ fn merge<'a>(
         RowNumbers::Explicit(rows)
     };
     // Text values stay as they are, for the source's gathered columns.
-    let mut text_parts: Vec<Option<TextParts<'a>>> = Vec::with_capacity(targets.len());
+    let mut text_parts: Vec<Option<Vec<TextPart>>> = Vec::with_capacity(targets.len());
     let mut others = Vec::with_capacity(targets.len());
     for (t, parts) in targets.iter().zip(parts) {
         if matches!(t.reader, CellReader::Text { .. }) && !t.released {
@@ -686,7 +723,7 @@ fn merge<'a>(
 /// dtype. Not copied into one chunk here: the source's column copies each slice's values into
 /// its own single chunk as the slice arrives (`number_chunk::NumberGather`), and the pieces are
 /// freed right after.
-fn column(t: &Target, parts: Vec<Piece<'_>>) -> Column {
+fn column(t: &Target, parts: Vec<Piece>) -> Column {
     let name: PlSmallStr = t.name.into();
     if t.released || matches!(t.reader, CellReader::Text { .. }) {
         return Column::full_null(name, 0, &t.ty.dtype());
