@@ -1,9 +1,11 @@
-//! How the process asks the kernel for memory. Part of the binary's setup, before any stage.
+//! How the process asks the kernel and the allocator for memory: transparent huge pages (set by
+//! the binary before any stage) and when mimalloc hands freed memory back (a portfolio run keeps
+//! it; the ingest stage has it handed back at once).
 
 /// Turns transparent huge pages off for this process (Linux; elsewhere nothing to do).
 ///
 /// mimalloc asks for huge pages on its large regions. Every fault on one then zeroes 2 MB at
-/// once, and every purge of freed memory (after 10 ms by default) splits or drops one that the
+/// once, and every purge of freed memory (see [`purge_at_once`]) splits or drops one that the
 /// next slice of an export faults in again, zeroed again. On the 1M-customer benchmark the
 /// kernel's page zeroing was a third of the ingest's CPU; with huge pages off, reading the CSV
 /// exports took 14.0–14.2 s instead of 16.8–17.3 s (system time 5–6 s instead of 11), the same
