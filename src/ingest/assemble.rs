@@ -112,8 +112,8 @@ pub(crate) fn assemble_sliced(
     kept.add(horizon, &plan);
     let targets = plan.targets();
     // A slice read from its lines is added to the source's columns while the next one is read:
-    // the two overlap on the threads, where adding one slice after reading it left a core idle
-    // a quarter of the time.
+    // the two share the threads, where adding each slice on its own (a thread per column) kept
+    // the other core waiting on its slowest column.
     let mut pending: Option<(SliceOut, usize)> = None;
     let mut rows = kept.cells.height;
     for slice in rest {
@@ -443,7 +443,7 @@ impl Kept {
     }
 
     /// Keeps what must be kept of a converted slice; `expected` is the rows the whole source is
-    /// expected to have (the gathered text columns reserve them).
+    /// expected to have (the gathered columns reserve them).
     fn take(&mut self, out: SliceOut, plan: &SlicePlan, expected: usize) {
         let base = self.cells.height;
         let n = out.height;

@@ -359,8 +359,8 @@ impl Value<'_> {
 /// finished table, and the only trace of the columns released as they are read.
 ///
 /// Called for every cell, so a value is mixed in with one folded multiply (foldhash's own
-/// step) rather than through a full `Hasher` (a fifth of the cost of reading a number cell);
-/// text is hashed with foldhash. Rows with equal hashes are compared value by value, except
+/// step) rather than through a full `Hasher` (`hash_one` was 5 % of the ingest's CPU); text is
+/// hashed with foldhash. Rows with equal hashes are compared value by value, except
 /// in the released columns, where the 64-bit hash is all there is: on 20 million rows the
 /// chance that two different rows share one is about one in 10^5.
 pub(crate) fn fold(hash: u64, value: Value<'_>) -> u64 {
