@@ -546,6 +546,12 @@ fn read_piece<'a>(
     width: usize,
     targets: &[Target],
 ) -> Result<PieceOut, Irregular> {
+    // A piece is about 2 MB, but a quoted field can stretch it to its closing quote: a piece of
+    // a gigabyte or more (a cell that size) is left to polars, as its text could not be told
+    // from a null in the 31 bits of a `TextPart` end (lower-casing may lengthen text).
+    if piece.len() >= (NULL_END / 2) as usize {
+        return Err(Irregular);
+    }
     // Exact for pieces without line ends inside quotes: a column keeps its pieces' buffers
     // until the table is gathered, and with transparent huge pages a reserved but unused tail
     // is resident memory all the same.
