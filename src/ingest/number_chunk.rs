@@ -10,7 +10,7 @@
 
 use polars::prelude::*;
 use polars_arrow::array::PrimitiveArray;
-use polars_arrow::bitmap::MutableBitmap;
+use polars_arrow::bitmap::{Bitmap, MutableBitmap};
 
 /// One column's values of one physical type, and their validity (built from the first null).
 struct Values<T: PolarsNumericType> {
@@ -46,11 +46,7 @@ impl<T: PolarsNumericType> Values<T> {
     }
 
     fn reserve_total(&mut self, total: usize) {
-        let capacity = self.values.capacity();
-        if total > capacity {
-            let total = total.max(capacity + capacity / 4);
-            self.values.reserve_exact(total - self.values.len());
-        }
+        reserve_total(&mut self.values, total);
     }
 
     fn finish(self, name: PlSmallStr) -> ChunkedArray<T> {
@@ -91,7 +87,7 @@ impl NumberGather {
         }
     }
 
-    /// Room for `total` rows in all (see `text_chunk::Gather::reserve_total`).
+    /// Room for `total` rows in all (see [`reserve_total`]).
     pub(crate) fn reserve_total(&mut self, total: usize) {
         match &mut self.acc {
             Acc::Empty => self.reserve = self.reserve.max(total),
@@ -251,19 +247,34 @@ fn filter_values<T: PolarsNumericType>(
     };
     let at = compact(slots, keep);
     values.slice_in_place(0..at);
-    let validity = validity.map(|bits| {
-        let mut kept = MutableBitmap::with_capacity(at);
-        for (bit, &k) in bits.iter().zip(keep) {
-            if k {
-                kept.push(bit);
-            }
-        }
-        kept.into()
-    });
+    let validity = validity.map(|bits| kept_bits(&bits, keep));
     Ok(ChunkedArray::with_chunk(
         name,
         PrimitiveArray::new(arrow_dtype, values, validity),
     ))
+}
+
+/// Room for `total` values in all, reserved as asked (growing by at least a quarter, should an
+/// estimate fall short): a sliced source asks for its expected size once, where growing by
+/// doubling copied a 20-million-row column several times over, faulting in fresh pages for each
+/// copy.
+pub(crate) fn reserve_total<T>(values: &mut Vec<T>, total: usize) {
+    let capacity = values.capacity();
+    if total > capacity {
+        let total = total.max(capacity + capacity / 4);
+        values.reserve_exact(total - values.len());
+    }
+}
+
+/// The bits of the rows where `keep` is true.
+pub(crate) fn kept_bits(bits: &Bitmap, keep: &[bool]) -> Bitmap {
+    let mut kept = MutableBitmap::with_capacity(keep.len());
+    for (bit, &k) in bits.iter().zip(keep) {
+        if k {
+            kept.push(bit);
+        }
+    }
+    kept.into()
 }
 
 /// Moves the values where `keep` is true to the front, in order, and returns how many there

@@ -72,15 +72,7 @@ pub(crate) fn filter_owned(ca: StringChunked, keep: &[bool]) -> PolarsResult<Str
     };
     let at = super::number_chunk::compact(slots, keep);
     views.slice_in_place(0..at);
-    let validity = validity.map(|bits| {
-        let mut kept = MutableBitmap::with_capacity(keep.len());
-        for (bit, &k) in bits.iter().zip(keep) {
-            if k {
-                kept.push(bit);
-            }
-        }
-        kept
-    });
+    let validity = validity.map(|bits| super::number_chunk::kept_bits(&bits, keep));
     // SAFETY: the kept views are views of the same buffers, in order, and the validity keeps
     // the same rows.
     let arr = unsafe {
@@ -88,7 +80,7 @@ pub(crate) fn filter_owned(ca: StringChunked, keep: &[bool]) -> PolarsResult<Str
             ArrowDataType::Utf8View,
             views,
             buffers,
-            validity.map(Into::into),
+            validity,
             None,
             total_buffer_len,
         )
@@ -188,16 +180,9 @@ impl Gather {
         }
     }
 
-    /// Room for `total` rows in all, reserved as asked (growing by at least a quarter, should an
-    /// estimate fall short). A sliced source asks for its expected size: growing by doubling
-    /// copied a 20-million-row column's views several times over, and faulted in fresh pages
-    /// for each copy (a fifth of the CPU of reading a large source).
+    /// Room for `total` rows in all (see `number_chunk::reserve_total`).
     pub(crate) fn reserve_total(&mut self, total: usize) {
-        let capacity = self.views.capacity();
-        if total > capacity {
-            let total = total.max(capacity + capacity / 4);
-            self.views.reserve_exact(total - self.views.len());
-        }
+        super::number_chunk::reserve_total(&mut self.views, total);
     }
 
     /// A value known to be inline (at most 12 bytes, in its view).
