@@ -95,6 +95,16 @@ fn pdftotext(pdf: &[u8], pages: Option<(usize, usize)>) -> Option<String> {
     Some(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
+/// A developer's machine without poppler skips the PDF text checks; CI (which sets `CI`, and
+/// whose `.ci/run` installs poppler) must never pass them silently.
+fn skip_without_pdftotext() {
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "pdftotext is missing under CI: install poppler-utils (.ci/run does)"
+    );
+    eprintln!("pdftotext not installed: PDF text checks skipped");
+}
+
 /// Figures as `pdftotext` gives them back: the PDF prints no-break spaces as spaces.
 fn as_extracted(s: &str) -> String {
     s.replace(locale::NBSP, " ")
@@ -106,8 +116,7 @@ fn pdf_text_holds_the_figures_and_the_summary_is_page_two_only() {
         let report = Report::demo(lang);
         let pdf = render_pdf(&report).unwrap();
         let Some(all) = pdftotext(&pdf, None) else {
-            eprintln!("pdftotext not installed: PDF text checks skipped");
-            return;
+            return skip_without_pdftotext();
         };
         let l = report.locale();
         // Figures formatted by the locale, found in the extracted text.
@@ -166,7 +175,7 @@ fn summary_cuts_findings_rather_than_overflowing_its_page() {
     }
     let pdf = render_pdf(&report).unwrap();
     let Some(page3) = pdftotext(&pdf, Some((3, 3))) else {
-        return;
+        return skip_without_pdftotext();
     };
     assert!(
         page3.contains("1. Retention"),

@@ -3,7 +3,7 @@
 //! this only to change them, then `python3 tests/fixtures/ingest/make_fixtures.py` for the .ods
 //! and the 1904-system workbook:
 //!
-//! `cargo test --release --test ingest_fixture_gen -- --ignored`
+//! `cargo run --release --example ingest_fixtures`
 
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 use std::path::{Path, PathBuf};
@@ -310,9 +310,7 @@ fn crlf(lines: &[&str]) -> String {
     lines.iter().map(|l| format!("{l}\r\n")).collect()
 }
 
-#[test]
-#[ignore = "writes the committed fixtures; run by hand"]
-fn regenerate_ingest_fixtures() {
+fn main() {
     let es = root().join("es-client");
     clientes_xlsx(&es.join("clientes.xlsx")).unwrap();
     windows_1252(

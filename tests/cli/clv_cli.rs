@@ -1,7 +1,7 @@
 //! Runs the real binary: `crm-audit clv --json` on CDNOW prints the fits with the documented field
 //! names and writes the scores CSV.
 
-mod clv_support;
+use crate::clv_support;
 
 use assert_cmd::Command;
 

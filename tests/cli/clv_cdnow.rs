@@ -2,7 +2,7 @@
 //! 1997-09-30 matches the published one and the fits reproduce the published estimates
 //! (shared/data/cdnow/README.md) to the printed precision.
 
-mod clv_support;
+use crate::clv_support;
 
 use chrono::NaiveDate;
 use crm_audit::cli::TimeUnitArg;
