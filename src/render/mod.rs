@@ -8,7 +8,6 @@
 pub mod build;
 mod chart_set;
 pub mod charts;
-mod demo;
 pub mod document;
 mod fonts;
 mod html;
@@ -83,5 +82,9 @@ pub fn render_html_and_pdf(
     ))
 }
 
+#[cfg(test)]
+mod snapshots;
+#[cfg(test)]
+mod test_report;
 #[cfg(test)]
 mod tests;

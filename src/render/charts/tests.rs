@@ -3,12 +3,13 @@
 
 use super::*;
 use crate::cli::Lang;
-use crate::render::document::{Block, Report};
+use crate::render::document::Block;
+use crate::render::test_report::sample_report;
 use crate::render::fonts::svg_font_map;
 use printpdf as pp;
 
 fn all_charts(lang: Lang) -> Vec<(String, ChartSpec)> {
-    let r = Report::demo(lang);
+    let r = sample_report(lang);
     let mut out: Vec<(String, ChartSpec)> = r
         .summary
         .charts
@@ -69,7 +70,7 @@ fn every_chart_kind_is_in_the_sample_report() {
 #[test]
 fn charts_parse_for_the_pdf_and_keep_all_their_text() {
     for lang in [Lang::Es, Lang::En] {
-        let locale = Report::demo(lang).locale();
+        let locale = sample_report(lang).locale();
         for (i, (title, spec)) in all_charts(lang).into_iter().enumerate() {
             let drawn = render(&spec, &locale, 495.0, 220.0, &format!("t{i}"));
             assert!(drawn.svg.starts_with("<svg") && drawn.svg.ends_with("</svg>"));
@@ -92,17 +93,27 @@ fn charts_parse_for_the_pdf_and_keep_all_their_text() {
 
 #[test]
 fn values_on_marks_are_formatted_for_the_locale() {
-    let es = Report::demo(Lang::Es);
-    let waterfall = &es.summary.charts[0].spec;
-    let svg = render(waterfall, &es.locale(), 250.0, 140.0, "w").svg;
-    // Spanish: 2117 customers has four digits, so no thousands separator.
-    assert!(
-        svg.contains(">2117<") && svg.contains(">\u{2212}186<") && svg.contains(">+214<"),
-        "{svg}"
-    );
-    let en = Report::demo(Lang::En);
-    let svg = render(&en.summary.charts[0].spec, &en.locale(), 250.0, 140.0, "w").svg;
-    assert!(svg.contains(">2,117<") && svg.contains(">2,184<"));
+    for lang in [Lang::Es, Lang::En] {
+        let locale = sample_report(lang).locale();
+        let spec = all_charts(lang)
+            .into_iter()
+            .map(|(_, s)| s)
+            .find(|s| matches!(s, ChartSpec::Waterfall(_)))
+            .expect("the sample report has a customer-flow waterfall");
+        let ChartSpec::Waterfall(w) = &spec else {
+            unreachable!()
+        };
+        let first = w.steps[0].value.round();
+        assert!(first >= 1_000.0, "the sample starts with thousands of customers");
+        let svg = render(&spec, &locale, 250.0, 140.0, "w").svg;
+        let shown = locale.integer(first as i64);
+        assert!(svg.contains(&format!(">{shown}<")), "{lang:?}: {shown} not on the chart");
+        // English groups every thousand; Spanish leaves four-digit numbers ungrouped.
+        match lang {
+            Lang::En => assert!(shown.contains(',')),
+            Lang::Es => assert_eq!(shown.contains('.'), first >= 10_000.0, "{shown}"),
+        }
+    }
 }
 
 #[test]

@@ -1,0 +1,49 @@
+//! Regression net of the report model and its PDF (reviewed insta snapshots under
+//! `src/render/snapshots/`): any change to a figure, a sentence or the layout's text shows up as
+//! a diff to review, and is accepted with `INSTA_UPDATE=always cargo test --release` (or
+//! `cargo insta review`). CI never updates them.
+
+use crate::cli::Lang;
+use crate::render::render_pdf;
+use crate::render::test_report::sample_report;
+
+fn lang_name(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Es => "es",
+        Lang::En => "en",
+    }
+}
+
+#[test]
+fn report_model_as_json() {
+    for lang in [Lang::Es, Lang::En] {
+        let report = sample_report(lang);
+        let json = serde_json::to_string_pretty(&report).expect("the report model serialises");
+        insta::assert_snapshot!(format!("report_model_{}", lang_name(lang)), json);
+    }
+}
+
+#[test]
+fn pdf_text_layout() {
+    for lang in [Lang::Es, Lang::En] {
+        let pdf = render_pdf(&sample_report(lang)).expect("the PDF renders");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("report.pdf");
+        std::fs::write(&path, pdf).expect("write the PDF");
+        let out = std::process::Command::new("pdftotext")
+            .arg("-layout")
+            .arg(&path)
+            .arg("-")
+            .output();
+        let Some(out) = out.ok().filter(|o| o.status.success()) else {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "pdftotext is missing under CI: install poppler-utils (.ci/run does)"
+            );
+            eprintln!("pdftotext not installed: PDF text snapshot skipped");
+            return;
+        };
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        insta::assert_snapshot!(format!("pdf_text_{}", lang_name(lang)), text);
+    }
+}
