@@ -4,7 +4,7 @@
 //! `cargo run --release --example methodology > /tmp/defs.md` and paste it between the markers.
 //! `tests/cli/docs.rs` fails when a definition is missing from the document.
 
-use crm_audit::cli::Lang;
+use crm_audit::domain::Lang;
 use crm_audit::render::i18n::strings;
 
 fn main() {

@@ -1,6 +1,9 @@
 //! The command-line definition (clap derive). Parsing only: each subcommand's work lives in
 //! `cmd/`, so this file reads as the tool's manual.
 
+// The domain's vocabulary, parsed straight from the command line; re-exported so `cmd/` can
+// name everything a command line holds from here.
+pub use crate::domain::{Lang, ModelChoice, OutputFormat, TimeUnit};
 use crate::period::PeriodSpec;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -184,28 +187,6 @@ pub struct InitArgs {
     pub force: bool,
 }
 
-/// Lifetime-value model choice.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ModelChoice {
-    /// BG/NBD (Fader, Hardie & Lee 2005).
-    Bgnbd,
-    /// Pareto/NBD (Schmittlein, Morrison & Colombo 1987).
-    ParetoNbd,
-    /// Both, keeping the better holdout fit (BG/NBD without a holdout).
-    Auto,
-}
-
-/// Model time unit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TimeUnitArg {
-    /// 7 days.
-    Week,
-    /// 1 day.
-    Day,
-}
-
 /// Arguments of `clv`.
 #[derive(Debug, Args)]
 pub struct ClvArgs {
@@ -227,8 +208,8 @@ pub struct ClvArgs {
     pub model: ModelChoice,
 
     /// Time unit of x, t_x, T and the parameters.
-    #[arg(long, value_enum, default_value_t = TimeUnitArg::Week)]
-    pub unit: TimeUnitArg,
+    #[arg(long, value_enum, default_value_t = TimeUnit::Week)]
+    pub unit: TimeUnit,
 
     /// Print JSON instead of a table.
     #[arg(long)]
@@ -245,29 +226,6 @@ pub struct ClvArgs {
     /// Annual discount rate for CLV (0.10 = 10 %).
     #[arg(long, default_value_t = 0.10)]
     pub discount_rate: f64,
-}
-
-/// Report language.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    /// Spanish.
-    Es,
-    /// English.
-    En,
-}
-
-/// Output kinds of `run`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    /// report.html, self-contained.
-    Html,
-    /// report.pdf, A4.
-    Pdf,
-    /// indicators.json (the typed result model).
-    Json,
 }
 
 #[cfg(test)]

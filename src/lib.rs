@@ -11,9 +11,9 @@ pub mod clv;
 pub mod cmd;
 pub mod config;
 pub mod customer_days;
+pub mod domain;
 pub mod figure;
 pub mod findings;
-
 pub mod indicators;
 pub mod ingest;
 pub mod memory;

@@ -5,6 +5,7 @@
 
 use crate::clv::{ClvReport, DailyLog, ModelKind, WarmStart, analyse_daily, analyse_daily_from};
 use crate::config::ClvSettings;
+use crate::domain::ModelChoice;
 use crate::customer_days::CustomerDays;
 use crate::period::Period;
 use crate::tables::Tables;
@@ -54,11 +55,11 @@ impl Models {
             .map_err(|e| e.to_string());
         let mut scoring_settings = settings.clone();
         if let Ok(bt) = &backtest
-            && settings.model == "auto"
+            && settings.model == ModelChoice::Auto
         {
             scoring_settings.model = match bt.model {
-                Some(ModelKind::ParetoNbd) => "pareto-nbd".into(),
-                _ => "bgnbd".into(),
+                Some(ModelKind::ParetoNbd) => ModelChoice::ParetoNbd,
+                _ => ModelChoice::Bgnbd,
             };
         }
         let warm = backtest
@@ -70,7 +71,7 @@ impl Models {
         // With `auto`, the scoring run is told the backtest's model; why it is that model is the
         // backtest's reason, not a configuration (the report and indicators.json say which).
         if let (Ok(bt), Ok(sc)) = (&backtest, &mut scoring)
-            && settings.model == "auto"
+            && settings.model == ModelChoice::Auto
             && sc.model.is_some()
             && sc.model == bt.model
         {
@@ -134,7 +135,7 @@ mod tests {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("sample-data/northwind-en/audit.toml");
         let cfg = AuditConfig::load(&path).expect("sample audit.toml loads");
-        assert_eq!(cfg.clv.model, "auto");
+        assert_eq!(cfg.clv.model, ModelChoice::Auto);
         let today = NaiveDate::from_ymd_opt(2026, 10, 15).expect("date");
         let tables = crate::ingest::ingest_client_as_of(&cfg, today).tables;
         let models = Models::fit(&tables, "2026-Q3".parse().expect("period"), &cfg.clv);

@@ -8,6 +8,20 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
+/// 1970-01-01: polars stores a Date as the number of days since it.
+pub const EPOCH: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");
+
+/// The day number of a date (days since 1970-01-01): the physical value of a polars Date, and
+/// the integer every day window of the indicators and models is computed on.
+pub fn day_number(date: NaiveDate) -> i32 {
+    (date - EPOCH).num_days() as i32
+}
+
+/// The date of a day number.
+pub fn date_of(day: i32) -> NaiveDate {
+    EPOCH + Duration::days(i64::from(day))
+}
+
 /// Granularity of an audit period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

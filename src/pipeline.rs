@@ -5,7 +5,7 @@
 
 use crate::cli::{Lang, OutputFormat, RunArgs};
 use crate::config::AuditConfig;
-use crate::output::memory;
+use crate::memory;
 use crate::output::{
     self, ClientEntry, InputFile, OutputFile, RunStatus, StagePeaks, StageTimings, StagedDir,
 };
@@ -292,8 +292,7 @@ fn last_transaction_date(tables: &crate::tables::Tables) -> Result<Option<NaiveD
         .select([col("date").max()])
         .collect()?;
     let days = max.column("date")?.cast(&DataType::Int32)?.i32()?.get(0);
-    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");
-    Ok(days.map(|d| epoch + chrono::Duration::days(d.into())))
+    Ok(days.map(crate::period::date_of))
 }
 
 /// SHA-256 and size of each file, keyed by its canonical path.

@@ -41,7 +41,7 @@ pub struct ClientHeadline {
     /// Currency of the money figures.
     pub currency: String,
     /// The client's report language.
-    pub lang: crate::cli::Lang,
+    pub lang: crate::domain::Lang,
     /// Values in the order of [`HEADLINES`]; `None` where the client's data cannot support it.
     pub values: Vec<Option<f64>>,
 }
@@ -154,7 +154,7 @@ pub fn document(
     period: crate::period::Period,
     clients: &[&ClientHeadline],
     failed: usize,
-    lang: crate::cli::Lang,
+    lang: crate::domain::Lang,
     date: chrono::NaiveDate,
 ) -> crate::render::Report {
     use crate::render::{
@@ -274,15 +274,15 @@ pub fn write_pages(
     Ok(written)
 }
 
-fn majority_lang(clients: &[&ClientHeadline]) -> crate::cli::Lang {
+fn majority_lang(clients: &[&ClientHeadline]) -> crate::domain::Lang {
     let es = clients
         .iter()
-        .filter(|c| c.lang == crate::cli::Lang::Es)
+        .filter(|c| c.lang == crate::domain::Lang::Es)
         .count();
     if es * 2 >= clients.len() {
-        crate::cli::Lang::Es
+        crate::domain::Lang::Es
     } else {
-        crate::cli::Lang::En
+        crate::domain::Lang::En
     }
 }
 

@@ -17,7 +17,7 @@ use super::spend::{Spend, fit_warnings};
 use super::summary::{
     DailyLog, SpendBasis, epoch_day, holdout_purchases, summarise_daily, unit_days,
 };
-use crate::cli::{ModelChoice, TimeUnitArg};
+use crate::domain::{ModelChoice, TimeUnit};
 use crate::config::ClvSettings;
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -132,16 +132,8 @@ pub fn analyse_daily_from(
     settings
         .validate()
         .map_err(|(key, message)| ClvError::Settings { key, message })?;
-    let unit = if settings.unit == "day" {
-        TimeUnitArg::Day
-    } else {
-        TimeUnitArg::Week
-    };
-    let choice = match settings.model.as_str() {
-        "bgnbd" => ModelChoice::Bgnbd,
-        "pareto-nbd" => ModelChoice::ParetoNbd,
-        _ => ModelChoice::Auto,
-    };
+    let unit = settings.unit;
+    let choice = settings.model;
     if let Some(h) = holdout_end.filter(|h| *h <= calibration_end) {
         return Err(ClvError::HoldoutBeforeCalibration {
             calibration_end,

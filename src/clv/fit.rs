@@ -345,7 +345,7 @@ mod tests {
             seed: 3,
         };
         let tx = simulate_transactions(&sim).unwrap();
-        let s = summarise(&tx, sim.end, crate::cli::TimeUnitArg::Week).unwrap();
+        let s = summarise(&tx, sim.end, crate::domain::TimeUnit::Week).unwrap();
         let v = |name| s.values(name).unwrap();
         let (rows, _) = Rows::compress(&v("x"), &v("t_x"), &v("T"), |_| true);
         let objective: Objective = crate::clv::bgnbd::objective;

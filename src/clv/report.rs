@@ -8,7 +8,7 @@ use super::fit::Fit;
 use super::gamma_gamma::GammaGammaParams;
 use super::pareto_nbd::ParetoNbdParams;
 use super::summary::SpendBasis;
-use crate::cli::TimeUnitArg;
+use crate::domain::TimeUnit;
 use crate::figure::Figure;
 use chrono::NaiveDate;
 use polars::prelude::DataFrame;
@@ -152,7 +152,7 @@ pub struct ClvReport {
     /// Last day of the holdout, when a backtest was run.
     pub holdout_end: Option<NaiveDate>,
     /// Time unit of t_x, T and the rate parameters.
-    pub unit: TimeUnitArg,
+    pub unit: TimeUnit,
     /// CLV horizon in months.
     pub horizon_months: u32,
     /// Annual discount rate.

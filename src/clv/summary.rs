@@ -17,7 +17,7 @@
 //!   of net_amount − cost when the line's cost is known, else net_amount (0 when x = 0).
 
 use super::error::ClvError;
-use crate::cli::TimeUnitArg;
+use crate::domain::TimeUnit;
 use crate::customer_days::CustomerDays;
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -43,7 +43,7 @@ pub struct CustomerSummary {
     /// days, exact keys for compressing identical customers).
     pub frame: DataFrame,
     /// Unit of t_x and T.
-    pub unit: TimeUnitArg,
+    pub unit: TimeUnit,
     /// What zbar measures.
     pub spend_basis: SpendBasis,
     /// End of calibration (inclusive).
@@ -51,18 +51,14 @@ pub struct CustomerSummary {
 }
 
 /// Days in one model time unit.
-pub(crate) fn unit_days(unit: TimeUnitArg) -> f64 {
+pub(crate) fn unit_days(unit: TimeUnit) -> f64 {
     match unit {
-        TimeUnitArg::Week => 7.0,
-        TimeUnitArg::Day => 1.0,
+        TimeUnit::Week => 7.0,
+        TimeUnit::Day => 1.0,
     }
 }
 
-/// Days since 1970-01-01, the physical value of a polars Date.
-pub(crate) fn epoch_day(date: NaiveDate) -> i32 {
-    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");
-    (date - epoch).num_days() as i32
-}
+pub(crate) use crate::period::day_number as epoch_day;
 
 /// Checks the columns the models read.
 fn check_columns(transactions: &DataFrame) -> Result<(), ClvError> {
@@ -149,7 +145,7 @@ impl DailyLog {
 pub fn summarise(
     transactions: &DataFrame,
     calibration_end: NaiveDate,
-    unit: TimeUnitArg,
+    unit: TimeUnit,
 ) -> Result<CustomerSummary, ClvError> {
     summarise_daily(&DailyLog::new(transactions)?, calibration_end, unit)
 }
@@ -158,7 +154,7 @@ pub fn summarise(
 pub fn summarise_daily(
     daily: &DailyLog,
     calibration_end: NaiveDate,
-    unit: TimeUnitArg,
+    unit: TimeUnit,
 ) -> Result<CustomerSummary, ClvError> {
     let end = epoch_day(calibration_end);
     let days = unit_days(unit);
@@ -303,7 +299,7 @@ mod tests {
             "cost" => [Some(60.0), Some(20.0), None, None, None, None, None, None],
         )
         .unwrap();
-        let s = summarise(&tx, d(2, 28), TimeUnitArg::Week).unwrap();
+        let s = summarise(&tx, d(2, 28), TimeUnit::Week).unwrap();
         assert_eq!(s.len(), 2);
         let ids = s
             .frame
@@ -332,7 +328,7 @@ mod tests {
             "cost" => [None::<f64>, None, None, None, None],
         )
         .unwrap();
-        let s = summarise(&tx, d(2, 28), TimeUnitArg::Day).unwrap();
+        let s = summarise(&tx, d(2, 28), TimeUnit::Day).unwrap();
         // A bought on one day (03-01, two invoices) and returned on 04-01; B is not acquired.
         assert_eq!(
             holdout_purchases(&DailyLog::new(&tx).unwrap(), &s, d(6, 30)).unwrap(),
@@ -350,7 +346,7 @@ mod tests {
         )
         .unwrap();
         assert!(matches!(
-            summarise(&tx, d(2, 28), TimeUnitArg::Week),
+            summarise(&tx, d(2, 28), TimeUnit::Week),
             Err(ClvError::NoCustomers { .. })
         ));
     }

@@ -1,7 +1,7 @@
 //! `crm-audit clv`: fit the lifetime-value models on a transaction log with canonical columns,
 //! print the fits (text or JSON) and write the per-customer scores CSV. Depends on [`crate::clv`].
 
-use crate::cli::{ClvArgs, ModelChoice, TimeUnitArg};
+use crate::cli::ClvArgs;
 use crate::clv::{self, ClvReport};
 use crate::config::ClvSettings;
 use anyhow::{Context, bail};
@@ -36,17 +36,8 @@ pub fn run(args: &ClvArgs) -> anyhow::Result<i32> {
     let settings = ClvSettings {
         horizon_months: args.horizon_months,
         discount_rate: args.discount_rate,
-        unit: match args.unit {
-            TimeUnitArg::Week => "week",
-            TimeUnitArg::Day => "day",
-        }
-        .into(),
-        model: match args.model {
-            ModelChoice::Bgnbd => "bgnbd",
-            ModelChoice::ParetoNbd => "pareto-nbd",
-            ModelChoice::Auto => "auto",
-        }
-        .into(),
+        unit: args.unit,
+        model: args.model,
     };
     let report = clv::analyse(&transactions, calibration_end, args.holdout_end, &settings)?;
     let scores_file = args
@@ -73,7 +64,7 @@ fn last_date(transactions: &DataFrame) -> Option<NaiveDate> {
         .cast(&DataType::Int32)
         .ok()?;
     let max = days.i32().ok()?.max()?;
-    NaiveDate::from_ymd_opt(1970, 1, 1)?.checked_add_signed(chrono::Duration::days(max.into()))
+    crate::period::EPOCH.checked_add_signed(chrono::Duration::days(max.into()))
 }
 
 fn default_scores_path(transactions: &Path) -> PathBuf {

@@ -44,7 +44,17 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<i32> {
         println!("{}", ledger.render_text());
         ledger_error |= ledger.has_errors();
         let out = args.out.join(&ledger.client_id);
-        match ledger.write_files(&out) {
+        let written = crate::output::write_file(
+            &out.join(crate::ingest::ledger::VALIDATION_JSON),
+            ledger.to_json().as_bytes(),
+        )
+        .and_then(|()| {
+            crate::output::write_file(
+                &out.join(crate::ingest::ledger::REJECTED_ROWS_CSV),
+                ledger.rejected_rows_csv().as_bytes(),
+            )
+        });
+        match written {
             Ok(()) => println!("  wrote {}\n", out.display()),
             Err(e) => {
                 eprintln!(

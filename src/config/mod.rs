@@ -9,7 +9,7 @@ mod settings;
 
 pub use settings::{ClvSettings, IndicatorSettings, Targets};
 
-use crate::cli::Lang;
+use crate::domain::Lang;
 use crate::tables::TableKind;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

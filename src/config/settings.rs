@@ -1,5 +1,6 @@
 //! Indicator, model and target settings of audit.toml, with the defaults DESIGN.md fixes.
 
+use crate::domain::{ModelChoice, TimeUnit};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -106,9 +107,9 @@ pub struct ClvSettings {
     /// Annual discount rate (0.10 = 10 %), applied monthly.
     pub discount_rate: f64,
     /// Model time unit: `week` or `day`.
-    pub unit: String,
+    pub unit: TimeUnit,
     /// `bgnbd`, `pareto-nbd` or `auto` (better holdout fit).
-    pub model: String,
+    pub model: ModelChoice,
 }
 
 impl Default for ClvSettings {
@@ -116,8 +117,8 @@ impl Default for ClvSettings {
         ClvSettings {
             horizon_months: 12,
             discount_rate: 0.10,
-            unit: "week".into(),
-            model: "auto".into(),
+            unit: TimeUnit::Week,
+            model: ModelChoice::Auto,
         }
     }
 }
@@ -132,18 +133,6 @@ impl ClvSettings {
             return Err((
                 "discount_rate".into(),
                 "must be in [0, 1), e.g. 0.10".into(),
-            ));
-        }
-        if !matches!(self.unit.as_str(), "week" | "day") {
-            return Err((
-                "unit".into(),
-                format!("'{}' must be 'week' or 'day'", self.unit),
-            ));
-        }
-        if !matches!(self.model.as_str(), "bgnbd" | "pareto-nbd" | "auto") {
-            return Err((
-                "model".into(),
-                format!("'{}' must be 'bgnbd', 'pareto-nbd' or 'auto'", self.model),
             ));
         }
         Ok(())

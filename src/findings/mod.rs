@@ -12,7 +12,7 @@ mod text;
 
 pub use evidence::Evidence;
 
-use crate::cli::Lang;
+use crate::domain::Lang;
 use crate::config::Targets;
 use crate::render::locale::Locale;
 use serde::Serialize;

@@ -3,7 +3,7 @@
 
 use super::text::{self, Args};
 use super::{Evidence, Finding, Kind};
-use crate::cli::Lang;
+use crate::domain::Lang;
 use crate::config::Targets;
 use crate::render::locale::Locale;
 

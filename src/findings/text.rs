@@ -1,6 +1,6 @@
 //! Finding templates per language, from `templates/i18n/findings_<lang>.toml` (embedded).
 
-use crate::cli::Lang;
+use crate::domain::Lang;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;

@@ -55,15 +55,7 @@ pub struct Context<'a> {
     pub has_resolved_at: bool,
 }
 
-/// Day number (days since 1970-01-01) of a date, the integer the prepared frames use.
-pub fn day_number(date: NaiveDate) -> i32 {
-    (date - NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid epoch")).num_days() as i32
-}
-
-/// The date of a day number.
-pub fn date_of(day: i32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid epoch") + Duration::days(i64::from(day))
-}
+pub use crate::period::{date_of, day_number};
 
 /// `expr` in `[from, to]`, both ends included (the crate does not enable polars' `is_between`).
 pub(crate) fn between(expr: Expr, from: i32, to: i32) -> Expr {

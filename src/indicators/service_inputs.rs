@@ -12,12 +12,7 @@ use crate::period::Period;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use polars::prelude::*;
 
-const EPOCH: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
-
-/// Days since 1970-01-01, the physical value of a polars Date.
-pub(crate) fn epoch_days(d: NaiveDate) -> i32 {
-    (d - EPOCH).num_days() as i32
-}
+use crate::period::{EPOCH, day_number as epoch_days};
 
 /// The date-time of a polars Datetime(ms)'s physical value.
 pub(crate) fn datetime_of_epoch_ms(ms: i64) -> Option<NaiveDateTime> {

@@ -83,7 +83,7 @@ fn verdict(input: u64, allowed: u64) -> Result<(), String> {
 /// Memory this process may still use: the smaller of MemAvailable and the cgroup's headroom.
 fn available_memory() -> Option<u64> {
     let meminfo = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let available = crate::output::memory::kb_field(&meminfo, "MemAvailable:")? * 1024;
+    let available = crate::memory::kb_field(&meminfo, "MemAvailable:")? * 1024;
     let cgroup = || -> Option<u64> {
         let max: u64 = std::fs::read_to_string("/sys/fs/cgroup/memory.max")
             .ok()?

@@ -434,13 +434,7 @@ fn as_days(c: &Column) -> PolarsResult<Int32Chunked> {
         .clone())
 }
 
-fn to_days(d: NaiveDate) -> i32 {
-    (d - NaiveDate::default()).num_days() as i32
-}
-
-fn from_days(days: i32) -> NaiveDate {
-    NaiveDate::default() + chrono::Duration::days(i64::from(days))
-}
+use crate::period::{date_of as from_days, day_number as to_days};
 
 #[cfg(test)]
 #[path = "checks_tests.rs"]

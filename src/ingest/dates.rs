@@ -168,9 +168,8 @@ fn fmt_label(ctx: &ColumnContext) -> String {
 fn with_format(s: &str, fmt: &str) -> Option<Stamp> {
     use chrono::{NaiveDate, NaiveDateTime, Timelike};
     let s = s.trim();
-    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1)?;
     let stamp = |dt: NaiveDateTime| Stamp {
-        days: (dt.date() - epoch).num_days() as i32,
+        days: crate::period::day_number(dt.date()),
         ms: dt.num_seconds_from_midnight() * 1000 + dt.nanosecond() / 1_000_000,
     };
     if let Ok(dt) = NaiveDateTime::parse_from_str(s, fmt) {

@@ -8,7 +8,7 @@
 use super::charts::ChartSpec;
 use super::locale::Locale;
 use super::rich::RichText;
-use crate::cli::Lang;
+use crate::domain::Lang;
 use chrono::NaiveDate;
 use serde::Serialize;
 

@@ -113,8 +113,8 @@ pub(super) fn render(
     let view = View {
         report,
         lang: match meta.lang {
-            crate::cli::Lang::Es => "es",
-            crate::cli::Lang::En => "en",
+            crate::domain::Lang::Es => "es",
+            crate::domain::Lang::En => "en",
         },
         t: s.table(),
         has_summary: report.has_summary(),

@@ -4,7 +4,7 @@
 //! Keys are dotted paths into the TOML tables (`section.retention`). Templates take named
 //! placeholders in braces: `Página {n} de {m}`.
 
-use crate::cli::Lang;
+use crate::domain::Lang;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 

@@ -1,5 +1,5 @@
 //! Number, currency, percentage and date formatting for the report languages (render stage;
-//! depends only on [`crate::cli::Lang`] and [`crate::period`]).
+//! depends only on [`crate::domain::Lang`] and [`crate::period`]).
 //!
 //! Every figure the report prints goes through here once, when the lead builds the
 //! [`Report`](super::Report); the renderers never format numbers themselves.
@@ -9,7 +9,7 @@
 //! groups with `,` (`€1,234.56`). Units are separated by a no-break space (U+00A0) so that a
 //! figure never wraps away from its unit; negative numbers use the minus sign U+2212.
 
-use crate::cli::Lang;
+use crate::domain::Lang;
 use chrono::{Datelike, NaiveDate};
 
 /// The no-break space put between a number and its unit.

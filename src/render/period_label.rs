@@ -3,7 +3,7 @@
 //! `T3 2026`, and the short ticks of trend charts.
 
 use super::locale::Locale;
-use crate::cli::Lang;
+use crate::domain::Lang;
 use crate::period::{Granularity, Period};
 use chrono::Datelike;
 

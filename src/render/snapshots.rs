@@ -3,7 +3,7 @@
 //! a diff to review, and is accepted with `INSTA_UPDATE=always cargo test --release` (or
 //! `cargo insta review`). CI never updates them.
 
-use crate::cli::Lang;
+use crate::domain::Lang;
 use crate::render::render_pdf;
 use crate::render::test_report::sample_report;
 

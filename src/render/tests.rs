@@ -1,7 +1,7 @@
 //! End-to-end tests of both renderers on the sample client's real report.
 
 use super::*;
-use crate::cli::Lang;
+use crate::domain::Lang;
 use crate::render::test_report::sample_report;
 
 #[test]

@@ -203,7 +203,7 @@ pub(crate) fn draw<R: Rng>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::Lang;
+    use crate::domain::Lang;
     use crate::sample::rng::SampleRng;
     use chrono::NaiveDate;
 

@@ -2,7 +2,7 @@
 //! contract with ingest written down in /work/EXPORTS.md. Table order everywhere: customers,
 //! transactions, interactions, complaints, surveys.
 
-use crate::cli::Lang;
+use crate::domain::Lang;
 use crate::tables::TableKind;
 
 /// Above this many customers the Spanish customer list is written as CSV (`clientes.csv`):

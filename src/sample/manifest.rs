@@ -5,7 +5,7 @@
 use super::layout::{CUSTOMER_SHEET_MAX, Layout, TICKET_SHEET_MAX};
 use super::world::World;
 use super::{SampleSpec, SampleSummary};
-use crate::cli::Lang;
+use crate::domain::Lang;
 
 /// The text of audit.toml.
 pub(crate) fn audit_toml(

@@ -6,7 +6,7 @@
 use super::chunk::{ChunkSim, Complaint, Invoice, Line};
 use super::rng::SampleRng;
 use super::world::World;
-use crate::cli::Lang;
+use crate::domain::Lang;
 use rand::Rng;
 use serde::Serialize;
 

@@ -38,7 +38,7 @@ mod tests;
 
 pub use mess::MessCounts;
 
-use crate::cli::Lang;
+use crate::domain::Lang;
 use crate::tables::TableKind;
 use chrono::NaiveDate;
 use layout::Layout;

@@ -64,7 +64,7 @@ pub(crate) fn draw<R: Rng>(rng: &mut R, segment: u8, v: &Vocab) -> (String, Stri
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::Lang;
+    use crate::domain::Lang;
     use crate::sample::customer::SMB;
     use crate::sample::rng::SampleRng;
 

@@ -2,7 +2,7 @@
 //! the injected defects, and determinism across runs and thread counts.
 
 use super::{SampleSpec, SampleSummary, generate};
-use crate::cli::Lang;
+use crate::domain::Lang;
 use crate::config::AuditConfig;
 use calamine::{Data, DataType, Reader, Xlsx, open_workbook};
 use std::path::Path;

@@ -4,7 +4,7 @@
 
 use super::numfmt;
 use super::world::World;
-use crate::cli::Lang;
+use crate::domain::Lang;
 
 /// Appends fields and rows to a buffer in the world's export style.
 pub(crate) struct RowWriter<'a> {

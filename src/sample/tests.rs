@@ -6,7 +6,7 @@ use super::chunk::{self, ChunkSim};
 use super::complaints::SLA_HOURS;
 use super::customer::{CONSUMER, ENTERPRISE, SMB};
 use super::world::World;
-use crate::cli::Lang;
+use crate::domain::Lang;
 use chrono::{Datelike, NaiveDate};
 use std::collections::{BTreeSet, HashMap};
 

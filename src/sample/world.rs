@@ -4,7 +4,7 @@
 use super::calendar::Calendar;
 use super::numfmt;
 use super::vocab::Vocab;
-use crate::cli::Lang;
+use crate::domain::Lang;
 use chrono::NaiveDate;
 
 /// First English customer id; 18 digits, beyond f64's exact integers, so an ingest that reads ids

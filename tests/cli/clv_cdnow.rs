@@ -5,7 +5,7 @@
 use crate::clv_support;
 
 use chrono::NaiveDate;
-use crm_audit::cli::TimeUnitArg;
+use crm_audit::domain::TimeUnit;
 use crm_audit::clv::{self, BgNbdParams, ClvReport};
 use crm_audit::config::ClvSettings;
 use polars::prelude::*;
@@ -43,7 +43,7 @@ fn printed(value: f64, published: f64, decimals: i32) -> bool {
 
 #[test]
 fn summary_matches_the_published_cdnow_summary() {
-    let summary = clv::summarise(transactions(), calibration_end(), TimeUnitArg::Week).unwrap();
+    let summary = clv::summarise(transactions(), calibration_end(), TimeUnit::Week).unwrap();
     let published = CsvReadOptions::default()
         .with_has_header(true)
         .try_into_reader_with_file_path(Some(clv_support::cdnow("summary_1997-09-30.csv")))

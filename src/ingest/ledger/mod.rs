@@ -11,7 +11,7 @@ mod messages;
 mod render;
 mod write;
 
-pub use write::{REJECTED_ROWS_CSV, VALIDATION_JSON, write_atomic};
+pub use write::{REJECTED_ROWS_CSV, VALIDATION_JSON};
 
 pub(crate) use messages::{Msg, Problem};
 

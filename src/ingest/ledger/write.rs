@@ -1,9 +1,7 @@
-//! Writes `validation.json` and `rejected_rows.csv` atomically (temporary file in the same
-//! folder, then rename), so a reader never sees half a file.
+//! The ledger's two files, `validation.json` and `rejected_rows.csv`, as bytes; they are
+//! written by the output stage's atomic write like every other file.
 
 use super::Ledger;
-use std::io::Write;
-use std::path::Path;
 
 /// File name of the ledger as JSON.
 pub const VALIDATION_JSON: &str = "validation.json";
@@ -30,47 +28,15 @@ impl Ledger {
                     &r.value,
                     &r.reason,
                 ];
-                let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+                let line: Vec<String> = fields
+                    .iter()
+                    .map(|f| crate::output::csv::spreadsheet_field(f))
+                    .collect();
                 out.push_str(&line.join(","));
                 out.push('\n');
             }
         }
         out
-    }
-
-    /// Writes `validation.json` and `rejected_rows.csv` into `dir` (created if needed).
-    pub fn write_files(&self, dir: &Path) -> std::io::Result<()> {
-        std::fs::create_dir_all(dir).map_err(|e| with_path(e, dir))?;
-        write_atomic(&dir.join(VALIDATION_JSON), self.to_json().as_bytes())?;
-        write_atomic(
-            &dir.join(REJECTED_ROWS_CSV),
-            self.rejected_rows_csv().as_bytes(),
-        )
-    }
-}
-
-/// Writes through a temporary file in the same folder and renames it over `path`.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| with_path(e, dir))?;
-    tmp.write_all(bytes).map_err(|e| with_path(e, path))?;
-    tmp.as_file().sync_all().map_err(|e| with_path(e, path))?;
-    tmp.persist(path).map_err(|e| with_path(e.error, path))?;
-    Ok(())
-}
-
-fn with_path(e: std::io::Error, path: &Path) -> std::io::Error {
-    std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
     }
 }
 
@@ -105,21 +71,13 @@ mod tests {
     }
 
     #[test]
-    fn files_are_written_into_the_client_folder() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("acme");
-        ledger_with_one_rejected_row().write_files(&out).unwrap();
-        let json: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(out.join(VALIDATION_JSON)).unwrap())
-                .unwrap();
-        assert_eq!(json["client_id"], "acme");
-        assert_eq!(json["sources"][0]["path"], "facturas.csv");
+    fn rejected_values_that_a_spreadsheet_would_run_are_neutralised() {
+        let mut l = ledger_with_one_rejected_row();
+        l.sources[0].rejected_rows[0].value = "=HYPERLINK(\"http://x\")".into();
+        let csv = l.rejected_rows_csv();
         assert!(
-            std::fs::read_to_string(out.join(REJECTED_ROWS_CSV))
-                .unwrap()
-                .contains(",7,")
+            csv.contains(",\"'=HYPERLINK(\"\"http://x\"\")\","),
+            "{csv}"
         );
-        // No temporary files are left beside the outputs.
-        assert_eq!(std::fs::read_dir(&out).unwrap().count(), 2);
     }
 }

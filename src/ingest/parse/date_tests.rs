@@ -5,7 +5,7 @@ const B1900: SerialBase = SerialBase::Excel1900;
 /// Days since 1970-01-01, computed with chrono as an independent check.
 fn day(y: i32, m: u32, d: u32) -> i32 {
     let date = chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
-    (date - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()).num_days() as i32
+    crate::period::day_number(date)
 }
 
 fn at(y: i32, m: u32, d: u32, h: u32, min: u32, s: u32) -> Stamp {

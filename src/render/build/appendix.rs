@@ -3,7 +3,7 @@
 //! report builder).
 
 use super::context::{Ctx, Fmt};
-use crate::cli::Lang;
+use crate::domain::Lang;
 use crate::render::document::{Block, Definition, Section, SectionKind};
 
 /// The indicators' own definitions in the report's language.

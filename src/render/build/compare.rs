@@ -93,7 +93,7 @@ mod tests {
 
     #[test]
     fn changes_use_points_for_rates_and_per_cent_for_amounts() {
-        let l = Locale::new(crate::cli::Lang::Es, "EUR");
+        let l = Locale::new(crate::domain::Lang::Es, "EUR");
         let f = Figure::of;
         // 0.904 − 0.912 = −0.008 → 0,8 p.p. down.
         let c = change(

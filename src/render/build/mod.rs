@@ -24,7 +24,7 @@ mod value;
 mod tests;
 
 use super::document::{Block, Meta, Report, Section, SectionKind};
-use crate::cli::Lang;
+use crate::domain::Lang;
 use crate::config::AuditConfig;
 use crate::findings::Finding;
 use crate::indicators::AllIndicators;

@@ -2,7 +2,7 @@
 //! regions, and customers and revenue per segment (render stage, report builder).
 
 use super::context::{Ctx, DASH, Fmt};
-use crate::cli::Lang;
+use crate::domain::Lang;
 use crate::indicators::rfm::RfmSegment;
 use crate::render::charts::{ChartSpec, RfmGrid, RfmRegion};
 use crate::render::document::Block;

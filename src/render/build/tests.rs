@@ -3,7 +3,7 @@
 //! both languages build and render.
 
 use super::{ReportInput, build_report};
-use crate::cli::Lang;
+use crate::domain::Lang;
 use crate::config::AuditConfig;
 use crate::indicators::AllIndicators;
 use crate::ingest::Ledger;

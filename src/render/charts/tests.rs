@@ -2,7 +2,7 @@
 //! text with the embedded fonts, and shows its labels.
 
 use super::*;
-use crate::cli::Lang;
+use crate::domain::Lang;
 use crate::render::document::Block;
 use crate::render::test_report::sample_report;
 use crate::render::fonts::svg_font_map;

@@ -1,7 +1,7 @@
 //! CRM rows: activities, complaints (when not in a spreadsheet) and survey answers.
 
 use super::{ChunkOut, Numbering};
-use crate::cli::Lang;
+use crate::domain::Lang;
 use crate::sample::chunk::ChunkSim;
 use crate::sample::row::RowWriter;
 use crate::sample::world::World;

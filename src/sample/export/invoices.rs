@@ -1,7 +1,7 @@
 //! Customer-master and invoice-line rows, with the first chunk's injected defects.
 
 use super::{ChunkOut, MessPlan, Numbering};
-use crate::cli::Lang;
+use crate::domain::Lang;
 use crate::sample::chunk::ChunkSim;
 use crate::sample::mess::LineMess;
 use crate::sample::row::RowWriter;

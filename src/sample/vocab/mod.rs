@@ -5,7 +5,7 @@
 mod en;
 mod es;
 
-use crate::cli::Lang;
+use crate::domain::Lang;
 
 /// One article of the catalogue.
 #[derive(Debug, Clone, Copy)]

@@ -1,6 +1,10 @@
 //! How the process asks the kernel and the allocator for memory: transparent huge pages (set by
 //! the binary before any stage) and when mimalloc hands freed memory back (a portfolio run keeps
-//! it; the ingest stage has it handed back at once).
+//! it; the ingest stage has it handed back at once); and how much it used per stage ([`peak`]).
+
+mod peak;
+
+pub(crate) use peak::{kb_field, peak_mb, reset_peak};
 
 /// Turns transparent huge pages off for this process (Linux; elsewhere nothing to do).
 ///
