@@ -2,10 +2,10 @@
 //! is read, so that inputs larger than the machine fail at once with a clear error instead of
 //! being killed by the kernel hours into a scheduled run. Part of the ingest stage.
 //!
-//! The factor is measured (README, Performance) and kept on the safe side: the run's peak
-//! resident memory was about three times the bytes of its exports, plus a fixed base for the
-//! program, fonts and models, before large exports were read in slices; it is now about twice
-//! (100,000 customers: 267 MB of exports, 0.76 GB peak; 1,000,000 customers: 2.7 GB, 5.2–5.4 GB).
+//! The factor (three times the bytes of the exports plus a fixed base for the program, fonts
+//! and models) is kept above the measured peaks (docs/performance.md) on purpose: refusing a
+//! client that would have fitted costs a rerun with `CRM_AUDIT_MEMORY_LIMIT_MB`, while
+//! accepting one that does not fit costs the whole machine.
 
 use super::discover;
 use crate::config::AuditConfig;

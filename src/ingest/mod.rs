@@ -150,9 +150,9 @@ fn ingest(cfg: &AuditConfig, today: chrono::NaiveDate, release: bool) -> IngestR
 }
 
 /// Reads every planned source, a few at a time, each on a thread of its own (see
-/// [`crate::workers::in_order`]): on rayon's pool, a worker waiting for polars took on other
-/// sources' whole reads. On the 100k-customer benchmark the customers file, parsed in 30 ms,
-/// came back after a second, and everything after it waited.
+/// [`crate::workers::in_order`]): on rayon's pool, a worker waiting for polars would take on
+/// other sources' whole reads, so a small file could come back only after a large one, and
+/// everything after it would wait.
 fn read_sources(
     plans: &[Result<discover::Planned, ledger::SourceLedger>],
     release: bool,

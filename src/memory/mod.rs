@@ -10,10 +10,8 @@ pub(crate) use peak::{kb_field, peak_mb, reset_peak};
 ///
 /// mimalloc asks for huge pages on its large regions. Every fault on one then zeroes 2 MB at
 /// once, and every purge of freed memory (see [`purge_at_once`]) splits or drops one that the
-/// next slice of an export faults in again, zeroed again. On the 1M-customer benchmark the
-/// kernel's page zeroing was a third of the ingest's CPU; with huge pages off, reading the CSV
-/// exports took 14.0–14.2 s instead of 16.8–17.3 s (system time 5–6 s instead of 11), the same
-/// peak memory.
+/// next slice of an export faults in again, zeroed again: the kernel's page zeroing then
+/// dominates a large ingest, for no gain in peak memory (docs/performance.md).
 pub fn no_transparent_huge_pages() {
     #[cfg(target_os = "linux")]
     // SAFETY: PR_SET_THP_DISABLE takes integer arguments only and changes no memory of ours.
@@ -38,11 +36,9 @@ fn set_purge_delay(ms: std::ffi::c_long) {
 
 /// In a portfolio each worker frees one client's tables and allocates the next one's within
 /// milliseconds; memory handed back to the kernel in between is zeroed again when the next
-/// client touches it. Measured on the 20-client benchmark: 7–10 s of system time, against 4 s
-/// when freed memory is kept for reuse (about 3 s of wall time on 2 cores; peak 1.2 → 1.4 GB,
-/// still flat across the clients, since what is kept is what the next client reuses). A single
-/// client keeps the default: there, keeping freed memory raised the 1M-customer client's peak
-/// from 5.4 to 7.1 GB.
+/// client touches it, which roughly doubles a portfolio's system time. Keeping it costs little
+/// peak memory there, since what is kept is what the next client reuses. A single client keeps
+/// the default: there, kept memory is never reused and only raises the peak.
 pub fn keep_freed_memory() {
     KEEPING.store(true, std::sync::atomic::Ordering::Relaxed);
     set_purge_delay(-1);
@@ -55,10 +51,8 @@ pub struct PurgeAtOnce(Option<std::ffi::c_long>);
 /// it, [`keep_freed_memory`]); the delay before is restored when it is dropped. Held by the
 /// ingest stage: slice after slice it frees and allocates the same few hundred MB, and with
 /// mimalloc's one-second delay the batched purges cost more system time than faulting the
-/// pages in again. On the 1M-customer benchmark, reading the CSV exports: 10.7–10.9 s with
-/// system time 4.6–4.8 s, against 10.8–13.6 s and 4.6–9.5 s with the default delay (and a
-/// peak of 3.76 instead of 3.95 GB). The later stages keep the default, which suits them better
-/// (the whole run was about a second slower with no delay throughout).
+/// pages in again, and raise the peak. The later stages keep the default, which suits their
+/// fewer, longer-lived allocations better.
 pub fn purge_at_once() -> PurgeAtOnce {
     if KEEPING.load(std::sync::atomic::Ordering::Relaxed) {
         return PurgeAtOnce(None);
