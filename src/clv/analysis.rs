@@ -17,7 +17,7 @@ use super::spend::{Spend, fit_warnings};
 use super::summary::{
     DailyLog, SpendBasis, epoch_day, holdout_purchases, summarise_daily, unit_days,
 };
-use crate::domain::{ModelChoice, TimeUnit};
+use crate::domain::ModelChoice;
 use crate::config::ClvSettings;
 use chrono::NaiveDate;
 use polars::prelude::*;

@@ -8,7 +8,7 @@ use super::error::{IndicatorError, QueryContext};
 use crate::config::IndicatorSettings;
 use crate::customer_days::CustomerDays;
 use crate::tables::Tables;
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
