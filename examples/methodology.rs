@@ -14,7 +14,14 @@ fn main() {
     }
     println!("\n### Lifetime-value models\n");
     let s = strings(Lang::En);
-    for k in ["bgnbd", "pareto_nbd", "gamma_gamma", "clv", "p_alive", "backtest"] {
+    for k in [
+        "bgnbd",
+        "pareto_nbd",
+        "gamma_gamma",
+        "clv",
+        "p_alive",
+        "backtest",
+    ] {
         let text = s
             .get(&format!("model_def.{k}"))
             .replace("{months}", "H")

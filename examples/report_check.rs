@@ -4,8 +4,8 @@
 //!
 //! `cargo run --release --example report_check [-- OUT_DIR]`
 
-use crm_audit::domain::Lang;
 use crm_audit::config::AuditConfig;
+use crm_audit::domain::Lang;
 use crm_audit::period::Period;
 use crm_audit::render::build::{ReportInput, build_report};
 use std::path::PathBuf;

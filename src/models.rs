@@ -5,8 +5,8 @@
 
 use crate::clv::{ClvReport, DailyLog, ModelKind, WarmStart, analyse_daily, analyse_daily_from};
 use crate::config::ClvSettings;
-use crate::domain::ModelChoice;
 use crate::customer_days::CustomerDays;
+use crate::domain::ModelChoice;
 use crate::period::Period;
 use crate::tables::Tables;
 use chrono::Duration;
@@ -162,16 +162,16 @@ mod tests {
         let warm = WarmStart::from_report(&backtest);
         assert!(warm.bgnbd.is_some() && warm.pareto_nbd.is_some() && warm.gamma_gamma.is_some());
         let close = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| ((x - y) / y).abs() < 1e-4);
-        for model in ["bgnbd", "pareto-nbd"] {
+        for model in [ModelChoice::Bgnbd, ModelChoice::ParetoNbd] {
             let settings = ClvSettings {
-                model: model.into(),
+                model,
                 ..cfg.clv.clone()
             };
             let cold = analyse_daily(&daily, period.end, None, &settings).expect("cold");
             let hot = analyse_daily_from(&daily, period.end, None, &settings, warm.clone())
                 .expect("warm");
             let (c, h) = match model {
-                "bgnbd" => {
+                ModelChoice::Bgnbd => {
                     let (c, h) = (cold.bgnbd.unwrap(), hot.bgnbd.unwrap());
                     assert!(!c.diagnostics.warm_start && h.diagnostics.warm_start);
                     assert_eq!(h.diagnostics.starts, 1);
@@ -185,7 +185,7 @@ mod tests {
                     (v(c.params), v(h.params))
                 }
             };
-            assert!(close(&c, &h), "{model}: cold {c:?} warm {h:?}");
+            assert!(close(&c, &h), "{model:?}: cold {c:?} warm {h:?}");
             // The spend model too, whatever the purchase model.
             let (c, h) = (cold.gamma_gamma.unwrap(), hot.gamma_gamma.unwrap());
             assert!(!c.diagnostics.warm_start && h.diagnostics.warm_start);

@@ -17,8 +17,8 @@ use super::spend::{Spend, fit_warnings};
 use super::summary::{
     DailyLog, SpendBasis, epoch_day, holdout_purchases, summarise_daily, unit_days,
 };
-use crate::domain::ModelChoice;
 use crate::config::ClvSettings;
+use crate::domain::ModelChoice;
 use chrono::NaiveDate;
 use polars::prelude::*;
 use rayon::prelude::*;
@@ -376,12 +376,12 @@ mod tests {
     #[test]
     fn settings_out_of_range_are_an_error_naming_the_key() {
         let bad = ClvSettings {
-            unit: "month".into(),
+            horizon_months: 0,
             ..ClvSettings::default()
         };
         let end = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
         match analyse(&log(), end, None, &bad) {
-            Err(ClvError::Settings { key, .. }) => assert_eq!(key, "unit"),
+            Err(ClvError::Settings { key, .. }) => assert_eq!(key, "horizon_months"),
             other => panic!("{other:?}"),
         }
     }

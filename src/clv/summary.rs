@@ -17,8 +17,8 @@
 //!   of net_amount − cost when the line's cost is known, else net_amount (0 when x = 0).
 
 use super::error::ClvError;
-use crate::domain::TimeUnit;
 use crate::customer_days::CustomerDays;
+use crate::domain::TimeUnit;
 use chrono::NaiveDate;
 use polars::prelude::*;
 use serde::Serialize;

@@ -320,6 +320,24 @@ mod tests {
     }
 
     #[test]
+    fn model_settings_are_typed_and_a_bad_value_names_the_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(
+            dir.path(),
+            "[client]\nname = \"X\"\n[clv]\nunit = \"day\"\nmodel = \"pareto-nbd\"\n",
+        );
+        let cfg = AuditConfig::load(&p).unwrap();
+        assert_eq!(cfg.clv.unit, crate::domain::TimeUnit::Day);
+        assert_eq!(cfg.clv.model, crate::domain::ModelChoice::ParetoNbd);
+        let p = write(
+            dir.path(),
+            "[client]\nname = \"X\"\n[clv]\nunit = \"month\"\n",
+        );
+        let msg = AuditConfig::load(&p).unwrap_err().to_string();
+        assert!(msg.contains("unit") && msg.contains("month"), "{msg}");
+    }
+
+    #[test]
     fn slug_strips_accents_and_punctuation() {
         assert_eq!(slug("Ferretería Sol, S.L."), "ferreteria-sol-s-l");
     }

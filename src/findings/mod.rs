@@ -12,8 +12,8 @@ mod text;
 
 pub use evidence::Evidence;
 
-use crate::domain::Lang;
 use crate::config::Targets;
+use crate::domain::Lang;
 use crate::render::locale::Locale;
 use serde::Serialize;
 

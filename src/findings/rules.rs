@@ -3,8 +3,8 @@
 
 use super::text::{self, Args};
 use super::{Evidence, Finding, Kind};
-use crate::domain::Lang;
 use crate::config::Targets;
+use crate::domain::Lang;
 use crate::render::locale::Locale;
 
 /// What every rule reads.

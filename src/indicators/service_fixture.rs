@@ -15,7 +15,7 @@ pub(crate) fn period() -> Period {
 }
 
 fn days(s: &str) -> i32 {
-    super::service_inputs::epoch_days(NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap())
+    crate::period::day_number(NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap())
 }
 
 fn ms(s: &str) -> i64 {

@@ -40,7 +40,10 @@ mod tests {
             ("+34 600", "'+34 600"),
             ("-5", "'-5"),
             ("@SUM(A1)", "'@SUM(A1)"),
-            ("=HYPERLINK(\"x\",\"y\")", "\"'=HYPERLINK(\"\"x\"\",\"\"y\"\")\""),
+            (
+                "=HYPERLINK(\"x\",\"y\")",
+                "\"'=HYPERLINK(\"\"x\"\",\"\"y\"\")\"",
+            ),
         ] {
             assert_eq!(spreadsheet_field(raw), safe);
         }

@@ -2,8 +2,8 @@
 //! client (`sample-data/ferreteria-es`, 2026-Q3), so the tests exercise the same model a user
 //! gets rather than invented figures. Built once per language and process.
 
-use crate::domain::Lang;
 use crate::config::AuditConfig;
+use crate::domain::Lang;
 use crate::period::Period;
 use crate::render::build::{ReportInput, build_report};
 use crate::render::document::Report;

@@ -2,8 +2,8 @@
 //! the injected defects, and determinism across runs and thread counts.
 
 use super::{SampleSpec, SampleSummary, generate};
-use crate::domain::Lang;
 use crate::config::AuditConfig;
+use crate::domain::Lang;
 use calamine::{Data, DataType, Reader, Xlsx, open_workbook};
 use std::path::Path;
 

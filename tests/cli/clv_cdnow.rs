@@ -5,9 +5,9 @@
 use crate::clv_support;
 
 use chrono::NaiveDate;
-use crm_audit::domain::TimeUnit;
 use crm_audit::clv::{self, BgNbdParams, ClvReport};
 use crm_audit::config::ClvSettings;
+use crm_audit::domain::TimeUnit;
 use polars::prelude::*;
 use std::sync::OnceLock;
 

@@ -26,7 +26,7 @@ const TRUE_GG: GammaGammaParams = GammaGammaParams {
 
 fn bgnbd_only() -> ClvSettings {
     ClvSettings {
-        model: "bgnbd".into(),
+        model: crm_audit::domain::ModelChoice::Bgnbd,
         ..ClvSettings::default()
     }
 }

@@ -29,5 +29,8 @@ fn readme_opens_with_the_two_commands_and_stays_short() {
     assert!(opening.contains("cargo run --release -- run"), "{opening}");
     assert!(opening.contains("cargo test --release"), "{opening}");
     let lines = readme.lines().count();
-    assert!(lines <= 250, "README.md has {lines} lines; details belong in docs/");
+    assert!(
+        lines <= 250,
+        "README.md has {lines} lines; details belong in docs/"
+    );
 }

@@ -22,8 +22,8 @@ fn indicators_json_of_the_sample_clients() {
         .success();
     for client in ["ferreteria-es", "northwind-en"] {
         let path = out.path().join(client).join("2026-Q3/indicators.json");
-        let json = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let json =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         insta::assert_snapshot!(format!("indicators_{client}"), json);
     }
 }

@@ -75,9 +75,6 @@ mod tests {
         let mut l = ledger_with_one_rejected_row();
         l.sources[0].rejected_rows[0].value = "=HYPERLINK(\"http://x\")".into();
         let csv = l.rejected_rows_csv();
-        assert!(
-            csv.contains(",\"'=HYPERLINK(\"\"http://x\"\")\","),
-            "{csv}"
-        );
+        assert!(csv.contains(",\"'=HYPERLINK(\"\"http://x\"\")\","), "{csv}");
     }
 }

@@ -24,8 +24,8 @@ mod value;
 mod tests;
 
 use super::document::{Block, Meta, Report, Section, SectionKind};
-use crate::domain::Lang;
 use crate::config::AuditConfig;
+use crate::domain::Lang;
 use crate::findings::Finding;
 use crate::indicators::AllIndicators;
 use crate::ingest::Ledger;

@@ -3,8 +3,8 @@
 //! both languages build and render.
 
 use super::{ReportInput, build_report};
-use crate::domain::Lang;
 use crate::config::AuditConfig;
+use crate::domain::Lang;
 use crate::indicators::AllIndicators;
 use crate::ingest::Ledger;
 use crate::models::Models;

@@ -4,8 +4,8 @@
 use super::*;
 use crate::domain::Lang;
 use crate::render::document::Block;
-use crate::render::test_report::sample_report;
 use crate::render::fonts::svg_font_map;
+use crate::render::test_report::sample_report;
 use printpdf as pp;
 
 fn all_charts(lang: Lang) -> Vec<(String, ChartSpec)> {
@@ -104,10 +104,16 @@ fn values_on_marks_are_formatted_for_the_locale() {
             unreachable!()
         };
         let first = w.steps[0].value.round();
-        assert!(first >= 1_000.0, "the sample starts with thousands of customers");
+        assert!(
+            first >= 1_000.0,
+            "the sample starts with thousands of customers"
+        );
         let svg = render(&spec, &locale, 250.0, 140.0, "w").svg;
         let shown = locale.integer(first as i64);
-        assert!(svg.contains(&format!(">{shown}<")), "{lang:?}: {shown} not on the chart");
+        assert!(
+            svg.contains(&format!(">{shown}<")),
+            "{lang:?}: {shown} not on the chart"
+        );
         // English groups every thousand; Spanish leaves four-digit numbers ungrouped.
         match lang {
             Lang::En => assert!(shown.contains(',')),
