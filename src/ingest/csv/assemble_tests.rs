@@ -5,6 +5,7 @@ use crate::ingest::csv::Reader;
 use crate::ingest::csv::slices::open_sliced_by;
 use crate::ingest::csv::whole::read_csv;
 use crate::ingest::mapping::map_columns;
+use crate::ingest::parse::decimal::DecimalSep;
 use crate::tables::TableKind;
 use std::collections::BTreeMap;
 

@@ -12,7 +12,8 @@ use std::borrow::Cow;
 pub(crate) struct Irregular;
 
 /// Reads the record starting at `pos` into `fields` (`None` for an empty or missing field, extra
-/// fields ignored). Returns where the next record starts and whether any field holds something.
+/// fields ignored; a quoted empty field `""` is an empty value, as polars reads it). Returns
+/// where the next record starts and whether any field holds something.
 pub(super) fn next_record<'a>(
     text: &'a str,
     mut pos: usize,
@@ -23,7 +24,8 @@ pub(super) fn next_record<'a>(
     let mut k = 0;
     let mut any = false;
     loop {
-        let (value, end) = if b.get(pos) == Some(&b'"') {
+        let quoted = b.get(pos) == Some(&b'"');
+        let (value, end) = if quoted {
             let mut p = pos + 1;
             let mut escaped = false;
             let close = loop {
@@ -61,7 +63,7 @@ pub(super) fn next_record<'a>(
         };
         if let Some(slot) = fields.get_mut(k) {
             any |= !value.is_empty();
-            *slot = (!value.is_empty()).then_some(value);
+            *slot = (quoted || !value.is_empty()).then_some(value);
         }
         k += 1;
         match b.get(end) {
@@ -142,7 +144,8 @@ mod tests {
         let quoted = "\"a;b\";\"say \"\"hi\"\"\";\"two\nlines\"\r\nnext";
         let want = vec![s("a;b"), s("say \"hi\""), s("two\nlines")];
         assert_eq!(record(quoted, 3).unwrap(), (quoted.len() - 4, true, want));
-        assert_eq!(record("\"\";x\n", 2).unwrap().2, vec![None, s("x")]);
+        assert_eq!(record("\"\";x\n", 2).unwrap().2, vec![s(""), s("x")]);
+        assert_eq!(record(";\"\"\n", 2).unwrap(), (4, false, vec![None, s("")]));
         assert!(
             record("ab\"c;d\n", 2).is_err(),
             "a quote inside an unquoted field"
