@@ -6,6 +6,7 @@
 use super::ledger::{
     DateRange, DuplicateExample, Duplicates, EXAMPLES_PER_REASON, FutureDates, UnmatchedCustomers,
 };
+use super::row_hash::ROW_HASH;
 use crate::tables::{ColType, TableKind};
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -15,12 +16,6 @@ use std::collections::HashSet;
 
 /// Temporary column holding each accepted row's 1-based row in the file.
 pub(crate) const ROW_COLUMN: &str = "__row";
-
-/// Temporary column of a source read in slices: each row's hash over every converted column,
-/// made as the slices are read (`direct::fold`). The duplicate check takes it as the rows' hash,
-/// and it stands in for the columns released as they are read
-/// (`TableKind::released_after_checks`), so that rows are still compared on every column.
-pub(crate) const ROW_HASH: &str = "__row_hash";
 
 /// The date that tells when a row of a table happened.
 pub(crate) fn main_date(table: TableKind) -> &'static str {
@@ -289,7 +284,7 @@ pub(crate) fn unmatched(
     // Ranges of rows in parallel, in row order (rayon's collect keeps it), nulls left out. A
     // customer's lines usually follow one another: an id whose 16-byte view equals the one
     // above is the same id (short ids are inside their view; a long one's view points at its
-    // bytes, stored once per distinct value by `text_chunk`) and is not looked up again.
+    // bytes, stored once per distinct value by `columns::text`) and is not looked up again.
     let arrays: Vec<&Utf8ViewArray> = ids.downcast_iter().collect();
     let ranges: Vec<(usize, usize)> = arrays
         .iter()

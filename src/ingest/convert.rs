@@ -3,13 +3,13 @@
 //! Column-wide decisions (decimal separator, day/month order) are taken before the pass.
 //! Part of the ingest stage; depends on the value parsers and polars.
 
+use super::columns::text::gather_text;
 use super::dates::{self, DateRule};
 use super::ledger::Problem;
 use super::parse::amount::parse_amount;
 use super::parse::date::SerialBase;
 use super::parse::decimal::{DecimalSep, Votes, decide_decimal, decimal_vote};
 use super::parse::flag::parse_flag;
-use super::text_chunk::gather_text;
 use crate::tables::ColType;
 use polars::prelude::*;
 

@@ -4,33 +4,32 @@
 //! definitions only.
 //!
 //! Per source: plan ([`discover`]) → read raw text columns ([`csv`], [`sheet`], [`parquet`]) →
-//! map headers ([`mapping`], [`synonyms`]) → convert and accept rows ([`assemble`], large CSV
-//! files slice by slice, [`direct`]) → duplicates ([`checks`]). Then, over all sources: customer
-//! ids missing from the customers table, date ranges and future dates ([`checks`]), and the
-//! concatenation of each table's sources.
+//! map headers ([`mapping`], [`synonyms`]) → convert and accept rows ([`assemble`]; large CSV
+//! files slice by slice inside [`csv`]) → duplicates ([`checks`], over [`row_hash`]). Then,
+//! over all sources: customer ids missing from the customers table, date ranges and future
+//! dates ([`checks`]), and the concatenation of each table's sources ([`columns`]).
 
 mod accept;
 mod assemble;
 pub mod budget;
 mod checks;
+mod columns;
 mod convert;
 mod csv;
 mod dates;
-mod direct;
 mod discover;
 mod encoding;
 mod header;
 pub mod ledger;
 mod mapping;
-mod number_chunk;
 mod parquet;
 mod parse;
 mod raw;
+mod row_hash;
 mod sheet;
 mod sniff;
 mod source;
 mod synonyms;
-mod text_chunk;
 mod totals;
 
 pub use ledger::Ledger;
@@ -97,7 +96,7 @@ fn ingest(cfg: &AuditConfig, today: chrono::NaiveDate, release: bool) -> IngestR
                 } else {
                     &[]
                 };
-                let temporary = [ROW_COLUMN, checks::ROW_HASH];
+                let temporary = [ROW_COLUMN, row_hash::ROW_HASH];
                 f.drop_many(temporary.into_iter().chain(released.iter().copied()))
             })
             .collect();
@@ -150,9 +149,9 @@ fn ingest(cfg: &AuditConfig, today: chrono::NaiveDate, release: bool) -> IngestR
 }
 
 /// Reads every planned source, a few at a time, each on a thread of its own (see
-/// [`crate::workers::in_order`]): on rayon's pool, a worker waiting for polars would take on
-/// other sources' whole reads, so a small file could come back only after a large one, and
-/// everything after it would wait.
+/// [`crate::workers::in_order`]): on rayon's pool, a worker waiting for polars takes on other
+/// sources' whole reads, so a small source read in milliseconds could come back only after a
+/// large one, and everything after it would wait.
 fn read_sources(
     plans: &[Result<discover::Planned, ledger::SourceLedger>],
     release: bool,
@@ -184,7 +183,7 @@ fn concat(frames: Vec<DataFrame>, kind: TableKind) -> Option<DataFrame> {
     }
     // A table read in slices has a chunk per slice; later stages' queries would gather them on
     // every scan, so it is done once here, in parallel, each column replaced (and its slices
-    // freed) in turn; text columns store each repeated long value once (see [`text_chunk`]).
+    // freed) in turn; text columns store each repeated long value once (see [`columns::text`]).
     // Columns no later stage reads are left as they are.
     let released = kind.released_after_checks();
     let height = first.height();
@@ -195,7 +194,7 @@ fn concat(frames: Vec<DataFrame>, kind: TableKind) -> Option<DataFrame> {
             if released.contains(&c.name().as_str()) {
                 c
             } else if let (Ok(text), false) = (c.str(), c.n_chunks() == 1) {
-                text_chunk::gather_text(text).into_column()
+                columns::text::gather_text(text).into_column()
             } else {
                 c.rechunk()
             }

@@ -3,8 +3,8 @@
 //! ends up in the source's ledger entry; nothing here aborts the other sources.
 //! Part of the ingest stage.
 
-use super::assemble::{assemble, assemble_sliced};
-use super::csv::{Slice, open_sliced, read_csv};
+use super::assemble::assemble;
+use super::csv::{CsvError, Slice, assemble_sliced, open_sliced, read_csv};
 use super::dates::valid_date_format;
 use super::discover::{Planned, SHEET_EXTENSIONS, TEXT_EXTENSIONS, extension};
 use super::ledger::{Msg, SourceLedger};
@@ -67,26 +67,28 @@ pub(crate) fn read_source(plan: &Planned, release: bool) -> SourceOutcome {
     };
     from_raw(plan, ledger, raw, None, clock).unwrap_or_else(|e| {
         // Only a later slice can fail to read, and a whole read has none.
-        failed_outcome(plan, e)
+        failed_outcome(plan, e.to_string())
     })
 }
 
 /// A large UTF-8 text export read slice by slice (`None`: read it whole). Should a later slice
-/// turn out not to be UTF-8, the file is read again the general way, as `csv::read_csv` does.
+/// turn out not to be UTF-8 ([`CsvError::NotUtf8`]), the file is read again the general way, as
+/// `csv::read_csv` does.
 fn read_sliced(
     plan: &Planned,
     ledger: &SourceLedger,
     clock: std::time::Instant,
     release: bool,
 ) -> Result<Option<SourceOutcome>, String> {
-    let Some(sliced) = open_sliced(&plan.path, &plan.shown, &plan.config, plan.table)? else {
+    let opened = open_sliced(&plan.path, &plan.shown, &plan.config, plan.table);
+    let Some(sliced) = opened.map_err(|e| e.to_string())? else {
         return Ok(None);
     };
     let mut slices = sliced.slices();
     let first = match slices.next().map(|s| s.and_then(Slice::into_raw)) {
         Some(Ok(first)) => first,
-        Some(Err(e)) if e.contains("utf-8") => return Ok(None),
-        Some(Err(e)) => return Err(e),
+        Some(Err(CsvError::NotUtf8(_))) => return Ok(None),
+        Some(Err(e)) => return Err(e.to_string()),
         None => return Ok(None),
     };
     match from_raw(
@@ -97,13 +99,13 @@ fn read_sliced(
         clock,
     ) {
         Ok(outcome) => Ok(Some(outcome)),
-        Err(e) if e.contains("utf-8") => {
+        Err(CsvError::NotUtf8(_)) => {
             tracing::debug!(source = %plan.shown, "not UTF-8 after all; reading the general way");
             Ok(None)
         }
         Err(e) => {
             let mut ledger = ledger.clone();
-            ledger.errors.push(e);
+            ledger.errors.push(e.to_string());
             Ok(Some(SourceOutcome {
                 ledger,
                 frame: None,
@@ -130,9 +132,9 @@ fn from_raw(
     plan: &Planned,
     mut ledger: SourceLedger,
     raw: RawTable,
-    rest: Option<(&mut dyn Iterator<Item = Result<Slice<'_>, String>>, bool)>,
+    rest: Option<(&mut dyn Iterator<Item = Result<Slice<'_>, CsvError>>, bool)>,
     clock: std::time::Instant,
-) -> Result<SourceOutcome, String> {
+) -> Result<SourceOutcome, CsvError> {
     let outcome = |ledger: SourceLedger, frame, skipped| SourceOutcome {
         ledger,
         frame,
@@ -192,7 +194,7 @@ fn read_raw(plan: &Planned, ledger: &mut SourceLedger) -> Result<RawTable, Strin
     let ext = extension(&plan.path);
     let cfg = &plan.config;
     if TEXT_EXTENSIONS.contains(&ext.as_str()) {
-        read_csv(&plan.path, &plan.shown, cfg, plan.table)
+        read_csv(&plan.path, &plan.shown, cfg, plan.table).map_err(|e| e.to_string())
     } else if SHEET_EXTENSIONS.contains(&ext.as_str()) {
         let data = load_sheet(&plan.path, &plan.shown, plan.sheet.as_deref())?;
         ledger.sheet = Some(data.name.clone());

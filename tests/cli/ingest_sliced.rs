@@ -189,7 +189,7 @@ fn slices_read_straight_from_their_lines_match_polars_on_awkward_rows() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("client");
     std::fs::create_dir_all(&dir).unwrap();
-    // Lines after the first slice without a quote are read without polars (src/ingest/direct.rs).
+    // Lines after the first slice without a quote are read without polars (src/ingest/csv/direct.rs).
     // Every awkward kind of row appears in them: blank lines and `;;;` lines (skipped and counted),
     // short lines (missing cells), long lines (extra cells ignored), blanks-only cells, untrimmed
     // text, unreadable amounts and dates, scores out of range, flags in both languages, CRLF

@@ -6,6 +6,7 @@ mod clv_cdnow;
 mod clv_cli;
 mod clv_simulated;
 mod clv_support;
+mod csv_reader;
 mod docs;
 mod ingest_cases;
 mod ingest_cli;

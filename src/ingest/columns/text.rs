@@ -4,9 +4,9 @@
 //!
 //! polars keeps a text value of more than 12 bytes in a shared buffer behind a 16-byte view,
 //! and a plain rechunk copies every such value again. Identifiers repeat: an 18-digit customer
-//! id on 20 million invoice lines took 366 MB of buffer for a million distinct values. Here
-//! repeated values share one copy, so the column is its views plus its distinct values; the
-//! values read back are the same, and every later query sees an ordinary text column.
+//! id is on every one of that customer's invoice lines. Here repeated values share one copy, so
+//! the column is its views plus its distinct values; the values read back are the same, and
+//! every later query sees an ordinary text column.
 
 use polars::prelude::*;
 use polars_arrow::array::{Array, Utf8ViewArray, View};
@@ -34,7 +34,8 @@ pub(crate) fn gather_text(ca: &StringChunked) -> StringChunked {
             } else if v.length <= View::MAX_INLINE_SIZE {
                 g.push_inline(*v);
             } else {
-                // SAFETY: a valid long view of `arr` points into `arr`'s own buffers.
+                // SAFETY: `arr` is a valid array, so each of its long views names one of its own
+                // buffers (`data`) and a range of valid UTF-8 bytes inside it.
                 g.push(Some(unsafe { v.get_slice_unchecked(data) }));
             }
         }
@@ -42,56 +43,10 @@ pub(crate) fn gather_text(ca: &StringChunked) -> StringChunked {
     g.finish(ca.name().clone())
 }
 
-/// `ca`'s rows where `keep` is true. A column in one chunk that nothing else holds (a source's
-/// gathered column) has its views moved down in place and keeps its buffers: a plain filter
-/// copied the views of a 20-million-row column (320 MB of fresh pages) to drop two rejected
-/// rows. Any other column is filtered by polars. `keep` has one value per row, no nulls.
-pub(crate) fn filter_owned(ca: StringChunked, keep: &[bool]) -> PolarsResult<StringChunked> {
-    if ca.chunks().len() != 1 || ca.len() != keep.len() {
-        return ca.filter(&BooleanChunked::from_slice("keep".into(), keep));
-    }
-    let name = ca.name().clone();
-    let arr = ca.downcast_into_iter().next().expect("one chunk");
-    let (views, buffers, validity, _, total_buffer_len) = arr.into_inner();
-    let mut views = views;
-    let Some(slots) = views.get_mut_slice() else {
-        // Shared: filtered into a new array after all.
-        // SAFETY: the parts come unchanged from one valid array.
-        let arr = unsafe {
-            Utf8ViewArray::new_unchecked(
-                ArrowDataType::Utf8View,
-                views,
-                buffers,
-                validity,
-                None,
-                total_buffer_len,
-            )
-        };
-        let ca = StringChunked::with_chunk(name, arr);
-        return ca.filter(&BooleanChunked::from_slice("keep".into(), keep));
-    };
-    let at = super::number_chunk::compact(slots, keep);
-    views.slice_in_place(0..at);
-    let validity = validity.map(|bits| super::number_chunk::kept_bits(&bits, keep));
-    // SAFETY: the kept views are views of the same buffers, in order, and the validity keeps
-    // the same rows.
-    let arr = unsafe {
-        Utf8ViewArray::new_unchecked(
-            ArrowDataType::Utf8View,
-            views,
-            buffers,
-            validity,
-            None,
-            total_buffer_len,
-        )
-    };
-    Ok(StringChunked::with_chunk(name, arr))
-}
-
 /// The inline view of at most 12 bytes, built from two overlapping integer loads: polars'
-/// `View::new_inline` copies the bytes with a call to `memcpy`, which on the short text columns
-/// of a large export (invoice numbers, categories, currencies) was a twentieth of the ingest's
-/// CPU. Equal to `View::new_inline` (a test holds them equal).
+/// `View::new_inline` copies the bytes with a call to `memcpy`, a call per cell of the short
+/// text columns of a large export (invoice numbers, categories, currencies). Equal to
+/// `View::new_inline` (a test holds them equal).
 #[inline]
 fn inline_view(bytes: &[u8]) -> View {
     let n = bytes.len();
@@ -124,8 +79,8 @@ fn inline_view(bytes: &[u8]) -> View {
     View::from(n as u128 | (payload << 32))
 }
 
-/// `a == b` for the short values that repeat row after row (ids), compared as integers: the
-/// slice comparison calls `memcmp`, a few percent of the ingest's CPU.
+/// `a == b` for the short values that repeat row after row (ids), compared as integers rather
+/// than with a call to `memcmp` per value.
 #[inline]
 fn same(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
@@ -180,9 +135,9 @@ impl Gather {
         }
     }
 
-    /// Room for `total` rows in all (see `number_chunk::reserve_total`).
+    /// Room for `total` rows in all (see [`super::reserve_total`]).
     pub(crate) fn reserve_total(&mut self, total: usize) {
-        super::number_chunk::reserve_total(&mut self.views, total);
+        super::reserve_total(&mut self.views, total);
     }
 
     /// A value known to be inline (at most 12 bytes, in its view).
@@ -385,43 +340,6 @@ mod tests {
             }
             assert!(!same(a, &bytes[..n + 1]));
         }
-    }
-
-    #[test]
-    fn filtering_in_place_keeps_the_rows_polars_keeps() {
-        let long = "a value longer than twelve bytes";
-        let values = [Some(long), None, Some("short"), Some(long), Some("x"), None];
-        let keep = [true, false, true, false, true, true];
-        let mask = BooleanChunked::from_slice("keep".into(), &keep);
-        let expected: Vec<_> = StringChunked::new("c".into(), &values)
-            .filter(&mask)
-            .unwrap()
-            .iter()
-            .map(|v| v.map(str::to_string))
-            .collect();
-        let read = |ca: &StringChunked| -> Vec<Option<String>> {
-            ca.iter().map(|v| v.map(str::to_string)).collect()
-        };
-        // Held by nothing else: filtered in place.
-        let mut g = Gather::with_capacity(values.len());
-        for v in values {
-            g.push(v.map(str::as_bytes));
-        }
-        let owned = g.finish("c".into());
-        let views_at = |ca: &StringChunked| ca.downcast_iter().next().unwrap().views().as_ptr();
-        let before = views_at(&owned);
-        let out = filter_owned(owned, &keep).unwrap();
-        assert_eq!(read(&out), expected);
-        assert_eq!(views_at(&out), before, "filtered in place");
-        assert_eq!(out.null_count(), 1);
-        assert_eq!(out.name().as_str(), "c");
-        // Shared with another holder, or in several chunks: left unchanged for that holder.
-        let shared = StringChunked::new("c".into(), &values);
-        let out = filter_owned(shared.clone(), &keep).unwrap();
-        assert_eq!(read(&out), expected);
-        assert_eq!(shared.len(), values.len());
-        let chunked = chunked(&[&values[..2], &values[2..]]);
-        assert_eq!(read(&filter_owned(chunked, &keep).unwrap()), expected);
     }
 
     #[test]

@@ -1,4 +1,8 @@
-use super::*;
+use super::slices::{Slice, open_sliced_by};
+use super::whole::{UTF8_HEAD, read_csv};
+use super::{CsvError, Reader};
+use crate::config::SourceConfig;
+use crate::ingest::raw::RawTable;
 
 fn write(bytes: &[u8]) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
@@ -51,12 +55,14 @@ fn empty_and_missing_files_are_errors_naming_the_file() {
     assert!(
         read_csv(&p, "f.csv", &SourceConfig::default(), None)
             .unwrap_err()
+            .to_string()
             .contains("f.csv")
     );
     let missing = std::path::Path::new("/nonexistent/x.csv");
     assert!(
         read_csv(missing, "x.csv", &SourceConfig::default(), None)
             .unwrap_err()
+            .to_string()
             .contains("cannot read x.csv")
     );
 }
@@ -93,20 +99,6 @@ fn a_utf8_file_with_bom_is_parsed_in_place_with_the_same_cells() {
 }
 
 #[test]
-fn slice_boundaries_fall_on_line_ends_outside_quotes() {
-    let text = b"a,b\n1,\"x\ny\"\n2,z\n3,w\n";
-    // From the start with a 5-byte target: the newline at byte 7 is inside the quoted field,
-    // so the slice ends after "y\"\n" (byte 12).
-    assert_eq!(record_boundary(text, 0, 5), 12);
-    assert_eq!(&text[..12], b"a,b\n1,\"x\ny\"\n");
-    assert_eq!(record_boundary(text, 12, 1), 16);
-    assert_eq!(record_boundary(text, 16, 100), text.len());
-    // Doubled quotes inside a field keep the parity even.
-    let text = b"1,\"say \"\"hi\"\"\nthere\"\n2,x\n";
-    assert_eq!(record_boundary(text, 0, 3), 21);
-}
-
-#[test]
 fn slices_hold_every_record_once_with_file_rows_and_blank_lines_counted() {
     let mut text = String::from("Report\n\nCustomer ID,Note,Amount\n");
     for i in 0..12000 {
@@ -120,7 +112,8 @@ fn slices_hold_every_record_once_with_file_rows_and_blank_lines_counted() {
         }
     }
     let (_d, p) = write(text.as_bytes());
-    let sliced = open_sliced_by(&p, "f.csv", &SourceConfig::default(), None, 8 << 10)
+    let src = SourceConfig::default();
+    let sliced = open_sliced_by(&p, "f.csv", &src, None, 8 << 10, Reader::Direct)
         .unwrap()
         .expect("large enough to slice");
     let whole = read_csv(&p, "f.csv", &SourceConfig::default(), None).unwrap();
@@ -151,18 +144,40 @@ fn slices_hold_every_record_once_with_file_rows_and_blank_lines_counted() {
 }
 
 #[test]
-fn quote_parity_matches_a_plain_count() {
-    let texts: [&[u8]; 5] = [b"", b"\"", b"a\"b\"c", b"\"\"\"", b"no quotes at all"];
-    for t in texts {
-        let count = t.iter().filter(|&&c| c == b'"').count();
-        assert_eq!(odd_quotes(t), count % 2 == 1, "{t:?}");
+fn a_slice_that_is_not_utf8_is_told_apart_from_an_unreadable_file() {
+    // UTF-8 in the first slices (so the file is opened for slicing), then a Windows-1252 byte.
+    let mut text = b"Customer ID;Date;Amount\n".to_vec();
+    for i in 0..12_000 {
+        text.extend_from_slice(format!("C{i:06};01/02/2026;1,50\n").as_bytes());
     }
-    // Long enough for the vectorised loop and its tail.
-    let long: Vec<u8> = (0..10_001u32)
-        .map(|i| if i % 7 == 0 { b'"' } else { b'x' })
-        .collect();
-    assert_eq!(
-        odd_quotes(&long),
-        long.iter().filter(|&&c| c == b'"').count() % 2 == 1
-    );
+    text.extend_from_slice(b"A\xF1o;02/02/2026;7,25\n");
+    let (_d, p) = write(&text);
+    let src = SourceConfig::default();
+    let sliced = open_sliced_by(&p, "f.csv", &src, None, 8 << 10, Reader::Direct)
+        .unwrap()
+        .expect("large enough to slice");
+    let last = sliced.slices().last().unwrap().unwrap();
+    match last.into_raw() {
+        Err(CsvError::NotUtf8(message)) => assert!(message.contains("f.csv"), "{message}"),
+        other => panic!("expected NotUtf8, got {:?}", other.map(|r| r.height())),
+    }
+    // A delimiter that cannot be one is a plain failure, not a reason to read again.
+    let bad = SourceConfig {
+        delimiter: Some('"'),
+        ..SourceConfig::default()
+    };
+    assert!(matches!(
+        read_csv(&p, "f.csv", &bad, None),
+        Err(CsvError::Unreadable(_))
+    ));
+}
+
+#[test]
+fn only_polars_in_the_switch_forces_the_polars_reader() {
+    for value in ["polars", "POLARS", " polars\n"] {
+        assert_eq!(Reader::from_setting(value), Reader::Polars, "{value:?}");
+    }
+    for value in ["", "direct", "polar", "fast"] {
+        assert_eq!(Reader::from_setting(value), Reader::Direct, "{value:?}");
+    }
 }
