@@ -6,6 +6,7 @@ use super::layout::{CUSTOMER_SHEET_MAX, Layout, TICKET_SHEET_MAX};
 use super::world::World;
 use super::{SampleSpec, SampleSummary};
 use crate::cli::Lang;
+use crate::period::{Granularity, Period};
 
 /// The text of audit.toml.
 pub(crate) fn audit_toml(
@@ -83,6 +84,12 @@ pub(crate) fn audit_toml(
         format!("lang = \"{lang}\""),
         format!("currency = \"{}\"", world.v.currency),
         format!("prepared_by = {}", toml_string(world.v.prepared_by)),
+        // The history is frozen: without a period the default last-quarter would move on with
+        // the calendar and, rightly, find the exports stale.
+        format!(
+            "period = \"{}\"                # audited when --period is not given: the last whole quarter of the history",
+            Period::last_complete(Granularity::Quarter, spec.end)
+        ),
     ]);
     for t in 0..5 {
         lines.extend([
