@@ -152,6 +152,11 @@ mod tests {
         )
         .unwrap();
         let lock = OutputLock::acquire(dir.path()).unwrap();
-        assert!(lock.taken_over_from.unwrap().contains("pid 999999"));
+        assert!(
+            lock.taken_over_from
+                .as_deref()
+                .unwrap()
+                .contains("pid 999999")
+        );
     }
 }

@@ -328,7 +328,7 @@ fn unknown_customers_above_the_share_fail_validate() {
             .assert()
     };
     validate().code(1).stdout(predicates::str::contains(
-        "customers that are not in the customers table, above the 5% allowed",
+        "have a customer id that is not in the customers table",
     ));
     configure(&c, "\n[quality]\nmax_unmatched_share = 0.2\n");
     validate().code(0);
