@@ -138,7 +138,7 @@ pub fn audit_client(config_path: &Path, opts: &RunOptions) -> ClientRun {
         Err(e) => {
             output_failed = e.downcast_ref::<output::WriteError>().is_some();
             entry.status = RunStatus::Failed;
-            entry.error = Some(format!("{e:#}"));
+            entry.error = Some(cause_chain(&e));
             None
         }
     };
@@ -148,6 +148,23 @@ pub fn audit_client(config_path: &Path, opts: &RunOptions) -> ClientRun {
         summary,
         output_failed,
     }
+}
+
+/// The error and its causes, `a: b: c`, each said once (an error whose message already quotes
+/// its cause, as a write error does, is not followed by that cause again).
+fn cause_chain(e: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in e.chain() {
+        let part = cause.to_string();
+        if text.ends_with(&part) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&part);
+    }
+    text
 }
 
 /// Starts timing a stage and a new interval for its peak memory.
@@ -290,7 +307,12 @@ fn audit(
     if let Some(scores) = models.scores_csv()? {
         files.push(("clv_scores.csv", scores));
     }
-    entry.outputs = write_client_dir(&dir, &opts.out, &files)?;
+    entry.outputs = write_client_dir(&dir, &opts.out, &files).with_context(|| {
+        format!(
+            "the report could not be written to {} (any previous report there is kept)",
+            dir.display()
+        )
+    })?;
     entry.stages_ms.write = ms(t);
     entry.stages_peak_mb.write = memory::peak_mb();
 

@@ -169,7 +169,15 @@ fn a_full_disk_exits_3_and_keeps_the_last_good_report_without_leftovers() {
     let m: Value = serde_json::from_slice(&fs::read(out.join("manifest.json")).unwrap()).unwrap();
     if m["clients"][0]["status"] == "failed" {
         let error = m["clients"][0]["error"].as_str().unwrap();
-        assert!(error.contains("cannot write"), "{error}");
+        assert!(
+            error.contains("any previous report there is kept"),
+            "{error}"
+        );
+        assert_eq!(
+            error.matches("os error").count(),
+            1,
+            "cause said once: {error}"
+        );
     }
 }
 
