@@ -12,10 +12,11 @@ use std::path::PathBuf;
 /// Exit codes, documented in `--help` and the README; schedulers depend on them.
 pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
-  0  every client done (warnings alone do not fail a run)
-  1  at least one client failed, or `validate` found errors; the others were still processed
-  2  usage or configuration error (bad flag, unreadable or invalid audit.toml)
-  3  output could not be written (permissions, disk full)";
+  0  every client done; status `ok` or `warnings` (see --warn-error)
+  1  at least one client failed (a quality gate, an unusable export, an invalid audit.toml in a
+     portfolio), or `validate` found a failed gate; the others were still processed
+  2  usage or configuration error (bad flag; unreadable or invalid audit.toml given with --config)
+  3  output could not be written (permissions, disk full, another run holds the output folder)";
 
 /// Customer-relationship audit reports from accounting and CRM exports.
 #[derive(Debug, Parser)]
@@ -106,13 +107,19 @@ pub struct RunArgs {
     #[command(flatten)]
     pub clients: ClientSelection,
 
-    /// Audit period: 2026-Q3, 2026-09, last-quarter or last-month.
-    #[arg(long, default_value = "last-quarter")]
-    pub period: PeriodSpec,
+    /// Audit period: 2026-Q3, 2026-09, last-quarter or last-month (default: `period` in the
+    /// client's audit.toml, else last-quarter).
+    #[arg(long)]
+    pub period: Option<PeriodSpec>,
 
-    /// Reference date for last-quarter / last-month (default: the last date in each client's data).
+    /// The day of the run, YYYY-MM-DD: last-quarter / last-month end before it and later dates
+    /// count as future-dated (default: today, or SOURCE_DATE_EPOCH when set).
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<NaiveDate>,
+
+    /// Fail a client whose quality gates end in a warning (status `warnings`), as dbt does.
+    #[arg(long)]
+    pub warn_error: bool,
 
     /// Output folder; reports go to OUT/<client>/<period>/.
     #[arg(long, default_value = "reports")]
@@ -146,6 +153,18 @@ pub struct ValidateArgs {
     /// Where validation.json and rejected_rows.csv go (default: OUT/<client>/).
     #[arg(long, default_value = "reports")]
     pub out: PathBuf,
+
+    /// Period the gates check (rows in it, staleness); as in `run`.
+    #[arg(long)]
+    pub period: Option<PeriodSpec>,
+
+    /// The day of the run, YYYY-MM-DD; as in `run`.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<NaiveDate>,
+
+    /// Exit 1 when a quality gate ends in a warning.
+    #[arg(long)]
+    pub warn_error: bool,
 }
 
 /// Arguments of `sample`.
@@ -239,12 +258,12 @@ mod tests {
     }
 
     #[test]
-    fn run_defaults_to_last_quarter_and_all_formats() {
+    fn run_defaults_to_the_configured_period_and_all_formats() {
         let cli = Cli::try_parse_from(["crm-audit", "run"]).unwrap();
         let Command::Run(args) = cli.command else {
             panic!("not run")
         };
-        assert_eq!(args.period, PeriodSpec::LastQuarter);
+        assert_eq!(args.period, None, "audit.toml's period, else last-quarter");
         assert_eq!(args.format.len(), 3);
     }
 

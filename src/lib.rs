@@ -22,6 +22,7 @@ pub mod output;
 pub mod period;
 pub mod pipeline;
 pub mod portfolio;
+pub mod quality;
 pub mod render;
 pub mod results;
 pub mod sample;

@@ -101,7 +101,7 @@ impl Models {
         let mut out = Vec::new();
         for (label, run) in [("backtest", &self.backtest), ("scoring", &self.scoring)] {
             match run {
-                Ok(r) => out.extend(r.warnings.iter().map(|w| format!("clv {label}: {w:?}"))),
+                Ok(r) => out.extend(r.warnings.iter().map(|w| format!("clv {label}: {w}"))),
                 Err(e) => out.push(format!("clv {label}: {e}")),
             }
         }

@@ -5,11 +5,12 @@
 
 use crate::cli::{Lang, OutputFormat, RunArgs};
 use crate::config::AuditConfig;
+use crate::ingest::ledger::GateOutcome;
 use crate::memory;
 use crate::output::{
     self, ClientEntry, InputFile, OutputFile, RunStatus, StagePeaks, StageTimings, StagedDir,
 };
-use crate::period::PeriodSpec;
+use crate::period::{Period, PeriodSpec};
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
@@ -18,10 +19,13 @@ use std::time::Instant;
 /// Everything `run` decides once for all clients.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
-    /// The period asked for; "last" resolves per client against its data.
-    pub period: PeriodSpec,
-    /// Reference date for "last" periods.
+    /// The period asked for (None: each client's audit.toml `period`, else last-quarter);
+    /// "last" resolves against the day of the run.
+    pub period: Option<PeriodSpec>,
+    /// The day of the run when not today (`--as-of`).
     pub as_of: Option<NaiveDate>,
+    /// Quality-gate warnings fail the client (`--warn-error`).
+    pub warn_error: bool,
     /// Output root.
     pub out: PathBuf,
     /// Language override.
@@ -40,6 +44,7 @@ impl RunOptions {
         Ok(RunOptions {
             period: args.period,
             as_of: args.as_of,
+            warn_error: args.warn_error,
             out: args.out.clone(),
             lang: args.lang,
             formats: args.format.clone(),
@@ -47,6 +52,24 @@ impl RunOptions {
             report_date: report_date()?,
         })
     }
+}
+
+impl RunOptions {
+    /// The day of the run: `--as-of`, else the report date (today, or `SOURCE_DATE_EPOCH`).
+    /// "last" periods end before it; later dates count as future-dated.
+    pub fn day(&self) -> NaiveDate {
+        self.as_of.unwrap_or(self.report_date)
+    }
+}
+
+/// The period a client is audited for: the one asked for, else its audit.toml's `period`, else
+/// the last quarter; "last" periods resolve against `day`, never against the data, so a stale
+/// export cannot pass for a fresh one.
+pub fn client_period(asked: Option<PeriodSpec>, cfg: &AuditConfig, day: NaiveDate) -> Period {
+    asked
+        .or_else(|| cfg.default_period())
+        .unwrap_or(PeriodSpec::LastQuarter)
+        .resolve(day)
 }
 
 /// The date printed on reports: from `SOURCE_DATE_EPOCH` when set, so two runs on the same
@@ -73,6 +96,8 @@ pub struct ClientRun {
     pub entry: ClientEntry,
     /// Client name, period and headline figures, for the portfolio page.
     pub summary: Option<crate::portfolio::ClientHeadline>,
+    /// The client failed because its outputs could not be written (exit code 3).
+    pub output_failed: bool,
 }
 
 /// Audits one client end to end. Never panics on bad data and never returns an error: a failure
@@ -96,17 +121,50 @@ pub fn audit_client(config_path: &Path, opts: &RunOptions) -> ClientRun {
         warnings: Vec::new(),
         inputs: Vec::new(),
         outputs: Vec::new(),
+        gates: Vec::new(),
     };
+    let mut output_failed = false;
     let summary = match audit(config_path, opts, &mut entry) {
-        Ok(summary) => Some(summary),
+        Ok(summary) => {
+            if entry
+                .gates
+                .iter()
+                .any(|g| g.outcome == GateOutcome::Warning)
+            {
+                entry.status = RunStatus::Warnings;
+            }
+            Some(summary)
+        }
         Err(e) => {
+            output_failed = e.downcast_ref::<output::WriteError>().is_some();
             entry.status = RunStatus::Failed;
-            entry.error = Some(format!("{e:#}"));
+            entry.error = Some(cause_chain(&e));
             None
         }
     };
     entry.duration_ms = started.elapsed().as_millis() as u64;
-    ClientRun { entry, summary }
+    ClientRun {
+        entry,
+        summary,
+        output_failed,
+    }
+}
+
+/// The error and its causes, `a: b: c`, each said once (an error whose message already quotes
+/// its cause, as a write error does, is not followed by that cause again).
+fn cause_chain(e: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in e.chain() {
+        let part = cause.to_string();
+        if text.ends_with(&part) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&part);
+    }
+    text
 }
 
 /// Starts timing a stage and a new interval for its peak memory.
@@ -127,6 +185,8 @@ fn audit(
     let cfg = AuditConfig::load(config_path)?;
     entry.client = cfg.client_id();
     let lang = opts.lang.unwrap_or(cfg.client.lang);
+    let period = client_period(opts.period, &cfg, opts.day());
+    entry.period = Some(period.to_string());
 
     crate::ingest::budget::check(&cfg).map_err(anyhow::Error::msg)?;
     let t = stage_start();
@@ -134,23 +194,30 @@ fn audit(
     // a 2 GB export alone takes over a second of one core.
     let (ingested, sums) = std::thread::scope(|s| {
         let sums = s.spawn(|| checksums(&crate::ingest::budget::input_files(&cfg)));
-        let ingested = crate::ingest::ingest_client_for_audit(&cfg, opts.report_date);
+        let ingested = crate::ingest::ingest_client_for_audit(&cfg, opts.day());
         (ingested, sums.join().unwrap_or_default())
     });
     entry.inputs = inputs_of(&cfg, &ingested.ledger, &sums);
     entry.warnings.extend(ledger_warnings(&ingested.ledger));
     entry.stages_ms.ingest = ms(t);
     entry.stages_peak_mb.ingest = memory::peak_mb();
-    if !ingested.ledger.usable() {
-        bail!("{}", usability_error(&ingested.ledger));
-    }
     let tables = ingested.tables;
-    let ledger = ingested.ledger;
-
-    let data_end = last_transaction_date(&tables)?
-        .context("the transactions table has no usable dated rows")?;
-    let period = opts.period.resolve(opts.as_of.unwrap_or(data_end));
-    entry.period = Some(period.to_string());
+    let mut ledger = ingested.ledger;
+    ledger.gates = crate::quality::evaluate(&cfg.quality, &ledger, &tables, period);
+    entry.gates = ledger.gates.clone();
+    if !ledger.usable() {
+        bail!("{}", usability_error(&ledger));
+    }
+    let blocking = crate::quality::blocking(&ledger.gates, opts.warn_error);
+    if !blocking.is_empty() {
+        // The consultant needs the ledger to see why: it goes where `validate` puts it.
+        let dir = opts.out.join(&entry.client);
+        match ledger.write_files(&dir) {
+            Ok(()) => entry.outputs = ledger_outputs(&dir, &opts.out),
+            Err(e) => tracing::warn!("cannot write the ledger of {}: {e}", entry.client),
+        }
+        bail!("{}", crate::quality::failure_text(&blocking));
+    }
 
     let t = stage_start();
     let days = crate::customer_days::CustomerDays::build(&tables.transactions)
@@ -240,7 +307,12 @@ fn audit(
     if let Some(scores) = models.scores_csv()? {
         files.push(("clv_scores.csv", scores));
     }
-    entry.outputs = write_client_dir(&dir, &opts.out, &files)?;
+    entry.outputs = write_client_dir(&dir, &opts.out, &files).with_context(|| {
+        format!(
+            "the report could not be written to {} (any previous report there is kept)",
+            dir.display()
+        )
+    })?;
     entry.stages_ms.write = ms(t);
     entry.stages_peak_mb.write = memory::peak_mb();
 
@@ -283,16 +355,21 @@ fn write_client_dir(dir: &Path, out: &Path, files: &[(&str, Vec<u8>)]) -> Result
     Ok(written)
 }
 
-fn last_transaction_date(tables: &crate::tables::Tables) -> Result<Option<NaiveDate>> {
-    use polars::prelude::*;
-    let max = tables
-        .transactions
-        .clone()
-        .lazy()
-        .select([col("date").max()])
-        .collect()?;
-    let days = max.column("date")?.cast(&DataType::Int32)?.i32()?.get(0);
-    Ok(days.map(crate::period::date_of))
+/// The ledger files a failed client leaves in `dir`, as manifest entries.
+fn ledger_outputs(dir: &Path, out: &Path) -> Vec<OutputFile> {
+    use crate::ingest::ledger::{REJECTED_ROWS_CSV, VALIDATION_JSON};
+    [VALIDATION_JSON, REJECTED_ROWS_CSV]
+        .iter()
+        .filter_map(|name| {
+            let path = dir.join(name);
+            let (sha256, bytes) = output::sha256_file(&path).ok()?;
+            Some(OutputFile {
+                path: path.strip_prefix(out).unwrap_or(&path).to_path_buf(),
+                bytes,
+                sha256,
+            })
+        })
+        .collect()
 }
 
 /// SHA-256 and size of each file, keyed by its canonical path.

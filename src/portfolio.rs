@@ -262,7 +262,10 @@ pub fn write_pages(
         crate::output::recover(&opts.out);
         let staged = StagedDir::new(&dir)?;
         for (name, bytes) in [("index.html", html.into_bytes()), ("index.pdf", pdf)] {
-            staged.write(name, &bytes)?;
+            if let Err(e) = staged.write(name, &bytes) {
+                staged.abandon();
+                return Err(e.into());
+            }
             written.push(OutputFile {
                 path: std::path::PathBuf::from(label).join(name),
                 bytes: bytes.len() as u64,

@@ -34,6 +34,7 @@ mod simulate;
 mod special;
 mod spend;
 mod summary;
+mod warning_text;
 
 pub mod hyp2f1;
 

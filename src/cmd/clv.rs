@@ -95,8 +95,12 @@ fn write_scores(scores: &DataFrame, path: &Path) -> anyhow::Result<()> {
 
 fn text_summary(r: &ClvReport, scores_file: &Path) -> String {
     let mut s = format!(
-        "Calibration end {}: {} customers, {} with repeat purchases (unit: {:?}, spend: {:?})\n",
-        r.calibration_end, r.customers, r.repeat_customers, r.unit, r.spend_basis
+        "Calibration end {}: {} customers, {} with repeat purchases (unit: {}, spend: {})\n",
+        r.calibration_end,
+        r.customers,
+        r.repeat_customers,
+        unit_name(r.unit),
+        r.spend_basis
     );
     let status = |d: &clv::FitDiagnostics| {
         let state = if d.converged {
@@ -142,7 +146,7 @@ fn text_summary(r: &ClvReport, scores_file: &Path) -> String {
         );
     }
     match (r.model, r.model_choice) {
-        (Some(m), Some(why)) => s += &format!("Scores use {m:?} ({why:?})\n"),
+        (Some(m), Some(why)) => s += &format!("Scores use {m} ({why})\n"),
         _ => {
             s += "No purchase model could be fitted: P(alive), expected purchases and CLV are missing\n"
         }
@@ -154,7 +158,7 @@ fn text_summary(r: &ClvReport, scores_file: &Path) -> String {
         );
         for m in &b.models {
             s += &format!(
-                "; {:?} predicted {:.1} (mean absolute error {:.3})",
+                "; {} predicted {:.1} (mean absolute error {:.3})",
                 m.model, m.predicted_total, m.mean_absolute_error
             );
         }
@@ -169,8 +173,15 @@ fn text_summary(r: &ClvReport, scores_file: &Path) -> String {
         r.discount_rate * 100.0
     );
     for w in &r.warnings {
-        s += &format!("warning: {w:?}\n");
+        s += &format!("warning: {w}\n");
     }
     s += &format!("Scores written to {}\n", scores_file.display());
     s
+}
+
+fn unit_name(u: crate::cli::TimeUnitArg) -> &'static str {
+    match u {
+        crate::cli::TimeUnitArg::Week => "week",
+        crate::cli::TimeUnitArg::Day => "day",
+    }
 }

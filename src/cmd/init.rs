@@ -38,11 +38,13 @@ pub fn run(args: &InitArgs) -> Result<i32> {
             lang: Lang::Es,
             currency: "EUR".into(),
             prepared_by: None,
+            period: None,
         },
         sources: Vec::new(),
         indicators: Default::default(),
         clv: Default::default(),
         targets: Default::default(),
+        quality: Default::default(),
         base_dir: args.dir.clone(),
     };
     let ingested = crate::ingest::ingest_client(&cfg);
@@ -101,6 +103,16 @@ pub fn annotated_config(folder: &str, ledger: &crate::ingest::Ledger) -> String 
         out.push('\n');
         source_block(&mut out, s);
     }
+    let _ = writeln!(
+        out,
+        "\n# The quality gate; defaults shown (a looser threshold makes a warning).\n\
+         # [quality]\n\
+         # max_rejected_share = 0.01     # per source: rejected rows / rows read\n\
+         # max_unmatched_share = 0.05    # per source: rows of customers not in customers\n\
+         # max_future_share = 0.001      # per source: rows dated after the day of the run\n\
+         # min_rows_in_period = 1        # transactions in the audited period\n\
+         # max_staleness_days = 7        # newest transaction before the period's end"
+    );
     for w in ledger.warnings.iter().chain(&ledger.errors) {
         let _ = writeln!(out, "\n# CHECK: {w}");
     }

@@ -1,14 +1,15 @@
-//! `crm-audit validate`: ingest only. Prints each client's data-quality ledger and writes
-//! `OUT/<client>/validation.json` and `rejected_rows.csv`.
+//! `crm-audit validate`: ingest only. Prints each client's data-quality ledger and quality gates,
+//! and writes `OUT/<client>/validation.json` and `rejected_rows.csv`.
 //!
-//! Exit codes: 0 no errors (warnings allowed), 1 a source of some client has an error,
-//! 2 a configuration could not be loaded (the other clients are still validated),
-//! 3 an output could not be written.
+//! Exit codes: 0 every gate passed or warned (warnings fail with `--warn-error`), 1 a client
+//! failed a gate or could not be loaded in a portfolio, 2 the audit.toml given with `--config`
+//! could not be loaded, 3 an output could not be written.
 
 use super::{EXIT_CLIENT_FAILED, EXIT_OK, EXIT_OUTPUT, EXIT_USAGE};
 use crate::cli::ValidateArgs;
 use crate::config::{AuditConfig, CONFIG_FILE};
-use crate::ingest::ingest_client;
+use crate::ingest::ingest_client_as_of;
+use crate::pipeline::client_period;
 use std::path::{Path, PathBuf};
 
 /// Portfolio folder used when neither `--config` nor `--portfolio` is given.
@@ -27,9 +28,10 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<i32> {
             portfolio_configs(&dir)?
         }
     };
+    let day = args.as_of.unwrap_or(crate::pipeline::report_date()?);
     let mut config_error = false;
     let mut output_error = false;
-    let mut ledger_error = false;
+    let mut gate_failed = false;
     for path in configs {
         let cfg = match AuditConfig::load(&path) {
             Ok(cfg) => cfg,
@@ -39,21 +41,16 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<i32> {
                 continue;
             }
         };
-        let result = ingest_client(&cfg);
+        let period = client_period(args.period, &cfg, day);
+        let mut result = ingest_client_as_of(&cfg, day);
+        result.ledger.gates =
+            crate::quality::evaluate(&cfg.quality, &result.ledger, &result.tables, period);
         let ledger = &result.ledger;
         println!("{}", ledger.render_text());
-        ledger_error |= ledger.has_errors();
+        gate_failed |= !ledger.usable()
+            || !crate::quality::blocking(&ledger.gates, args.warn_error).is_empty();
         let out = args.out.join(&ledger.client_id);
-        let written = crate::output::write_file(
-            &out.join(crate::ingest::ledger::VALIDATION_JSON),
-            ledger.to_json().as_bytes(),
-        )
-        .and_then(|()| {
-            crate::output::write_file(
-                &out.join(crate::ingest::ledger::REJECTED_ROWS_CSV),
-                ledger.rejected_rows_csv().as_bytes(),
-            )
-        });
+        let written = ledger.write_files(&out);
         match written {
             Ok(()) => println!("  wrote {}\n", out.display()),
             Err(e) => {
@@ -65,11 +62,11 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<i32> {
             }
         }
     }
-    Ok(if config_error {
+    Ok(if config_error && args.clients.config.is_some() {
         EXIT_USAGE
     } else if output_error {
         EXIT_OUTPUT
-    } else if ledger_error {
+    } else if gate_failed || config_error {
         EXIT_CLIENT_FAILED
     } else {
         EXIT_OK

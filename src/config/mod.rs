@@ -5,8 +5,10 @@
 //! Everything about reading a source is optional: what is not given is detected by ingest. Paths
 //! are resolved against the folder of the audit.toml, so a client folder can move as a whole.
 
+mod quality;
 mod settings;
 
+pub use quality::QualitySettings;
 pub use settings::{ClvSettings, IndicatorSettings, Targets};
 
 use crate::domain::Lang;
@@ -68,6 +70,9 @@ pub struct AuditConfig {
     /// Targets for the executive summary's traffic lights.
     #[serde(default)]
     pub targets: Targets,
+    /// Thresholds of the quality gate.
+    #[serde(default)]
+    pub quality: QualitySettings,
     /// Folder of the audit.toml; relative paths are resolved against it. Not read from the file.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -91,6 +96,10 @@ pub struct ClientInfo {
     /// Who prepared the audit (printed on the cover).
     #[serde(default)]
     pub prepared_by: Option<String>,
+    /// Period audited when the command line names none (`2026-Q3`, `last-month`, ...); for a
+    /// frozen export such as the samples. Default: last-quarter.
+    #[serde(default)]
+    pub period: Option<String>,
 }
 
 fn default_lang() -> Lang {
@@ -130,6 +139,9 @@ pub struct SourceConfig {
     /// 1-based row of the header in a spreadsheet or CSV (default: detected).
     #[serde(default)]
     pub header_row: Option<usize>,
+    /// A source that may be missing or unreadable: a warning instead of a failed client.
+    #[serde(default)]
+    pub optional: bool,
 }
 
 impl AuditConfig {
@@ -163,6 +175,11 @@ impl AuditConfig {
             .unwrap_or_else(|| slug(&self.client.name))
     }
 
+    /// The period `period` in `[client]` asks for, if any (checked by `load`).
+    pub fn default_period(&self) -> Option<crate::period::PeriodSpec> {
+        self.client.period.as_deref().and_then(|p| p.parse().ok())
+    }
+
     /// Resolves a path from the config against the config's folder.
     pub fn resolve(&self, relative: &str) -> PathBuf {
         let p = Path::new(relative);
@@ -190,6 +207,11 @@ impl AuditConfig {
                     self.client.currency
                 ),
             ));
+        }
+        if let Some(p) = &self.client.period
+            && let Err(e) = p.parse::<crate::period::PeriodSpec>()
+        {
+            return Err(invalid("client.period".into(), e.to_string()));
         }
         for (i, s) in self.sources.iter().enumerate() {
             let key = |k: &str| format!("source[{i}].{k}");
@@ -238,6 +260,9 @@ impl AuditConfig {
         self.clv
             .validate()
             .map_err(|(k, m)| invalid(format!("clv.{k}"), m))?;
+        self.quality
+            .validate()
+            .map_err(|(k, m)| invalid(format!("quality.{k}"), m))?;
         Ok(())
     }
 }
@@ -335,6 +360,27 @@ mod tests {
         );
         let msg = AuditConfig::load(&p).unwrap_err().to_string();
         assert!(msg.contains("unit") && msg.contains("month"), "{msg}");
+    }
+
+    #[test]
+    fn quality_section_and_optional_sources_are_read_with_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(
+            dir.path(),
+            "[client]\nname = \"X\"\nperiod = \"2026-Q3\"\n[quality]\nmax_rejected_share = 0.9\n\
+             [[source]]\nfile = \"a.xlsx\"\noptional = true\n",
+        );
+        let cfg = AuditConfig::load(&p).unwrap();
+        assert_eq!(cfg.quality.max_rejected_share, 0.9);
+        assert_eq!(cfg.quality.max_staleness_days, 7);
+        assert!(cfg.sources[0].optional);
+        assert_eq!(cfg.default_period().unwrap().to_string(), "2026-Q3");
+        let bad = write(
+            dir.path(),
+            "[client]\nname = \"X\"\n[quality]\nmax_future_share = 5\n",
+        );
+        let msg = AuditConfig::load(&bad).unwrap_err().to_string();
+        assert!(msg.contains("quality.max_future_share"), "{msg}");
     }
 
     #[test]

@@ -43,6 +43,7 @@ pub(crate) fn plan(cfg: &AuditConfig) -> Vec<Result<Planned, SourceLedger>> {
         if files.is_empty() {
             let mut l = SourceLedger::new(src.file.clone(), src.sheet.clone());
             l.table = src.table;
+            l.optional = src.optional;
             l.errors.push(Msg::no_file_matches(&src.file));
             out.push(Err(l));
             continue;

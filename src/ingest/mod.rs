@@ -34,6 +34,8 @@ mod totals;
 
 pub use ledger::Ledger;
 
+pub(crate) use checks::main_date;
+
 use crate::config::AuditConfig;
 use crate::tables::{TableKind, Tables};
 use checks::ROW_COLUMN;
@@ -74,6 +76,13 @@ fn ingest(cfg: &AuditConfig, today: chrono::NaiveDate, release: bool) -> IngestR
     let _purge = crate::memory::purge_at_once();
     let mut ledger = Ledger::new(cfg.client_id(), cfg.client.name.clone(), today);
     let plans = discover::plan(cfg);
+    // Testing aid: a test removes a planned file here to see how its loss is reported.
+    if let Some(ms) = std::env::var("CRM_AUDIT_PAUSE_AFTER_DISCOVERY_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
     let mut outcomes = read_sources(&plans, release);
     let clock = std::time::Instant::now();
     run_checks(&mut outcomes, today);

@@ -28,13 +28,16 @@ pub(crate) struct SourceOutcome {
 /// `release`: a source read in slices drops the columns no stage after ingest reads as it goes
 /// (see `TableKind::released_after_checks`).
 pub(crate) fn read_source(plan: &Planned, release: bool) -> SourceOutcome {
-    let mut ledger = SourceLedger::new(plan.shown.clone(), plan.sheet.clone());
+    let mut ledger = new_ledger(plan);
     ledger.table = plan.table;
     ledger.table_detected_by = plan.table_by.map(str::to_string);
-    let outcome = |ledger: SourceLedger, frame, skipped| SourceOutcome {
-        ledger,
-        frame,
-        skipped,
+    let outcome = |mut ledger: SourceLedger, frame, skipped| {
+        vanished_check(plan, &mut ledger);
+        SourceOutcome {
+            ledger,
+            frame,
+            skipped,
+        }
     };
     if let Some(f) = plan
         .config
@@ -50,7 +53,10 @@ pub(crate) fn read_source(plan: &Planned, release: bool) -> SourceOutcome {
     let clock = std::time::Instant::now();
     if TEXT_EXTENSIONS.contains(&extension(&plan.path).as_str()) {
         match read_sliced(plan, &ledger, clock, release) {
-            Ok(Some(outcome)) => return outcome,
+            Ok(Some(mut done)) => {
+                vanished_check(plan, &mut done.ledger);
+                return done;
+            }
             Ok(None) => {}
             Err(e) => {
                 ledger.errors.push(e);
@@ -65,10 +71,28 @@ pub(crate) fn read_source(plan: &Planned, release: bool) -> SourceOutcome {
             return outcome(ledger, None, false);
         }
     };
-    from_raw(plan, ledger, raw, None, clock).unwrap_or_else(|e| {
+    let mut done = from_raw(plan, ledger, raw, None, clock).unwrap_or_else(|e| {
         // Only a later slice can fail to read, and a whole read has none.
         failed_outcome(plan, e.to_string())
-    })
+    });
+    vanished_check(plan, &mut done.ledger);
+    done
+}
+
+/// A ledger entry for a planned source, marked optional or discovered as the plan says.
+fn new_ledger(plan: &Planned) -> SourceLedger {
+    let mut ledger = SourceLedger::new(plan.shown.clone(), plan.sheet.clone());
+    ledger.optional = plan.config.optional;
+    ledger.discovered = plan.discovered;
+    ledger
+}
+
+/// A file listed when the run started that is gone when it failed to read: say so, rather than
+/// leave the reader's bare "No such file or directory".
+fn vanished_check(plan: &Planned, ledger: &mut SourceLedger) {
+    if !ledger.errors.is_empty() && !plan.path.exists() {
+        ledger.errors = vec![Msg::vanished(&plan.shown)];
+    }
 }
 
 /// A large UTF-8 text export read slice by slice (`None`: read it whole). Should a later slice
@@ -116,7 +140,7 @@ fn read_sliced(
 }
 
 fn failed_outcome(plan: &Planned, e: String) -> SourceOutcome {
-    let mut ledger = SourceLedger::new(plan.shown.clone(), plan.sheet.clone());
+    let mut ledger = new_ledger(plan);
     ledger.errors.push(e);
     SourceOutcome {
         ledger,

@@ -98,13 +98,16 @@ impl StagedDir {
             .unwrap_or_default();
         let previous = parent.join(format!(".previous-{name}-{}", std::process::id()));
         let had_previous = self.target.exists();
-        if had_previous {
-            fs::rename(&self.target, &previous).map_err(err(&self.target))?;
+        if had_previous && let Err(e) = fs::rename(&self.target, &previous) {
+            let _ = fs::remove_dir_all(&self.staging);
+            return Err(err(&self.target)(e));
         }
         if let Err(source) = fs::rename(&self.staging, &self.target) {
             if had_previous {
                 let _ = fs::rename(&previous, &self.target);
             }
+            // A failed swap leaves no staging folder behind.
+            let _ = fs::remove_dir_all(&self.staging);
             return Err(WriteError {
                 path: self.target.clone(),
                 source,

@@ -18,7 +18,8 @@ pub struct Manifest {
     pub tool_version: String,
     /// The period asked for (`2026-Q3`, `last-quarter`, ...).
     pub period_requested: String,
-    /// Overall status: `ok` or `failed` (some client failed).
+    /// Overall status: `ok`, `warnings` (some client has warnings) or `failed` (some client
+    /// failed).
     pub status: RunStatus,
     /// Portfolio-level outputs (index pages), if any.
     #[serde(default)]
@@ -31,8 +32,11 @@ pub struct Manifest {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RunStatus {
-    /// Completed; warnings may exist.
+    /// Completed; every quality gate passed (the `warnings` list may still hold notes).
     Ok,
+    /// Completed, but a quality gate was let through: a threshold looser than its default, or
+    /// an optional or auto-discovered file that could not be read (see `gates`).
+    Warnings,
     /// Did not complete; see `error`.
     Failed,
 }
@@ -63,6 +67,9 @@ pub struct ClientEntry {
     pub inputs: Vec<InputFile>,
     /// Every output file written.
     pub outputs: Vec<OutputFile>,
+    /// The quality gates, passed or not, with threshold, observed value and source.
+    #[serde(default)]
+    pub gates: Vec<crate::ingest::ledger::Gate>,
 }
 
 /// Milliseconds spent in each stage of one client's run.
@@ -150,9 +157,11 @@ impl Manifest {
 
     /// Adds a client and updates the overall status.
     pub fn push(&mut self, entry: ClientEntry) {
-        if entry.status == RunStatus::Failed {
-            self.status = RunStatus::Failed;
-        }
+        self.status = match (self.status, entry.status) {
+            (RunStatus::Failed, _) | (_, RunStatus::Failed) => RunStatus::Failed,
+            (RunStatus::Warnings, _) | (_, RunStatus::Warnings) => RunStatus::Warnings,
+            _ => RunStatus::Ok,
+        };
         self.clients.push(entry);
         self.clients.sort_by(|a, b| a.client.cmp(&b.client));
     }
@@ -175,6 +184,7 @@ mod tests {
             warnings: vec![],
             inputs: vec![],
             outputs: vec![],
+            gates: vec![],
         }
     }
 
@@ -183,11 +193,14 @@ mod tests {
         let mut m = Manifest::new("2026-Q3".into());
         m.push(entry("zeta", RunStatus::Ok));
         assert_eq!(m.status, RunStatus::Ok);
+        m.push(entry("beta", RunStatus::Warnings));
+        assert_eq!(m.status, RunStatus::Warnings);
         m.push(entry("alpha", RunStatus::Failed));
         assert_eq!(m.status, RunStatus::Failed);
         assert_eq!(m.clients[0].client, "alpha");
         let json = serde_json::to_value(&m).unwrap();
         assert_eq!(json["schema_version"], 1);
         assert_eq!(json["clients"][0]["status"], "failed");
+        assert_eq!(json["clients"][1]["status"], "warnings");
     }
 }

@@ -1,8 +1,8 @@
 //! Sample-data stage: `crm-audit sample` writes a realistic client folder — customer master,
 //! invoice lines, CRM activities, complaints and surveys — the way real Spanish and English
 //! systems export them (see /work/EXPORTS.md for the exact contract with ingest), plus its
-//! audit.toml. Depends only on the CLI's `Lang`, the table names and `config::slug`; nothing in
-//! the pipeline depends on it.
+//! audit.toml. Depends only on the CLI's `Lang`, the table names, `config` (the slug, the quality
+//! gate's defaults) and `period`; nothing in the pipeline depends on it.
 //!
 //! Behaviour is simulated, not sampled row by row: each customer follows a buy-till-you-die
 //! process (purchase rate λ ~ Gamma, dropout p ~ Beta after each purchase, seasonal thinning),

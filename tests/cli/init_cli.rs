@@ -40,11 +40,19 @@ fn init_writes_an_annotated_config_that_validate_accepts() {
         .assert()
         .code(2);
 
-    // The written file is a valid configuration that reads the same data.
+    // The written file is a valid configuration that reads the same data (whose sales end on
+    // 1 September 2026: the second quarter, seen from that day, passes every gate).
     let out = tmp.path().join("out");
     Command::cargo_bin("crm-audit")
         .unwrap()
-        .args(["validate", "--config"])
+        .args([
+            "validate",
+            "--period",
+            "2026-Q2",
+            "--as-of",
+            "2026-09-01",
+            "--config",
+        ])
         .arg(dir.join("audit.toml"))
         .arg("--out")
         .arg(&out)

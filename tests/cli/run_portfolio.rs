@@ -7,6 +7,9 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 const PERIOD: &str = "2026-Q3";
+/// 3 October 2026, after the samples' history ends (30 September): on an earlier day of the run
+/// their last invoices would be future-dated, and the quality gate would fail them.
+const REPORT_EPOCH: &str = "1791000000";
 
 fn sample_clients() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
@@ -74,7 +77,7 @@ fn portfolio(root: &Path) -> PathBuf {
 fn run(portfolio: &Path, out: &Path) -> assert_cmd::assert::Assert {
     Command::cargo_bin("crm-audit")
         .unwrap()
-        .env("SOURCE_DATE_EPOCH", "1790000000")
+        .env("SOURCE_DATE_EPOCH", REPORT_EPOCH)
         .args(["run", "--quiet", "--period", PERIOD, "--portfolio"])
         .arg(portfolio)
         .arg("--out")
@@ -183,7 +186,7 @@ fn killing_a_run_leaves_the_previous_reports_intact() {
 
     // Second run, paused just before it swaps its staged folder in, then killed.
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("crm-audit"))
-        .env("SOURCE_DATE_EPOCH", "1790000000")
+        .env("SOURCE_DATE_EPOCH", REPORT_EPOCH)
         .env("CRM_AUDIT_PAUSE_BEFORE_COMMIT_MS", "30000")
         .args(["run", "--quiet", "--period", PERIOD, "--config"])
         .arg(client.join("audit.toml"))

@@ -52,6 +52,14 @@ impl Msg {
         format!("cannot read {path}: {err}")
     }
 
+    pub(crate) fn vanished(path: &str) -> String {
+        format!(
+            "{path} was found when the run started but was gone when it came to be read: it was \
+             moved, renamed or deleted during the run (an export still being copied?); run again \
+             once the folder is complete"
+        )
+    }
+
     pub(crate) fn no_file_matches(pattern: &str) -> String {
         format!("no file matches '{pattern}'")
     }

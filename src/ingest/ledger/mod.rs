@@ -7,10 +7,12 @@
 //! is the sum of the `rejected` reason counts. Empty rows and a detected totals row are not data
 //! rows: they are counted separately (`empty_rows_skipped`, `totals_row`).
 
+mod gate;
 mod messages;
 mod render;
 mod write;
 
+pub use gate::{Gate, GateFacts, GateKind, GateOutcome};
 pub use write::{REJECTED_ROWS_CSV, VALIDATION_JSON};
 
 pub(crate) use messages::{Msg, Problem};
@@ -41,6 +43,8 @@ pub struct Ledger {
     pub errors: Vec<String>,
     /// Client-wide warnings (a table with no source, files skipped by discovery, ...).
     pub warnings: Vec<String>,
+    /// The quality gates, passed or not (empty until the period is known).
+    pub gates: Vec<Gate>,
 }
 
 /// Rows in one canonical table.
@@ -95,6 +99,10 @@ pub struct SourceLedger {
     pub warnings: Vec<String>,
     /// Problems that made the source unusable (nothing of it was used).
     pub errors: Vec<String>,
+    /// Marked `optional = true` in audit.toml: unreadable, it is a warning, not a failure.
+    pub optional: bool,
+    /// Found by auto-discovery, not named in audit.toml: unreadable, it is a warning.
+    pub discovered: bool,
     /// Every rejected row (up to [`REJECTED_ROWS_KEPT`]), for `rejected_rows.csv`.
     #[serde(skip)]
     pub rejected_rows: Vec<RowIssue>,
@@ -264,7 +272,17 @@ impl Ledger {
             tables: Vec::new(),
             errors: Vec::new(),
             warnings: Vec::new(),
+            gates: Vec::new(),
         }
+    }
+
+    /// The worst outcome of the gates (passed when there are none).
+    pub fn gate_outcome(&self) -> GateOutcome {
+        self.gates
+            .iter()
+            .map(|g| g.outcome)
+            .max()
+            .unwrap_or(GateOutcome::Passed)
     }
 
     /// Whether any source (or the client as a whole) has an error: `validate` then exits 1.

@@ -1,7 +1,7 @@
 //! The ledger as a text table for a terminal: one line per source, then what was detected, the
 //! first rejected rows and every warning and error.
 
-use super::{Ledger, SourceLedger};
+use super::{GateOutcome, Ledger, SourceLedger};
 use std::fmt::Write;
 
 /// How many example rows per source the text shows (validation.json has more).
@@ -74,7 +74,31 @@ impl Ledger {
         for e in &self.errors {
             let _ = writeln!(out, "  ERROR: {e}");
         }
+        gates(&mut out, self);
         out
+    }
+}
+
+/// The quality gates: a count per outcome, then the sentence of each gate not passed.
+fn gates(out: &mut String, l: &Ledger) {
+    if l.gates.is_empty() {
+        return;
+    }
+    let count = |o: GateOutcome| l.gates.iter().filter(|g| g.outcome == o).count();
+    let _ = writeln!(
+        out,
+        "\n  quality gates: {} passed, {} warning(s), {} failed",
+        count(GateOutcome::Passed),
+        count(GateOutcome::Warning),
+        count(GateOutcome::Failed)
+    );
+    for g in &l.gates {
+        let tag = match g.outcome {
+            GateOutcome::Passed => continue,
+            GateOutcome::Warning => "warning",
+            GateOutcome::Failed => "FAILED",
+        };
+        let _ = writeln!(out, "    {tag}: {}", g.message.as_deref().unwrap_or("-"));
     }
 }
 

@@ -2,6 +2,7 @@
 //! written by the output stage's atomic write like every other file.
 
 use super::Ledger;
+use std::path::Path;
 
 /// File name of the ledger as JSON.
 pub const VALIDATION_JSON: &str = "validation.json";
@@ -37,6 +38,16 @@ impl Ledger {
             }
         }
         out
+    }
+
+    /// Writes `validation.json` and `rejected_rows.csv` into `dir` (created if needed), each
+    /// through the output stage's one atomic write.
+    pub fn write_files(&self, dir: &Path) -> Result<(), crate::output::WriteError> {
+        crate::output::write_file(&dir.join(VALIDATION_JSON), self.to_json().as_bytes())?;
+        crate::output::write_file(
+            &dir.join(REJECTED_ROWS_CSV),
+            self.rejected_rows_csv().as_bytes(),
+        )
     }
 }
 

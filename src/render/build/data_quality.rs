@@ -3,8 +3,8 @@
 //! (render stage, report builder). Always present, whatever data are missing.
 
 use super::context::{Ctx, DASH, Fmt};
-use crate::ingest::ledger::SourceLedger;
-use crate::render::document::Block;
+use crate::ingest::ledger::{Gate, GateKind, SourceLedger};
+use crate::render::document::{Block, Column, Table};
 use crate::tables::TableKind;
 
 /// Unmatched ids listed per source.
@@ -243,11 +243,71 @@ pub(super) fn blocks(ctx: &Ctx) -> Vec<Block> {
     out.extend(unmatched_table(ctx));
     out.extend(totals_notes(ctx));
     out.push(other_checks(ctx));
+    out.extend(gate_blocks(ctx));
     let errors = ledger.errors.len() + ledger.sources.iter().map(|s| s.errors.len()).sum::<usize>();
     if errors > 0 {
         out.push(Block::Note(
             ctx.fill("dq.errors", &[("n", &errors.to_string())]),
         ));
     }
+    out
+}
+
+/// The quality gates (issue 17): one row per check with its threshold, observed value and
+/// outcome, then the sentence of each gate let through with a warning.
+fn gate_blocks(ctx: &Ctx) -> Vec<Block> {
+    let gates = &ctx.input.ledger.gates;
+    if gates.is_empty() {
+        return Vec::new();
+    }
+    let lang = ctx.input.lang;
+    let value = |g: &Gate, v: f64, exact: bool| match g.unit.as_str() {
+        "share" => crate::quality::percent(&ctx.l, v, exact),
+        _ => ctx.num(Fmt::Int, v),
+    };
+    let rows = gates
+        .iter()
+        .map(|g| {
+            let kind = match g.gate {
+                GateKind::SourceReadable => "gate.kind_source_readable",
+                GateKind::RejectedShare => "gate.kind_rejected_share",
+                GateKind::UnmatchedShare => "gate.kind_unmatched_share",
+                GateKind::FutureShare => "gate.kind_future_share",
+                GateKind::RowsInPeriod => "gate.kind_rows_in_period",
+                GateKind::StalenessDays => "gate.kind_staleness_days",
+            };
+            vec![
+                ctx.t(kind),
+                g.source.clone().unwrap_or_else(|| DASH.into()),
+                value(g, g.threshold, true),
+                value(g, g.observed, false),
+                crate::quality::outcome_label(lang, g.outcome).to_string(),
+            ]
+        })
+        .collect();
+    let mut columns = vec![
+        Column::text(&ctx.t("gate.check")),
+        Column::text(&ctx.t("table.source")),
+    ];
+    columns.extend(
+        ["gate.threshold", "gate.observed"]
+            .iter()
+            .map(|k| Column::figure(&ctx.t(k))),
+    );
+    columns.push(Column::text(&ctx.t("gate.outcome")));
+    let mut out = vec![
+        Block::Subheading(ctx.t("gate.title")),
+        Block::Table(Table {
+            columns,
+            rows,
+            caption: Some(ctx.t("gate.caption")),
+        }),
+    ];
+    out.extend(
+        gates
+            .iter()
+            .filter_map(|g| crate::quality::sentence(g, lang))
+            .map(Block::Note),
+    );
     out
 }
