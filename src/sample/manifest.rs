@@ -6,7 +6,6 @@ use super::layout::{CUSTOMER_SHEET_MAX, Layout, TICKET_SHEET_MAX};
 use super::world::World;
 use super::{SampleSpec, SampleSummary};
 use crate::domain::Lang;
-use crate::domain::Lang;
 use crate::period::{Granularity, Period};
 use crate::tables::TableKind;
 
