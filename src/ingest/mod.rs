@@ -20,6 +20,7 @@ mod direct;
 mod discover;
 mod encoding;
 mod header;
+mod keys;
 pub mod ledger;
 mod mapping;
 mod number_chunk;
@@ -32,6 +33,7 @@ mod source;
 mod synonyms;
 mod text_chunk;
 mod totals;
+mod vendor;
 
 pub use ledger::Ledger;
 
@@ -76,6 +78,12 @@ fn ingest(cfg: &AuditConfig, today: chrono::NaiveDate, release: bool) -> IngestR
     let mut ledger = Ledger::new(cfg.client_id(), cfg.client.name.clone(), today);
     let plans = discover::plan(cfg);
     let mut outcomes = read_sources(&plans, release);
+    let clock = std::time::Instant::now();
+    keys::rekey(&mut outcomes);
+    tracing::debug!(
+        ms = clock.elapsed().as_millis() as u64,
+        "ingest customer keys done"
+    );
     let clock = std::time::Instant::now();
     run_checks(&mut outcomes, today);
     tracing::debug!(
@@ -170,6 +178,7 @@ fn read_sources(
             ledger: l.clone(),
             frame: None,
             skipped: false,
+            keys: Default::default(),
         },
     })
 }
@@ -253,7 +262,14 @@ fn run_checks(outcomes: &mut [SourceOutcome], today: chrono::NaiveDate) {
         let Some((table, df)) = &o.frame else { return };
         let l = &mut o.ledger;
         let result = (|| -> PolarsResult<()> {
-            if let (Some(known), true) = (&known_ids, *table != TableKind::Customers) {
+            // A source whose every row matched a customer while re-keyed has none unknown.
+            let all_matched = l
+                .key
+                .as_ref()
+                .is_some_and(|k| k.customers_table && k.unmatched + k.ambiguous == 0);
+            if let (Some(known), true, false) =
+                (&known_ids, *table != TableKind::Customers, all_matched)
+            {
                 let clock = std::time::Instant::now();
                 let (unmatched, hint) = checks::unmatched(df, known)?;
                 tracing::debug!(

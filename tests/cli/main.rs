@@ -10,6 +10,7 @@ mod ingest_cases;
 mod ingest_cli;
 mod ingest_clients;
 mod ingest_sliced;
+mod exports_corpus;
 mod init_cli;
 mod memory_limit;
 mod report_pdf;
