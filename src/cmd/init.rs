@@ -200,7 +200,10 @@ fn key_line(out: &mut String, s: &SourceLedger) {
             k.by_id + k.by_email + k.by_tax_id + k.by_name + k.unmatched + k.ambiguous
         )
     } else {
-        format!("'{}'; no customers table, the key most files share", k.column)
+        format!(
+            "'{}'; no customers table, the key most files share",
+            k.column
+        )
     };
     let hash = if kinds > 1 { "# CHECK: " } else { "" };
     let _ = writeln!(out, "{hash}key = \"{}\"    # customer key: {why}", k.kind);

@@ -122,7 +122,11 @@ pub(crate) fn fullest_key(mapping: &mut Mapping, raw: &RawTable) {
 pub(crate) fn aligned(raw: &RawTable, i: usize, frame: &DataFrame) -> Option<StringChunked> {
     let text = raw.column(i).cast(&DataType::String).ok()?;
     let text = text.str().ok()?;
-    let rows = frame.column(ROW_COLUMN).ok()?.cast(&DataType::UInt32).ok()?;
+    let rows = frame
+        .column(ROW_COLUMN)
+        .ok()?
+        .cast(&DataType::UInt32)
+        .ok()?;
     let rows = rows.u32().ok()?;
     let index: Box<dyn Fn(usize) -> Option<usize>> = match &raw.rows {
         RowNumbers::Offset(first) => {
@@ -151,7 +155,9 @@ pub(crate) fn aligned(raw: &RawTable, i: usize, frame: &DataFrame) -> Option<Str
 /// (`Ana López <ana@x.es>`, `Ana López (ana@x.es)`).
 pub(crate) fn norm_email(v: &str) -> Option<String> {
     let token = v
-        .split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '(' | ')' | '[' | ']' | ',' | ';'))
+        .split(|c: char| {
+            c.is_whitespace() || matches!(c, '<' | '>' | '(' | ')' | '[' | ']' | ',' | ';')
+        })
         .find(|t| t.contains('@'))?;
     let t = token.strip_prefix("mailto:").unwrap_or(token);
     let t = t.trim_matches(|c: char| c == '"' || c == '\'');
@@ -270,7 +276,11 @@ impl<'a> Index<'a> {
             ) else {
                 continue;
             };
-            out.extend(ids.iter().zip(vals.iter()).filter_map(|(i, v)| Some((i?, v?))));
+            out.extend(
+                ids.iter()
+                    .zip(vals.iter())
+                    .filter_map(|(i, v)| Some((i?, v?))),
+            );
         }
         out
     }
@@ -341,11 +351,7 @@ impl<'a> Index<'a> {
                 None => {}
             }
         }
-        if many {
-            Resolved::Many
-        } else {
-            Resolved::None
-        }
+        if many { Resolved::Many } else { Resolved::None }
     }
 }
 
@@ -359,7 +365,12 @@ struct Weighed<'a> {
 
 impl<'a> Weighed<'a> {
     /// How row `i` matched, walking `others` with `cursor` (rows asked in increasing order).
-    fn at<'b>(&'b self, i: usize, cursor: &mut usize, value: Option<&'b str>) -> Option<Resolved<'b>>
+    fn at<'b>(
+        &'b self,
+        i: usize,
+        cursor: &mut usize,
+        value: Option<&'b str>,
+    ) -> Option<Resolved<'b>>
     where
         'a: 'b,
     {
@@ -592,7 +603,9 @@ fn rekey_source(index: &Index<'_>, o: &mut SourceOutcome) {
 
 /// Whether two text columns hold the same values.
 fn same(a: &StringChunked, b: &StringChunked) -> bool {
-    a.clone().into_series().equals_missing(&b.clone().into_series())
+    a.clone()
+        .into_series()
+        .equals_missing(&b.clone().into_series())
 }
 
 /// Notes and the customer_id column's entry, when the key is not the plain id column.
@@ -608,16 +621,21 @@ fn record(l: &mut SourceLedger, report: &KeyMatch, chosen: &KeyColumn, moved: bo
         ));
     }
     if report.by_email + report.by_tax_id + report.by_name > 0 {
+        // Keyed through the customers table, not by the e-mail or name itself.
+        if report.customers_table {
+            l.notes.retain(|n| !n.starts_with(Msg::KEYED_BY_PREFIX));
+        }
         l.notes.push(Msg::key_matched_by(report));
     }
     if report.ambiguous > 0 {
         l.warnings.push(Msg::key_ambiguous_rows(report.ambiguous));
     }
-    if moved && let Some(c) = l
-        .detection
-        .columns
-        .iter_mut()
-        .find(|c| c.canonical == "customer_id")
+    if moved
+        && let Some(c) = l
+            .detection
+            .columns
+            .iter_mut()
+            .find(|c| c.canonical == "customer_id")
     {
         if let Some(old) = c.source.replace(chosen.header.clone()) {
             l.detection.unused_headers.push(old);
@@ -697,7 +715,10 @@ fn key_without_customers(outcomes: &mut [SourceOutcome]) {
             })
             .collect();
         if !same(&values, &primary.values) {
-            let _ = frame.replace("customer_id", values.with_name("customer_id".into()).into_column());
+            let _ = frame.replace(
+                "customer_id",
+                values.with_name("customer_id".into()).into_column(),
+            );
         }
         let report = KeyMatch {
             column: chosen.header.clone(),
@@ -732,12 +753,21 @@ mod tests {
 
     #[test]
     fn tax_ids_normalise_case_blanks_dashes_dots_and_the_es_prefix() {
-        for v in ["B12345678", "b-12.345.678", "ES B12345678", "es-b12345678", " B 1234 5678 "] {
+        for v in [
+            "B12345678",
+            "b-12.345.678",
+            "ES B12345678",
+            "es-b12345678",
+            " B 1234 5678 ",
+        ] {
             assert_eq!(norm_tax(v).as_deref(), Some("B12345678"), "{v}");
         }
         assert_eq!(norm_tax("12345678z").as_deref(), Some("12345678Z"));
         assert_eq!(norm_tax("X1234567L").as_deref(), Some("X1234567L"));
-        assert_eq!(norm_tax("FR 40 303265045").as_deref(), Some("FR40303265045"));
+        assert_eq!(
+            norm_tax("FR 40 303265045").as_deref(),
+            Some("FR40303265045")
+        );
         assert_eq!(norm_tax("C000123"), None);
         assert_eq!(norm_tax("Ana López"), None);
     }
@@ -748,10 +778,7 @@ mod tests {
             norm_email(" Ana <ANA@Example.com> ").as_deref(),
             Some("ana@example.com")
         );
-        assert_eq!(
-            norm_email("mailto:b@x.es").as_deref(),
-            Some("b@x.es")
-        );
+        assert_eq!(norm_email("mailto:b@x.es").as_deref(), Some("b@x.es"));
         assert_eq!(norm_email("not an email"), None);
     }
 
@@ -772,7 +799,10 @@ mod tests {
             .collect();
         let index = Index::new(vec![&f], vec![&tax]).unwrap();
         let all = CustomerKey::ALL;
-        assert_eq!(index.resolve("C2", &all), Resolved::One("C2", CustomerKey::Id));
+        assert_eq!(
+            index.resolve("C2", &all),
+            Resolved::One("C2", CustomerKey::Id)
+        );
         assert_eq!(
             index.resolve("A@Sol.es", &all),
             Resolved::One("C1", CustomerKey::Email)

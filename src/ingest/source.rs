@@ -6,8 +6,8 @@
 use super::assemble::{assemble, assemble_sliced};
 use super::csv::{Slice, open_sliced, read_csv};
 use super::dates::valid_date_format;
-use super::keys::{KeyInput, key_input};
 use super::discover::{Planned, SHEET_EXTENSIONS, TEXT_EXTENSIONS, extension};
+use super::keys::{KeyInput, key_input};
 use super::ledger::{Msg, SourceLedger};
 use super::mapping::{map_columns, table_from_headers};
 use super::parquet::read_parquet;
@@ -189,7 +189,10 @@ fn from_raw(
     let clock = std::time::Instant::now();
     let headers = raw.headers.clone();
     let (frame, whole) = match rest {
-        None => (assemble(&raw, &mapping, &plan.config, &mut ledger), Some(raw)),
+        None => (
+            assemble(&raw, &mapping, &plan.config, &mut ledger),
+            Some(raw),
+        ),
         Some((rest, release)) => (
             assemble_sliced(raw, rest, &mapping, &plan.config, &mut ledger, release)?,
             None,

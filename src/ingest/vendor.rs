@@ -36,11 +36,14 @@ pub(crate) fn adjust(
 
 /// The unused header whose normalised name is first found in `list`.
 fn unused_in(headers: &[String], mapping: &Mapping, list: &[String]) -> Option<usize> {
-    let used: Vec<usize> = mapping.feeds.iter().filter_map(|(_, f)| f.index()).collect();
+    let used: Vec<usize> = mapping
+        .feeds
+        .iter()
+        .filter_map(|(_, f)| f.index())
+        .collect();
     let normalised: Vec<String> = headers.iter().map(|h| normalize_header(h)).collect();
-    list.iter().find_map(|cand| {
-        (0..headers.len()).find(|i| !used.contains(i) && normalised[*i] == *cand)
-    })
+    list.iter()
+        .find_map(|cand| (0..headers.len()).find(|i| !used.contains(i) && normalised[*i] == *cand))
 }
 
 fn amounts(
@@ -69,7 +72,9 @@ fn amounts(
                 });
                 ledger.notes.push(Msg::gross_only(&headers[i], rate));
             } else if let Some(g) = unused_in(headers, mapping, &syn.gross) {
-                ledger.notes.push(Msg::net_over_gross(&headers[i], &headers[g]));
+                ledger
+                    .notes
+                    .push(Msg::net_over_gross(&headers[i], &headers[g]));
             }
         }
         _ => {}
@@ -137,7 +142,10 @@ fn discount(
         })
         .collect();
     if frame
-        .replace("net_amount", adjusted.with_name("net_amount".into()).into_column())
+        .replace(
+            "net_amount",
+            adjusted.with_name("net_amount".into()).into_column(),
+        )
         .is_ok()
     {
         ledger.notes.push(Msg::amount_less_discount(h, percent));
@@ -158,22 +166,41 @@ fn discount(
 pub(crate) fn channel_of(kind: &str) -> Option<&'static str> {
     let n = normalize_header(kind);
     let has = |words: &[&str]| n.split(' ').any(|w| words.contains(&w));
-    Some(if has(&["call", "calls", "phone", "llamada", "llamadas", "telefono", "telefonica", "tel"]) {
-        "Phone"
-    } else if has(&["email", "emails", "mail", "correo", "correos"]) {
-        "Email"
-    } else if has(&[
-        "meeting", "meetings", "visit", "visita", "visitas", "reunion", "reuniones", "cita",
-        "demo", "lunch",
-    ]) {
-        "Meeting"
-    } else if has(&["chat", "whatsapp", "sms", "message", "mensaje"]) {
-        "Chat"
-    } else if has(&["web", "portal", "form", "formulario", "website", "online"]) {
-        "Web"
-    } else {
-        return None;
-    })
+    Some(
+        if has(&[
+            "call",
+            "calls",
+            "phone",
+            "llamada",
+            "llamadas",
+            "telefono",
+            "telefonica",
+            "tel",
+        ]) {
+            "Phone"
+        } else if has(&["email", "emails", "mail", "correo", "correos"]) {
+            "Email"
+        } else if has(&[
+            "meeting",
+            "meetings",
+            "visit",
+            "visita",
+            "visitas",
+            "reunion",
+            "reuniones",
+            "cita",
+            "demo",
+            "lunch",
+        ]) {
+            "Meeting"
+        } else if has(&["chat", "whatsapp", "sms", "message", "mensaje"]) {
+            "Chat"
+        } else if has(&["web", "portal", "form", "formulario", "website", "online"]) {
+            "Web"
+        } else {
+            return None;
+        },
+    )
 }
 
 fn channel_from_type(frame: &mut DataFrame) {
@@ -184,7 +211,10 @@ fn channel_from_type(frame: &mut DataFrame) {
         .iter()
         .map(|v| v.map(|t| channel_of(t).map_or_else(|| t.to_string(), str::to_string)))
         .collect();
-    let _ = frame.replace("channel", channels.with_name("channel".into()).into_column());
+    let _ = frame.replace(
+        "channel",
+        channels.with_name("channel".into()).into_column(),
+    );
 }
 
 #[cfg(test)]

@@ -33,7 +33,12 @@ fn init(dir: &Path, code: i32) -> String {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert_eq!(out.status.code(), Some(code), "init {}:\n{text}", dir.display());
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "init {}:\n{text}",
+        dir.display()
+    );
     text
 }
 
@@ -63,8 +68,7 @@ fn check(name: &str, tmp: &Path) -> Vec<String> {
         ));
     }
     let ledger: Value =
-        serde_json::from_slice(&fs::read(out.join(name).join("validation.json")).unwrap())
-            .unwrap();
+        serde_json::from_slice(&fs::read(out.join(name).join("validation.json")).unwrap()).unwrap();
     let sources = ledger["sources"].as_array().unwrap();
     let want = expected["source"].as_array().unwrap();
     if sources.len() != want.len() {
@@ -115,16 +119,24 @@ fn check(name: &str, tmp: &Path) -> Vec<String> {
         if let Some(kind) = want_of("key") {
             let key = &s["key"];
             expect("key kind", &key["kind"], &kind);
-            expect("key column", &key["column"], &want_of("key_column").unwrap());
-            let unmatched = key["unmatched"].as_i64().unwrap_or(-1)
-                + key["ambiguous"].as_i64().unwrap_or(0);
+            expect(
+                "key column",
+                &key["column"],
+                &want_of("key_column").unwrap(),
+            );
+            let unmatched =
+                key["unmatched"].as_i64().unwrap_or(-1) + key["ambiguous"].as_i64().unwrap_or(0);
             expect(
                 "unmatched rows",
                 &Value::from(unmatched),
                 &want_of("unmatched").unwrap(),
             );
             let listed = key["rows"].as_array().map_or(0, Vec::len) as i64;
-            expect("rows listed", &Value::from(listed), &want_of("unmatched").unwrap());
+            expect(
+                "rows listed",
+                &Value::from(listed),
+                &want_of("unmatched").unwrap(),
+            );
             let checked = s["unmatched_customers"]["rows"].as_i64().unwrap_or(0);
             expect(
                 "unmatched_customers",
@@ -170,19 +182,31 @@ fn four_systems_keyed_by_e_mail_audit_end_to_end_with_init_alone() {
     let out = tmp.path().join("reports");
     Command::cargo_bin("crm-audit")
         .unwrap()
-        .args(["run", "--quiet", "--period", "2026-Q2", "--format", "json", "--config"])
+        .args([
+            "run", "--quiet", "--period", "2026-Q2", "--format", "json", "--config",
+        ])
         .arg(dir.join("audit.toml"))
         .arg("--out")
         .arg(&out)
         .assert()
         .code(0);
     let indicators: Value = serde_json::from_slice(
-        &fs::read(out.join("four-systems").join("2026-Q2").join("indicators.json")).unwrap(),
+        &fs::read(
+            out.join("four-systems")
+                .join("2026-Q2")
+                .join("indicators.json"),
+        )
+        .unwrap(),
     )
     .unwrap();
     assert!(indicators.is_object());
     let ledger: Value = serde_json::from_slice(
-        &fs::read(out.join("four-systems").join("2026-Q2").join("validation.json")).unwrap(),
+        &fs::read(
+            out.join("four-systems")
+                .join("2026-Q2")
+                .join("validation.json"),
+        )
+        .unwrap(),
     )
     .unwrap_or(Value::Null);
     if let Some(sources) = ledger["sources"].as_array() {

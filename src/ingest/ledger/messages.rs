@@ -185,8 +185,12 @@ impl Msg {
     }
 
     pub(crate) fn keyed_by(how: &str, header: &str) -> String {
-        format!("no customer id column: customers are keyed by {how} ('{header}')")
+        format!("{} {how} ('{header}')", Msg::KEYED_BY_PREFIX)
     }
+
+    /// How [`Msg::keyed_by`] starts.
+    pub(crate) const KEYED_BY_PREFIX: &'static str =
+        "no customer id column: customers are keyed by";
 
     pub(crate) fn totals_mismatch(header: &str, stated: f64, computed: f64) -> String {
         format!(
@@ -271,9 +275,7 @@ impl Msg {
     }
 
     pub(crate) fn gross_replaced(gross: &str) -> String {
-        format!(
-            "'{gross}' includes tax: net_amount is derived from quantity × unit price instead"
-        )
+        format!("'{gross}' includes tax: net_amount is derived from quantity × unit price instead")
     }
 
     pub(crate) fn net_over_gross(net: &str, gross: &str) -> String {
