@@ -165,7 +165,11 @@ fn discount(
 /// The channel an activity type names (English and Spanish), or the type as written.
 pub(crate) fn channel_of(kind: &str) -> Option<&'static str> {
     let n = normalize_header(kind);
-    let has = |words: &[&str]| n.split(' ').any(|w| words.contains(&w));
+    // Words as normalised, and the whole value without blanks (camelCase `WhatsApp` is split).
+    let compact = n.replace(' ', "");
+    let has = |words: &[&str]| {
+        n.split(' ').any(|w| words.contains(&w)) || words.contains(&compact.as_str())
+    };
     Some(
         if has(&[
             "call",
