@@ -144,6 +144,7 @@ fn source_block(out: &mut String, s: &SourceLedger) {
     if let Some(sheet) = &s.sheet {
         let _ = writeln!(out, "sheet = {sheet:?}");
     }
+    key_line(out, s);
     let d = &s.detection;
     let detected: Vec<String> = [
         d.encoding.as_ref().map(|e| format!("encoding = {e:?}")),
@@ -184,10 +185,51 @@ fn source_block(out: &mut String, s: &SourceLedger) {
         "# rows: {} read, {} accepted, {} rejected",
         s.rows_read, s.rows_accepted, s.rows_rejected
     );
+    for n in &s.notes {
+        let _ = writeln!(out, "# detected: {n}");
+    }
     for e in &s.errors {
         let _ = writeln!(out, "# CHECK: {e}");
     }
     for w in &s.warnings {
         let _ = writeln!(out, "# note: {w}");
+    }
+}
+
+/// The customer key detected (issue 18): pinned when every matched row matched by one kind of
+/// key, else left commented for review; the candidates weighed as a comment.
+fn key_line(out: &mut String, s: &SourceLedger) {
+    let Some(k) = &s.key else { return };
+    let kinds = [k.by_id, k.by_email, k.by_tax_id, k.by_name]
+        .iter()
+        .filter(|n| **n > 0)
+        .count();
+    let why = if k.customers_table {
+        format!(
+            "'{}' matched {} of {} rows to customers",
+            k.column,
+            k.by_id + k.by_email + k.by_tax_id + k.by_name,
+            k.by_id + k.by_email + k.by_tax_id + k.by_name + k.unmatched + k.ambiguous
+        )
+    } else {
+        format!(
+            "'{}'; no customers table, the key most files share",
+            k.column
+        )
+    };
+    let hash = if kinds > 1 { "# CHECK: " } else { "" };
+    let _ = writeln!(out, "{hash}key = \"{}\"    # customer key: {why}", k.kind);
+    if k.candidates.len() > 1 {
+        let each: Vec<String> = k
+            .candidates
+            .iter()
+            .map(|c| format!("{} matched {} of {}", c.column, c.matched, c.rows))
+            .collect();
+        let _ = writeln!(
+            out,
+            "# customer key candidates: {}: using {}",
+            each.join(", "),
+            k.column
+        );
     }
 }

@@ -142,6 +142,45 @@ pub struct SourceConfig {
     /// A source that may be missing or unreadable: a warning instead of a failed client.
     #[serde(default)]
     pub optional: bool,
+    /// What the file's customer column holds (issue 18): the customers table's id, an e-mail,
+    /// a tax id or a name (default: detected, by how many rows each candidate column matches).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<CustomerKey>,
+}
+
+/// How a file identifies its customers (issue 18).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CustomerKey {
+    /// The customers table's own id.
+    Id,
+    /// The customer's e-mail (case-insensitive).
+    Email,
+    /// Tax id: Spanish NIF/CIF/NIE or an EU VAT number (case, spaces, dashes, dots and the `ES`
+    /// prefix ignored).
+    TaxId,
+    /// The customer's name, where exactly one customer has it.
+    Name,
+}
+
+impl CustomerKey {
+    /// All kinds, in the order ties are broken.
+    pub const ALL: [CustomerKey; 4] = [
+        CustomerKey::Id,
+        CustomerKey::Email,
+        CustomerKey::TaxId,
+        CustomerKey::Name,
+    ];
+
+    /// The name written in audit.toml and validation.json.
+    pub fn name(self) -> &'static str {
+        match self {
+            CustomerKey::Id => "id",
+            CustomerKey::Email => "email",
+            CustomerKey::TaxId => "tax_id",
+            CustomerKey::Name => "name",
+        }
+    }
 }
 
 impl AuditConfig {

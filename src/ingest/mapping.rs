@@ -5,6 +5,7 @@
 
 use super::ledger::Msg;
 use super::synonyms::{normalize_header, synonyms};
+use crate::config::CustomerKey;
 use crate::tables::{ColumnSpec, TableKind};
 use std::collections::BTreeMap;
 
@@ -19,6 +20,10 @@ pub(crate) enum Feed {
     KeyEmail(usize),
     /// customer_id from a name column.
     KeyName(usize),
+    /// customer_id from a tax-id column (issue 18).
+    KeyTaxId(usize),
+    /// channel from the activity type column, when the file has no channel column (issue 18).
+    FromType(usize),
     /// net_amount = quantity × unit_price.
     Product,
     /// Not in the file: all-null.
@@ -29,9 +34,12 @@ impl Feed {
     /// The header index the values come from, if any.
     pub(crate) fn index(&self) -> Option<usize> {
         match self {
-            Feed::Configured(i) | Feed::Synonym(i) | Feed::KeyEmail(i) | Feed::KeyName(i) => {
-                Some(*i)
-            }
+            Feed::Configured(i)
+            | Feed::Synonym(i)
+            | Feed::KeyEmail(i)
+            | Feed::KeyName(i)
+            | Feed::KeyTaxId(i)
+            | Feed::FromType(i) => Some(*i),
             Feed::Product | Feed::Absent => None,
         }
     }
@@ -43,6 +51,8 @@ impl Feed {
             Feed::Synonym(_) => "synonym",
             Feed::KeyEmail(_) => "customer e-mail",
             Feed::KeyName(_) => "customer name",
+            Feed::KeyTaxId(_) => "customer tax id",
+            Feed::FromType(_) => "activity type",
             Feed::Product => "derived",
             Feed::Absent => "absent",
         }
@@ -54,6 +64,12 @@ impl Feed {
 pub(crate) struct Mapping {
     pub(crate) table: TableKind,
     pub(crate) feeds: Vec<(ColumnSpec, Feed)>,
+    /// Other columns that may identify the customer (header index, what they hold), weighed
+    /// against the customers table after every source is read (issue 18, see `keys`).
+    pub(crate) key_candidates: Vec<(usize, CustomerKey)>,
+    /// A tax-inclusive amount column that stood in for net_amount and was replaced by
+    /// quantity × unit price (issue 18).
+    pub(crate) gross_replaced: Option<usize>,
 }
 
 impl Mapping {
@@ -63,6 +79,11 @@ impl Mapping {
             .iter()
             .find(|(s, _)| s.name == name)
             .map_or(&Feed::Absent, |(_, f)| f)
+    }
+
+    /// Sets the feed of one canonical column.
+    pub(crate) fn set(&mut self, name: &str, feed: Feed) {
+        set(self, name, feed);
     }
 
     /// Header indices used by some column.
@@ -106,6 +127,8 @@ pub(crate) fn map_columns(
     let mut mapping = Mapping {
         table,
         feeds: table.columns().iter().map(|s| (*s, Feed::Absent)).collect(),
+        key_candidates: Vec::new(),
+        gross_replaced: None,
     };
     for (canonical, header) in configured {
         let used = mapping.used();
@@ -130,13 +153,27 @@ pub(crate) fn map_columns(
         }
     }
     fill_customer_key(&mut mapping, &normalised);
-    if table == TableKind::Transactions
-        && *mapping.feed("net_amount") == Feed::Absent
-        && mapping.feed("quantity").index().is_some()
-        && mapping.feed("unit_price").index().is_some()
-    {
-        set(&mut mapping, "net_amount", Feed::Product);
+    let priced =
+        mapping.feed("quantity").index().is_some() && mapping.feed("unit_price").index().is_some();
+    if table == TableKind::Transactions && priced {
+        // An amount that includes tax is no net amount: quantity × unit price is (issue 18).
+        if let Feed::Synonym(i) = *mapping.feed("net_amount")
+            && syn.gross.contains(&normalised[i])
+        {
+            mapping.gross_replaced = Some(i);
+            set(&mut mapping, "net_amount", Feed::Absent);
+        }
+        if *mapping.feed("net_amount") == Feed::Absent {
+            set(&mut mapping, "net_amount", Feed::Product);
+        }
     }
+    if table == TableKind::Interactions
+        && *mapping.feed("channel") == Feed::Absent
+        && let Some(i) = mapping.feed("type").index()
+    {
+        set(&mut mapping, "channel", Feed::FromType(i));
+    }
+    mapping.key_candidates = key_candidates(&mapping, &normalised);
     for (spec, feed) in &mapping.feeds {
         if spec.required && *feed == Feed::Absent {
             return Err(Msg::missing_column(path, table, spec.name, headers));
@@ -172,11 +209,62 @@ fn fill_customer_key(mapping: &mut Mapping, normalised: &[String]) {
         };
         pick(&syn.key_email)
             .map(Feed::KeyEmail)
+            .or_else(|| pick(&syn.key_tax).map(Feed::KeyTaxId))
             .or_else(|| pick(&syn.key_name).map(Feed::KeyName))
     };
     if let Some(f) = feed {
         set(mapping, "customer_id", f);
     }
+}
+
+/// What a header says its column holds, by the customer-key synonym lists (`Id` for none).
+pub(crate) fn key_kind_of(normalised: &str) -> CustomerKey {
+    let syn = synonyms();
+    if syn.key_email.iter().any(|c| c == normalised) {
+        CustomerKey::Email
+    } else if syn.key_tax.iter().any(|c| c == normalised) {
+        CustomerKey::TaxId
+    } else if syn.key_name.iter().any(|c| c == normalised) {
+        CustomerKey::Name
+    } else {
+        CustomerKey::Id
+    }
+}
+
+/// The customer_id column and every unused column whose header names an e-mail, a tax id or a
+/// name (for the customers table: tax ids only, to match other files' tax-id keys against).
+fn key_candidates(mapping: &Mapping, normalised: &[String]) -> Vec<(usize, CustomerKey)> {
+    let syn = synonyms();
+    let used = mapping.used();
+    let mut out = Vec::new();
+    if mapping.table != TableKind::Customers {
+        match *mapping.feed("customer_id") {
+            Feed::KeyEmail(i) => out.push((i, CustomerKey::Email)),
+            Feed::KeyName(i) => out.push((i, CustomerKey::Name)),
+            Feed::KeyTaxId(i) => out.push((i, CustomerKey::TaxId)),
+            Feed::Configured(i) | Feed::Synonym(i) => out.push((i, key_kind_of(&normalised[i]))),
+            _ => {}
+        }
+    }
+    let lists: Vec<(&[String], CustomerKey)> = if mapping.table == TableKind::Customers {
+        vec![(&syn.key_tax, CustomerKey::TaxId)]
+    } else {
+        vec![
+            (&syn.key_email, CustomerKey::Email),
+            (&syn.key_tax, CustomerKey::TaxId),
+            (&syn.key_name, CustomerKey::Name),
+        ]
+    };
+    for (list, kind) in lists {
+        for cand in list {
+            for (i, n) in normalised.iter().enumerate() {
+                if n == cand && !used.contains(&i) && !out.iter().any(|(j, _)| *j == i) {
+                    out.push((i, kind));
+                }
+            }
+        }
+    }
+    out
 }
 
 fn set(mapping: &mut Mapping, name: &str, feed: Feed) {

@@ -20,6 +20,7 @@ mod dates;
 mod discover;
 mod encoding;
 mod header;
+mod keys;
 pub mod ledger;
 mod mapping;
 mod parquet;
@@ -31,6 +32,7 @@ mod sniff;
 mod source;
 mod synonyms;
 mod totals;
+mod vendor;
 
 pub use ledger::Ledger;
 
@@ -84,6 +86,12 @@ fn ingest(cfg: &AuditConfig, today: chrono::NaiveDate, release: bool) -> IngestR
         std::thread::sleep(std::time::Duration::from_millis(ms));
     }
     let mut outcomes = read_sources(&plans, release);
+    let clock = std::time::Instant::now();
+    keys::rekey(&mut outcomes);
+    tracing::debug!(
+        ms = clock.elapsed().as_millis() as u64,
+        "ingest customer keys done"
+    );
     let clock = std::time::Instant::now();
     run_checks(&mut outcomes, today);
     tracing::debug!(
@@ -178,6 +186,7 @@ fn read_sources(
             ledger: l.clone(),
             frame: None,
             skipped: false,
+            keys: Default::default(),
         },
     })
 }
@@ -261,7 +270,14 @@ fn run_checks(outcomes: &mut [SourceOutcome], today: chrono::NaiveDate) {
         let Some((table, df)) = &o.frame else { return };
         let l = &mut o.ledger;
         let result = (|| -> PolarsResult<()> {
-            if let (Some(known), true) = (&known_ids, *table != TableKind::Customers) {
+            // A source whose every row matched a customer while re-keyed has none unknown.
+            let all_matched = l
+                .key
+                .as_ref()
+                .is_some_and(|k| k.customers_table && k.unmatched + k.ambiguous == 0);
+            if let (Some(known), true, false) =
+                (&known_ids, *table != TableKind::Customers, all_matched)
+            {
                 let clock = std::time::Instant::now();
                 let (unmatched, hint) = checks::unmatched(df, known)?;
                 tracing::debug!(

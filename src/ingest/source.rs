@@ -7,6 +7,7 @@ use super::assemble::assemble;
 use super::csv::{CsvError, Slice, assemble_sliced, open_sliced, read_csv};
 use super::dates::valid_date_format;
 use super::discover::{Planned, SHEET_EXTENSIONS, TEXT_EXTENSIONS, extension};
+use super::keys::{KeyInput, key_input};
 use super::ledger::{Msg, SourceLedger};
 use super::mapping::{map_columns, table_from_headers};
 use super::parquet::read_parquet;
@@ -22,6 +23,8 @@ pub(crate) struct SourceOutcome {
     pub(crate) frame: Option<(TableKind, DataFrame)>,
     /// A discovered file that matched no table: reported as a client warning, not a source.
     pub(crate) skipped: bool,
+    /// The columns that may identify the customer, weighed once every source is read.
+    pub(crate) keys: KeyInput,
 }
 
 /// Reads a planned source.
@@ -37,6 +40,7 @@ pub(crate) fn read_source(plan: &Planned, release: bool) -> SourceOutcome {
             ledger,
             frame,
             skipped,
+            keys: KeyInput::default(),
         }
     };
     if let Some(f) = plan
@@ -134,6 +138,7 @@ fn read_sliced(
                 ledger,
                 frame: None,
                 skipped: false,
+                keys: KeyInput::default(),
             }))
         }
     }
@@ -146,6 +151,7 @@ fn failed_outcome(plan: &Planned, e: String) -> SourceOutcome {
         ledger,
         frame: None,
         skipped: false,
+        keys: KeyInput::default(),
     }
 }
 
@@ -163,6 +169,7 @@ fn from_raw(
         ledger,
         frame,
         skipped,
+        keys: KeyInput::default(),
     };
     ledger.detection.encoding = raw.detection.encoding.clone();
     ledger.detection.delimiter = raw.detection.delimiter.map(|d| d.to_string());
@@ -192,7 +199,10 @@ fn from_raw(
         },
     };
     let mapping = match map_columns(&plan.shown, &raw.headers, table, &plan.config.columns) {
-        Ok(m) => m,
+        Ok(mut m) => {
+            super::keys::fullest_key(&mut m, &raw);
+            m
+        }
         Err(e) => {
             ledger.errors.push(e);
             return Ok(outcome(ledger, None, false));
@@ -203,15 +213,28 @@ fn from_raw(
     }
     tracing::debug!(source = %plan.shown, ms = clock.elapsed().as_millis() as u64, "ingest read done");
     let clock = std::time::Instant::now();
-    let frame = match rest {
-        None => assemble(&raw, &mapping, &plan.config, &mut ledger),
-        Some((rest, release)) => {
-            assemble_sliced(raw, rest, &mapping, &plan.config, &mut ledger, release)?
-        }
+    let headers = raw.headers.clone();
+    let (frame, whole) = match rest {
+        None => (
+            assemble(&raw, &mapping, &plan.config, &mut ledger),
+            Some(raw),
+        ),
+        Some((rest, release)) => (
+            assemble_sliced(raw, rest, &mapping, &plan.config, &mut ledger, release)?,
+            None,
+        ),
     };
     tracing::debug!(source = %plan.shown, ms = clock.elapsed().as_millis() as u64, "ingest convert done");
-    let frame = frame.map(|f| (table, f));
-    Ok(outcome(ledger, frame, false))
+    // Issue 18: vendor amounts and channels, and the candidate customer keys.
+    let mut keys = KeyInput::default();
+    let frame = frame.map(|mut f| {
+        super::vendor::adjust(whole.as_ref(), &headers, &mapping, &mut f, &mut ledger);
+        keys = key_input(whole.as_ref(), &headers, &mapping, &f, plan.config.key);
+        (table, f)
+    });
+    let mut done = outcome(ledger, frame, false);
+    done.keys = keys;
+    Ok(done)
 }
 
 fn read_raw(plan: &Planned, ledger: &mut SourceLedger) -> Result<RawTable, String> {

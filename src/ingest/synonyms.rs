@@ -19,6 +19,7 @@ struct SynonymFile {
     complaints: BTreeMap<String, Vec<String>>,
     surveys: BTreeMap<String, Vec<String>>,
     customer_key: CustomerKeyFile,
+    amounts: AmountsFile,
     file_names: BTreeMap<TableKind, Vec<String>>,
     totals: TotalsFile,
 }
@@ -28,6 +29,16 @@ struct SynonymFile {
 struct CustomerKeyFile {
     email: Vec<String>,
     name: Vec<String>,
+    tax_id: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AmountsFile {
+    discount_pct: Vec<String>,
+    discount_amount: Vec<String>,
+    gross: Vec<String>,
+    tax_rate: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -42,6 +53,16 @@ pub(crate) struct Synonyms {
     known: HashMap<TableKind, HashSet<String>>,
     pub(crate) key_email: Vec<String>,
     pub(crate) key_name: Vec<String>,
+    /// Tax-id headers (issue 18).
+    pub(crate) key_tax: Vec<String>,
+    /// Discount percentage headers.
+    pub(crate) discount_pct: Vec<String>,
+    /// Discount amount headers.
+    pub(crate) discount_amount: Vec<String>,
+    /// Headers of amounts that include tax.
+    pub(crate) gross: Vec<String>,
+    /// Tax rate headers.
+    pub(crate) tax_rate: Vec<String>,
     file_names: Vec<(TableKind, Vec<String>)>,
     totals: Vec<String>,
 }
@@ -67,6 +88,7 @@ fn build(text: &str) -> Result<Synonyms, String> {
     let mut known: HashMap<TableKind, HashSet<String>> = HashMap::new();
     let key_email = norm(&file.customer_key.email);
     let key_name = norm(&file.customer_key.name);
+    let key_tax = norm(&file.customer_key.tax_id);
     for (table, own) in per_table {
         for key in own.keys().chain(file.all.keys()) {
             if table.column(key).is_none() && !file.all.contains_key(key) {
@@ -79,6 +101,7 @@ fn build(text: &str) -> Result<Synonyms, String> {
         let set = known.entry(table).or_default();
         set.extend(key_email.iter().cloned());
         set.extend(key_name.iter().cloned());
+        set.extend(key_tax.iter().cloned());
         for spec in table.columns() {
             let mut names = vec![normalize_header(spec.name)];
             for source in [file.all.get(spec.name), own.get(spec.name)]
@@ -105,6 +128,11 @@ fn build(text: &str) -> Result<Synonyms, String> {
         known,
         key_email,
         key_name,
+        key_tax,
+        discount_pct: norm(&file.amounts.discount_pct),
+        discount_amount: norm(&file.amounts.discount_amount),
+        gross: norm(&file.amounts.gross),
+        tax_rate: norm(&file.amounts.tax_rate),
         file_names,
         totals: norm(&file.totals.words),
     })
@@ -149,7 +177,39 @@ impl Synonyms {
 /// Normalises a header for comparison: camelCase split, lower case, accents folded, `º`/`°` read
 /// as `o`, punctuation as spaces; then `nº`/`no`/`num`/`numero`/`nro`/`number`/`#` become `no`,
 /// `cod`/`codigo` become `cod`, `e mail` becomes `email`, and de/del/la/el/of/the are dropped.
+/// Vendor markers (`*InvoiceDate`, `Amount (required)`) and currencies (`Amount (EUR)`,
+/// `Importe €`) are dropped too, unless nothing else is left.
 pub(crate) fn normalize_header(h: &str) -> String {
+    let n = normalize_words(h);
+    let kept: Vec<&str> = n.split(' ').filter(|w| !marker_word(w)).collect();
+    if kept.is_empty() || kept.len() == n.split(' ').count() {
+        n
+    } else {
+        kept.join(" ")
+    }
+}
+
+/// Words vendors add to a header that do not change its meaning (issue 18).
+fn marker_word(w: &str) -> bool {
+    matches!(
+        w,
+        "required"
+            | "obligatorio"
+            | "requerido"
+            | "optional"
+            | "opcional"
+            | "eur"
+            | "euro"
+            | "euros"
+            | "usd"
+            | "gbp"
+            | "chf"
+            | "mxn"
+            | "brl"
+    )
+}
+
+fn normalize_words(h: &str) -> String {
     let chars: Vec<char> = h
         .trim_matches(|c: char| c == '\u{feff}' || c.is_whitespace())
         .chars()
@@ -250,6 +310,18 @@ mod tests {
         assert_eq!(normalize_header("Invoice #"), "invoice no");
         assert_eq!(normalize_header("\u{feff}Customer ID"), "customer id");
         assert_eq!(normalize_header("E-mail"), "email");
+    }
+
+    #[test]
+    fn vendor_markers_units_and_currencies_are_dropped() {
+        assert_eq!(normalize_header("*InvoiceDate"), "invoice date");
+        assert_eq!(normalize_header("*UnitAmount"), "unit amount");
+        assert_eq!(normalize_header("Amount (EUR)"), "amount");
+        assert_eq!(normalize_header("Importe €"), "importe");
+        assert_eq!(normalize_header("Customer (required)"), "customer");
+        assert_eq!(normalize_header("Total (USD) *"), "total");
+        // A header that is only a currency keeps it.
+        assert_eq!(normalize_header("EUR"), "eur");
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod clv_simulated;
 mod clv_support;
 mod csv_reader;
 mod docs;
+mod exports_corpus;
 mod faults;
 mod ingest_cases;
 mod ingest_cli;

@@ -193,8 +193,12 @@ impl Msg {
     }
 
     pub(crate) fn keyed_by(how: &str, header: &str) -> String {
-        format!("no customer id column: customers are keyed by {how} ('{header}')")
+        format!("{} {how} ('{header}')", Msg::KEYED_BY_PREFIX)
     }
+
+    /// How [`Msg::keyed_by`] starts.
+    pub(crate) const KEYED_BY_PREFIX: &'static str =
+        "no customer id column: customers are keyed by";
 
     pub(crate) fn totals_mismatch(header: &str, stated: f64, computed: f64) -> String {
         format!(
@@ -214,6 +218,89 @@ impl Msg {
     pub(crate) fn unmatched(rows: usize, ids: usize) -> String {
         format!(
             "{rows} rows refer to {ids} customer ids that are not in the customers table (rows kept)"
+        )
+    }
+
+    // Issue 18: customer keys.
+    pub(crate) fn key_unmatched() -> String {
+        "customer key: matches no customer (row kept)".into()
+    }
+
+    pub(crate) fn key_ambiguous() -> String {
+        "customer key: matches more than one customer (row kept, unmatched)".into()
+    }
+
+    /// "Requester matched 0 of 300 rows, Requester email matched 300 of 300: using Requester
+    /// email".
+    pub(crate) fn key_candidates(cands: &[(&str, usize, usize)], chosen: &str) -> String {
+        let each: Vec<String> = cands
+            .iter()
+            .enumerate()
+            .map(|(i, (h, m, n))| {
+                if i == 0 {
+                    format!("{h} matched {m} of {n} rows")
+                } else {
+                    format!("{h} matched {m} of {n}")
+                }
+            })
+            .collect();
+        format!("{}: using {chosen}", each.join(", "))
+    }
+
+    pub(crate) fn key_matched_by(k: &super::KeyMatch) -> String {
+        let parts: Vec<String> = [
+            ("id", k.by_id),
+            ("e-mail", k.by_email),
+            ("tax id", k.by_tax_id),
+            ("unique name", k.by_name),
+        ]
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(how, n)| format!("{n} by {how}"))
+        .collect();
+        format!(
+            "customers matched through '{}': {}; {} unmatched, {} matching several customers",
+            k.column,
+            parts.join(", "),
+            k.unmatched,
+            k.ambiguous
+        )
+    }
+
+    pub(crate) fn key_ambiguous_rows(n: usize) -> String {
+        format!("{n} rows name more than one customer (listed in validation.json, key.rows)")
+    }
+
+    pub(crate) fn key_without_customers(header: &str, kind: &str) -> String {
+        format!(
+            "no customers table: customers are identified by {kind} ('{header}'), the key most files share"
+        )
+    }
+
+    pub(crate) fn amount_less_discount(discount: &str, percent: bool) -> String {
+        let how = if percent { "a percentage" } else { "an amount" };
+        format!("net_amount: the discount '{discount}' ({how}) is taken off quantity × unit price")
+    }
+
+    pub(crate) fn gross_replaced(gross: &str) -> String {
+        format!("'{gross}' includes tax: net_amount is derived from quantity × unit price instead")
+    }
+
+    pub(crate) fn net_over_gross(net: &str, gross: &str) -> String {
+        format!("net_amount from '{net}'; '{gross}' includes tax and is not used")
+    }
+
+    pub(crate) fn gross_only(gross: &str, rate: Option<(&str, String)>) -> String {
+        let rate = rate.map_or_else(String::new, |(h, r)| {
+            format!("; tax rate column '{h}' (mostly {r})")
+        });
+        format!("net_amount from '{gross}', which includes tax (the file has no net amount){rate}")
+    }
+
+    pub(crate) fn channel_from_type(header: &str) -> String {
+        format!(
+            "channel taken from '{header}' (the file has no channel column): calls as Phone, \
+             e-mails as Email, meetings and visits as Meeting, chats as Chat, web as Web"
         )
     }
 

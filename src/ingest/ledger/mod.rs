@@ -106,6 +106,52 @@ pub struct SourceLedger {
     /// Every rejected row (up to [`REJECTED_ROWS_KEPT`]), for `rejected_rows.csv`.
     #[serde(skip)]
     pub rejected_rows: Vec<RowIssue>,
+    /// How the rows were matched to customers (issue 18; not for the customers table).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<KeyMatch>,
+}
+
+/// How a source's rows were matched to the customers table (issue 18).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct KeyMatch {
+    /// The header of the column used as the key.
+    pub column: String,
+    /// What it holds: `id`, `email`, `tax_id` or `name`.
+    pub kind: String,
+    /// Pinned by audit.toml's `key`.
+    pub pinned: bool,
+    /// Whether there was a customers table to match against (without one, the key most files
+    /// share became the id and nothing is counted).
+    pub customers_table: bool,
+    /// Rows matched by the customers table's id.
+    pub by_id: usize,
+    /// Rows matched by a customer's e-mail.
+    pub by_email: usize,
+    /// Rows matched by a customer's tax id.
+    pub by_tax_id: usize,
+    /// Rows matched by a name only one customer has.
+    pub by_name: usize,
+    /// Rows that matched no customer (kept, as the unmatched customers).
+    pub unmatched: usize,
+    /// Rows that matched more than one customer (kept, unmatched).
+    pub ambiguous: usize,
+    /// Every column that could be the key and how many rows it matched.
+    pub candidates: Vec<KeyCandidate>,
+    /// Every row that matched no customer or several (up to [`REJECTED_ROWS_KEPT`]).
+    pub rows: Vec<RowIssue>,
+}
+
+/// One column weighed as the customer key.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyCandidate {
+    /// Header.
+    pub column: String,
+    /// What its header says it holds.
+    pub kind: String,
+    /// Rows whose value matched exactly one customer.
+    pub matched: usize,
+    /// Rows weighed.
+    pub rows: usize,
 }
 
 /// How a source was read.

@@ -146,6 +146,13 @@ fn source_details(out: &mut String, s: &SourceLedger) {
     if !mapped.is_empty() {
         let _ = writeln!(out, "    columns: {}", mapped.join(", "));
     }
+    if let Some(k) = s.key.as_ref().filter(|k| k.customers_table) {
+        let _ = writeln!(
+            out,
+            "    customer key: '{}' ({}): {} by id, {} by e-mail, {} by tax id, {} by name, {} unmatched, {} ambiguous",
+            k.column, k.kind, k.by_id, k.by_email, k.by_tax_id, k.by_name, k.unmatched, k.ambiguous
+        );
+    }
     if let Some(t) = &s.totals_row {
         let verdict = if t.matches {
             "sums match"
