@@ -179,9 +179,9 @@ fn text_summary(r: &ClvReport, scores_file: &Path) -> String {
     s
 }
 
-fn unit_name(u: crate::cli::TimeUnitArg) -> &'static str {
+fn unit_name(u: crate::domain::TimeUnit) -> &'static str {
     match u {
-        crate::cli::TimeUnitArg::Week => "week",
-        crate::cli::TimeUnitArg::Day => "day",
+        crate::domain::TimeUnit::Week => "week",
+        crate::domain::TimeUnit::Day => "day",
     }
 }

@@ -1,13 +1,10 @@
 //! Output stage: atomic writes of report folders and files, checksums, CSV fields safe for a
-//! spreadsheet, and the run manifest. Depends only on the standard library, tempfile and sha2;
+//! spreadsheet, the folder lock, and the run manifest. Depends on the standard library,
+//! tempfile, sha2 and libc (the folder lock), and on the ledger's gate type for the manifest;
 //! every other stage hands it bytes.
 
 pub mod atomic;
 pub mod csv;
-//! Output stage: atomic writes of report folders and files, checksums, and the run manifest.
-//! Depends on the standard library, tempfile, sha2 and libc (the folder lock), and on the
-//! ledger's gate type for the manifest; every other stage hands it bytes.
-
 pub mod lock;
 pub mod manifest;
 
