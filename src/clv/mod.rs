@@ -31,14 +31,14 @@ mod rows;
 mod scores;
 mod scoring;
 mod simulate;
-mod special;
+pub(crate) mod special;
 mod spend;
 mod summary;
 
 pub mod hyp2f1;
 
 pub use analysis::{MIN_REPEAT_CUSTOMERS, WarmStart, analyse, analyse_daily, analyse_daily_from};
-pub use backtest::{Backtest, BacktestBucket, ModelBacktest};
+pub use backtest::{Backtest, BacktestBucket, BacktestMonth, ModelBacktest};
 pub use bgnbd::BgNbdParams;
 pub use csv_input::read_transactions_csv;
 pub use error::ClvError;

@@ -7,7 +7,7 @@
 
 mod settings;
 
-pub use settings::{ClvSettings, IndicatorSettings, Targets};
+pub use settings::{ClvSettings, FindingsSettings, IndicatorSettings, Targets};
 
 use crate::cli::Lang;
 use crate::tables::TableKind;
@@ -68,6 +68,9 @@ pub struct AuditConfig {
     /// Targets for the executive summary's traffic lights.
     #[serde(default)]
     pub targets: Targets,
+    /// How findings are tested (issue 19): `[findings] alpha`.
+    #[serde(default)]
+    pub findings: FindingsSettings,
     /// Folder of the audit.toml; relative paths are resolved against it. Not read from the file.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -189,6 +192,13 @@ impl AuditConfig {
                     "'{}' is not a 3-letter ISO code (EUR, USD, ...)",
                     self.client.currency
                 ),
+            ));
+        }
+        let alpha = self.findings.alpha;
+        if !(alpha > 0.0 && alpha <= 0.5) {
+            return Err(invalid(
+                "findings.alpha".into(),
+                format!("{alpha} is not a significance level between 0 and 0.5 (default 0.05)"),
             ));
         }
         for (i, s) in self.sources.iter().enumerate() {
