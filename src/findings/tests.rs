@@ -233,3 +233,47 @@ fn nrr_is_a_finding_when_it_fell_beyond_noise_against_a_year_earlier() {
     };
     assert!(derive(&steady, &targets(), Lang::En, "EUR").is_empty());
 }
+
+#[test]
+fn clv_findings_carry_the_backtest_caveat_when_the_model_is_off_by_more_than_15_per_cent() {
+    let e = Evidence {
+        clv_at_risk: Some(5000.0),
+        open_complaint_customers: Some(4.0),
+        clv_backtest_error: Some(0.26),
+        clv_backtest_year: true,
+        ..Evidence::default()
+    };
+    let f = derive(&e, &targets(), Lang::En, "EUR");
+    assert!(
+        f[0].statement
+            .contains("the model over-predicts purchases by 26% on the last year"),
+        "{}",
+        f[0].statement
+    );
+    let es = derive(&e, &targets(), Lang::Es, "EUR");
+    assert!(
+        es[0].statement.contains("sobrestima las compras en un 26"),
+        "{}",
+        es[0].statement
+    );
+}
+
+#[test]
+fn a_low_nps_prints_its_change_only_when_the_change_is_beyond_noise() {
+    // 45/20 of 100 against 40/20 of 100: +5 points, p = 0.64 (scipy, see stats).
+    let e = Evidence {
+        nps: Some(25.0),
+        nps_prev: Some(20.0),
+        nps_counts: Some([45.0, 20.0, 100.0]),
+        nps_counts_prev: Some([40.0, 20.0, 100.0]),
+        ..Evidence::default()
+    };
+    let f = derive(&e, &targets(), Lang::En, "EUR");
+    assert_eq!(f[0].id, "low_nps");
+    assert!(
+        f[0].statement.contains("no change beyond noise"),
+        "{}",
+        f[0].statement
+    );
+    assert!(f[0].significance.is_none());
+}
