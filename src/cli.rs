@@ -193,6 +193,11 @@ pub struct SampleArgs {
     /// Last day of simulated history (default: 2026-09-30).
     #[arg(long, value_name = "DATE")]
     pub end: Option<NaiveDate>,
+
+    /// Purchase seasonality: `strong` writes a seasonal check client (a strong monthly pattern
+    /// over a steady business whose retention and spend do not change).
+    #[arg(long, value_enum, default_value_t = crate::sample::Seasonality::Normal)]
+    pub seasonality: crate::sample::Seasonality,
 }
 
 /// Arguments of `init`.

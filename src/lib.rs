@@ -26,5 +26,6 @@ pub mod quality;
 pub mod render;
 pub mod results;
 pub mod sample;
+pub mod stats;
 pub mod tables;
 pub mod workers;

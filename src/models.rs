@@ -1,6 +1,7 @@
-//! The lifetime-value models as an audit uses them: a backtest that calibrates on the data
-//! before the audit period and predicts the period (this picks the model when `auto`), then a
-//! scoring run at the period's end with that model. Sits between the clv stage and the
+//! The lifetime-value models as an audit uses them: a backtest that calibrates to P.end − 12
+//! months and predicts the 12 months ending P.end, the CLV horizon, where the data reach (else
+//! it calibrates before the audit period and predicts the period); it picks the model when
+//! `auto`. Then a scoring run at the period's end with that model. Sits between the clv stage and the
 //! indicators, which read the per-customer values.
 
 use crate::clv::{ClvReport, DailyLog, ModelKind, WarmStart, analyse_daily, analyse_daily_from};
@@ -9,16 +10,65 @@ use crate::customer_days::CustomerDays;
 use crate::domain::ModelChoice;
 use crate::period::Period;
 use crate::tables::Tables;
-use chrono::Duration;
+use chrono::{Duration, NaiveDate};
 use polars::prelude::*;
+
+/// The date of the first transaction line.
+fn first_transaction(transactions: &DataFrame) -> Option<NaiveDate> {
+    let df = transactions
+        .clone()
+        .lazy()
+        .select([col("date").min()])
+        .collect()
+        .ok()?;
+    let days = df.column("date").ok()?.cast(&DataType::Int32).ok()?;
+    let d = days.i32().ok()?.get(0)?;
+    NaiveDate::from_ymd_opt(1970, 1, 1)?.checked_add_signed(Duration::days(d.into()))
+}
+
+/// What the backtest's holdout covers (issue 19).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BacktestHoldout {
+    /// The 12 months ending P.end, calibrated to P.end − 12 months.
+    Year,
+    /// The audit period only, calibrated to the day before P.start (the data are too short).
+    Period,
+}
+
+/// Aggregate backtest error of the chosen model above which every CLV figure carries a caveat.
+pub const CAVEAT_ERROR: f64 = 0.15;
+
+/// Calibration days a year-long holdout needs before it (a year of history to fit on).
+const YEAR_CALIBRATION_DAYS: i64 = 365;
+
+impl BacktestHoldout {
+    /// A year where the transactions reach a year before the calibration end, else the period;
+    /// with the calibration end.
+    pub fn choose(first_transaction: Option<NaiveDate>, period: Period) -> (Self, NaiveDate) {
+        let year_calibration = period
+            .end
+            .checked_sub_months(chrono::Months::new(12))
+            .unwrap_or(period.start);
+        match first_transaction {
+            Some(first) if (year_calibration - first).num_days() >= YEAR_CALIBRATION_DAYS => {
+                (BacktestHoldout::Year, year_calibration)
+            }
+            _ => (BacktestHoldout::Period, period.start - Duration::days(1)),
+        }
+    }
+}
 
 /// Both model runs of one client and period.
 #[derive(Debug)]
 pub struct Models {
-    /// Calibrated to the day before P.start, predicting P (model fit check for the appendix).
+    /// The model fit check for the appendix: calibrated to P.end − 12 months, predicting the 12
+    /// months ending P.end, where the data reach; else calibrated before P, predicting P.
     pub backtest: Result<ClvReport, String>,
     /// Calibrated to P.end with the chosen model: the scores behind predictive CLV.
     pub scoring: Result<ClvReport, String>,
+    /// What the backtest's holdout covers.
+    pub holdout: BacktestHoldout,
 }
 
 impl Models {
@@ -29,6 +79,7 @@ impl Models {
             Err(e) => Models {
                 backtest: Err(e.to_string()),
                 scoring: Err(e.to_string()),
+                holdout: BacktestHoldout::Period,
             },
         }
     }
@@ -47,10 +98,12 @@ impl Models {
                 return Models {
                     backtest: Err(e.to_string()),
                     scoring: Err(e.to_string()),
+                    holdout: BacktestHoldout::Period,
                 };
             }
         };
-        let calibration = period.start - Duration::days(1);
+        let (holdout, calibration) =
+            BacktestHoldout::choose(first_transaction(&tables.transactions), period);
         let backtest = analyse_daily(&daily, calibration, Some(period.end), settings)
             .map_err(|e| e.to_string());
         let mut scoring_settings = settings.clone();
@@ -82,7 +135,23 @@ impl Models {
                 tracing::debug!(run, timings = ?r.timings, "clv analysis done");
             }
         }
-        Models { backtest, scoring }
+        Models {
+            backtest,
+            scoring,
+            holdout,
+        }
+    }
+
+    /// The chosen model's aggregate backtest error, (predicted − actual) / actual, when the
+    /// backtest ran and chose a model.
+    pub fn backtest_error(&self) -> Option<f64> {
+        let bt = self.backtest.as_ref().ok()?;
+        let chosen = bt.model?;
+        let run = bt.backtest.as_ref()?;
+        run.models
+            .iter()
+            .find(|m| m.model == chosen)?
+            .aggregate_error(run.actual_total)
     }
 
     /// Per-customer predictive values for the indicators (`customer_id`, `clv`, `p_alive`),

@@ -245,8 +245,19 @@ fn audit(
     entry.stages_peak_mb.indicators = memory::peak_mb();
 
     let t = stage_start();
-    let evidence = crate::findings::Evidence::from_indicators(&indicators, &cfg.indicators);
-    let findings = crate::findings::derive(&evidence, &cfg.targets, lang, &cfg.client.currency);
+    let mut evidence = crate::findings::Evidence::from_indicators(&indicators, &cfg.indicators);
+    // Issue 19: CLV-based findings carry the model's backtest caveat.
+    evidence.clv_backtest_error = models
+        .backtest_error()
+        .filter(|e| e.abs() > crate::models::CAVEAT_ERROR);
+    evidence.clv_backtest_year = models.holdout == crate::models::BacktestHoldout::Year;
+    let findings = crate::findings::derive_with(
+        &evidence,
+        &cfg.targets,
+        cfg.findings.alpha,
+        lang,
+        &cfg.client.currency,
+    );
     let input = crate::render::build::ReportInput {
         config: &cfg,
         lang,

@@ -98,7 +98,8 @@ impl ClientHeadline {
             cur.base.end_base.value,
             cur.base.retention_rate.value,
             cur.base.churn_rate.value,
-            cur.revenue.net_revenue_retention.value,
+            // The headline NRR is year over year (issue 19).
+            cur.revenue.net_revenue_retention_yoy.value,
             cur.revenue.revenue.value,
             cur.revenue.gross_margin.value,
             predictive.or(cur.clv.average.value),

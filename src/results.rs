@@ -27,8 +27,13 @@ pub struct AuditResults<'a> {
     pub period: String,
     /// Every indicator family for P, P−1, P−12m, P-level views and trends.
     pub indicators: &'a AllIndicators,
-    /// The lifetime-value backtest (calibrated before P, predicting P).
+    /// The lifetime-value backtest: calibrated to P.end − 12 months, predicting the 12 months
+    /// ending P.end, where the data reach (else calibrated before P, predicting P).
     pub clv_backtest: ModelRun<'a>,
+    /// Which holdout the backtest used: `year` or `period` (issue 19).
+    pub clv_backtest_holdout: crate::models::BacktestHoldout,
+    /// The chosen model's aggregate backtest error, (predicted − actual) / actual.
+    pub clv_backtest_error: Option<f64>,
     /// The lifetime-value scoring run at P.end.
     pub clv: ModelRun<'a>,
     /// Ranked findings as printed in the report.
@@ -106,6 +111,8 @@ impl<'a> AuditResults<'a> {
             period: period.to_string(),
             indicators,
             clv_backtest: run(&models.backtest),
+            clv_backtest_holdout: models.holdout,
+            clv_backtest_error: models.backtest_error(),
             clv: run(&models.scoring),
             findings,
             data_quality: ledger

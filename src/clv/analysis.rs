@@ -2,7 +2,7 @@
 //! stage; depends on every other module of it, on [`crate::config::ClvSettings`] and
 //! [`crate::figure`].
 
-use super::backtest::{Backtest, backtest_model};
+use super::backtest::{Backtest, BacktestMonth, Holdout, backtest_model};
 use super::bgnbd::BgNbdParams;
 use super::error::ClvError;
 use super::estimate::{fit_bgnbd, fit_pareto_nbd};
@@ -15,11 +15,12 @@ use super::scores::{population, scores_frame};
 use super::scoring::{Horizon, Purchase, RowScore, p_alive_rows, score_rows};
 use super::spend::{Spend, fit_warnings};
 use super::summary::{
-    DailyLog, SpendBasis, epoch_day, holdout_purchases, summarise_daily, unit_days,
+    DailyLog, SpendBasis, epoch_day, holdout_purchases, holdout_purchases_by_month,
+    summarise_daily, unit_days,
 };
 use crate::config::ClvSettings;
 use crate::domain::ModelChoice;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 use rayon::prelude::*;
 use std::time::Instant;
@@ -211,10 +212,23 @@ pub fn analyse_daily_from(
     let backtest = match holdout_end {
         Some(end) => {
             let actual = holdout_purchases(daily, &summary, end)?;
-            let length = f64::from(epoch_day(end) - epoch_day(calibration_end)) / unit_days(unit);
+            let units = |d: NaiveDate| {
+                f64::from(epoch_day(d) - epoch_day(calibration_end)) / unit_days(unit)
+            };
+            let month_dates = month_ends(calibration_end, end);
+            let month_lengths: Vec<f64> = month_dates.iter().map(|d| units(*d)).collect();
+            let holdout = Holdout {
+                length: units(end),
+                month_ends: &month_lengths,
+            };
+            let by_month = holdout_purchases_by_month(daily, &summary, &month_dates)?
+                .into_iter()
+                .zip(&month_dates)
+                .map(|(actual, end)| BacktestMonth { end: *end, actual })
+                .collect();
             let backtest = Backtest {
                 holdout_end: end,
-                holdout_length: length,
+                holdout_length: holdout.length,
                 customers: x.len(),
                 actual_total: actual.iter().sum(),
                 models: candidates
@@ -222,9 +236,11 @@ pub fn analyse_daily_from(
                     .zip(alive.iter_mut())
                     .map(|(m, alive)| {
                         let alive = alive.get_or_insert_with(|| p_alive_rows(m, &rows));
-                        backtest_model(m, &rows, alive, &index, &x, &actual, length)
+                        backtest_model(m, &rows, alive, &index, &x, &actual, &holdout)
                     })
                     .collect(),
+                holdout_start: calibration_end.succ_opt().unwrap_or(calibration_end),
+                by_month,
             };
             Some(backtest)
         }
@@ -291,6 +307,27 @@ pub fn analyse_daily_from(
         timings,
         scores,
     })
+}
+
+/// The last day of each calendar month after `calibration_end` up to `holdout_end` (whose own
+/// date closes the last, possibly partial, month).
+fn month_ends(calibration_end: NaiveDate, holdout_end: NaiveDate) -> Vec<NaiveDate> {
+    let mut out = Vec::new();
+    let mut d = calibration_end;
+    while d < holdout_end {
+        let first_of_next = d
+            .succ_opt()
+            .and_then(|s| s.with_day(1))
+            .and_then(|m| m.checked_add_months(chrono::Months::new(1)))
+            .unwrap_or(holdout_end);
+        let end = first_of_next
+            .pred_opt()
+            .unwrap_or(holdout_end)
+            .min(holdout_end);
+        out.push(end);
+        d = end;
+    }
+    out
 }
 
 /// Scores the distinct rows and spreads them over the customers; `None` without a model or

@@ -38,6 +38,26 @@ pub struct ModelBacktest {
     pub by_repeat_purchases: Vec<BacktestBucket>,
     /// Customers without a prediction (left out of the figures above).
     pub failed_customers: usize,
+    /// Predicted purchases of all customers in each month of the holdout (issue 19), in the
+    /// order of [`Backtest::by_month`].
+    pub predicted_by_month: Vec<f64>,
+}
+
+impl ModelBacktest {
+    /// (predicted − actual) / actual over the whole holdout: +0.26 over-predicts by 26 %.
+    pub fn aggregate_error(&self, actual_total: f64) -> Option<f64> {
+        (actual_total > 0.0).then(|| (self.predicted_total - actual_total) / actual_total)
+    }
+}
+
+/// One month of the holdout (the last may be shorter when the holdout does not end on a
+/// month boundary).
+#[derive(Debug, Clone, Serialize)]
+pub struct BacktestMonth {
+    /// Last day of the month (or of the holdout).
+    pub end: NaiveDate,
+    /// Purchase days that happened in it.
+    pub actual: f64,
 }
 
 /// The backtest of every fitted purchase model.
@@ -53,9 +73,48 @@ pub struct Backtest {
     pub actual_total: f64,
     /// One entry per fitted model.
     pub models: Vec<ModelBacktest>,
+    /// First day of the holdout (the day after the calibration end).
+    pub holdout_start: NaiveDate,
+    /// Actual purchases by month of the holdout.
+    pub by_month: Vec<BacktestMonth>,
 }
 
-/// Compares `model`'s predictions over `length` units with `actual` per customer; `alive` is
+/// What the holdout is: its length in model units and the cumulative length at each month's end.
+pub(crate) struct Holdout<'a> {
+    pub(crate) length: f64,
+    pub(crate) month_ends: &'a [f64],
+}
+
+/// Predicted purchases of all customers in each month: differences of the cumulative
+/// prediction at the month ends (rows weighted by their customers).
+fn predicted_by_month(
+    model: &Purchase,
+    rows: &Rows,
+    runs: &AgeRuns,
+    alive: &[Option<f64>],
+    index: &[u32],
+    month_ends: &[f64],
+) -> Vec<f64> {
+    let mut weight = vec![0.0f64; rows.len()];
+    for &r in index {
+        weight[r as usize] += 1.0;
+    }
+    let mut previous = 0.0;
+    month_ends
+        .iter()
+        .map(|&len| {
+            let if_alive = runs.map(rows, |x, t| model.expected_if_alive(len, x, t).ok());
+            let total: f64 = (0..rows.len())
+                .filter_map(|i| Some(weight[i] * alive[i]? * if_alive[runs.run(i)]?))
+                .sum();
+            let month = total - previous;
+            previous = total;
+            month
+        })
+        .collect()
+}
+
+/// Compares `model`'s predictions over the holdout with `actual` per customer; `alive` is
 /// its P(alive) of each row, `index` maps customers to rows and `x` gives their calibration
 /// repeat purchases.
 pub(crate) fn backtest_model(
@@ -65,8 +124,9 @@ pub(crate) fn backtest_model(
     index: &[u32],
     x: &[f64],
     actual: &[f64],
-    length: f64,
+    holdout: &Holdout,
 ) -> ModelBacktest {
+    let length = holdout.length;
     let runs = AgeRuns::of(rows);
     let if_alive = runs.map(rows, |x, t| model.expected_if_alive(length, x, t).ok());
     let per_row: Vec<Option<f64>> = (0..rows.len())
@@ -113,6 +173,14 @@ pub(crate) fn backtest_model(
         },
         by_repeat_purchases,
         failed_customers: failed,
+        predicted_by_month: predicted_by_month(
+            model,
+            rows,
+            &runs,
+            alive,
+            index,
+            holdout.month_ends,
+        ),
     }
 }
 
@@ -133,7 +201,19 @@ mod tests {
             b: 2.426,
         });
         let alive = crate::clv::scoring::p_alive_rows(&model, &rows);
-        let b = backtest_model(&model, &rows, &alive, &index, &x, &[1.0, 0.0, 4.0], 39.0);
+        let holdout = Holdout {
+            length: 39.0,
+            month_ends: &[13.0, 26.0, 39.0],
+        };
+        let b = backtest_model(
+            &model,
+            &rows,
+            &alive,
+            &index,
+            &x,
+            &[1.0, 0.0, 4.0],
+            &holdout,
+        );
         assert_eq!(b.by_repeat_purchases.len(), 2);
         assert_eq!(b.by_repeat_purchases[0].repeat_purchases, "0");
         assert_eq!(b.by_repeat_purchases[0].customers, 2);
@@ -146,5 +226,12 @@ mod tests {
             .sum();
         assert!((per_customer - b.predicted_total).abs() < 1e-12);
         assert_eq!(b.failed_customers, 0);
+        // The months add up to the whole holdout's prediction.
+        let months: f64 = b.predicted_by_month.iter().sum();
+        assert!((months - b.predicted_total).abs() < 1e-9);
+        assert_eq!(
+            b.aggregate_error(5.0),
+            Some((b.predicted_total - 5.0) / 5.0)
+        );
     }
 }

@@ -317,3 +317,41 @@ mod tests {
         assert!((f + direct).abs() < 1e-12);
     }
 }
+
+#[cfg(test)]
+mod year_horizon_tests {
+    #[test]
+    fn conditional_expectation_over_a_year_matches_scipy_for_frequent_buyers() {
+        // Issue 19: the year-long backtest of the Spanish sample. Reference:
+        // C·(1 − (1−z)^(a−1)·scipy.special.hyp2f1(a+b−1−r, a−1, a+b+x−1, z))/(a−1),
+        // z = 52/(α+T+52), scipy 1.17.1: x = 54, T = 21 → 49.214376547184685;
+        // x = 55, T = 22 → 49.114619905994935.
+        let p = super::BgNbdParams {
+            r: 0.573774858905,
+            alpha: 2.22036364883,
+            a: 1.80266389261,
+            b: 17.2281210224,
+        };
+        for (x, t, want) in [
+            (54.0, 21.0, 49.214376547184685),
+            (55.0, 22.0, 49.114619905994935),
+        ] {
+            let got = p.expected_if_alive(52.0, x, t).unwrap();
+            assert!(
+                (got - want).abs() < 1e-6 * want,
+                "x {x} T {t}: {got} against {want}"
+            );
+        }
+        let mut bad = 0;
+        for x in 0..700 {
+            for t in 1..420 {
+                let (x, t) = (f64::from(x), f64::from(t) * 0.5);
+                let v = p.expected_if_alive(52.0, x, t);
+                if !matches!(v, Ok(v) if v.is_finite() && v >= 0.0) {
+                    bad += 1;
+                }
+            }
+        }
+        assert_eq!(bad, 0);
+    }
+}

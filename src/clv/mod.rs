@@ -31,7 +31,7 @@ mod rows;
 mod scores;
 mod scoring;
 mod simulate;
-mod special;
+pub(crate) mod special;
 mod spend;
 mod summary;
 mod warning_text;
@@ -39,7 +39,7 @@ mod warning_text;
 pub mod hyp2f1;
 
 pub use analysis::{MIN_REPEAT_CUSTOMERS, WarmStart, analyse, analyse_daily, analyse_daily_from};
-pub use backtest::{Backtest, BacktestBucket, ModelBacktest};
+pub use backtest::{Backtest, BacktestBucket, BacktestMonth, ModelBacktest};
 pub use bgnbd::BgNbdParams;
 pub use csv_input::read_transactions_csv;
 pub use error::ClvError;

@@ -261,6 +261,39 @@ pub(crate) fn holdout_purchases(
         .collect())
 }
 
+/// Purchase days of the summarised customers between consecutive `month_ends` (the first month
+/// starts the day after the calibration end), as [`holdout_purchases`] counts them.
+pub(crate) fn holdout_purchases_by_month(
+    daily: &DailyLog,
+    summary: &CustomerSummary,
+    month_ends: &[NaiveDate],
+) -> Result<Vec<f64>, ClvError> {
+    let start = epoch_day(summary.calibration_end);
+    let ends: Vec<i32> = month_ends.iter().map(|d| epoch_day(*d)).collect();
+    let Some(&last) = ends.last() else {
+        return Ok(Vec::new());
+    };
+    let keys = summary.frame.column("key")?.u32()?;
+    let mut known = vec![false; daily.keys.height()];
+    for k in keys.into_no_null_iter() {
+        known[k as usize] = true;
+    }
+    let c = daily.columns()?;
+    let mut out = vec![0.0; ends.len()];
+    for i in 0..c.key.len() {
+        let day = c.day[i];
+        if c.lines[i] > 0
+            && day > start
+            && day <= last
+            && c.net[i] >= 0.0
+            && known[c.key[i] as usize]
+        {
+            out[ends.partition_point(|e| *e < day)] += 1.0;
+        }
+    }
+    Ok(out)
+}
+
 impl CustomerSummary {
     /// A Float64 column of the frame as a vector (x is converted).
     pub(crate) fn values(&self, name: &str) -> Result<Vec<f64>, ClvError> {

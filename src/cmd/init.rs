@@ -45,6 +45,7 @@ pub fn run(args: &InitArgs) -> Result<i32> {
         clv: Default::default(),
         targets: Default::default(),
         quality: Default::default(),
+        findings: Default::default(),
         base_dir: args.dir.clone(),
     };
     let ingested = crate::ingest::ingest_client(&cfg);

@@ -14,6 +14,7 @@ pub fn run(args: &SampleArgs) -> anyhow::Result<i32> {
         lang: args.lang,
         name: args.name.clone(),
         end: args.end.unwrap_or_else(SampleSpec::default_end),
+        seasonality: args.seasonality,
     };
     let started = Instant::now();
     let s = sample::generate(&spec)

@@ -9,7 +9,7 @@ mod quality;
 mod settings;
 
 pub use quality::QualitySettings;
-pub use settings::{ClvSettings, IndicatorSettings, Targets};
+pub use settings::{ClvSettings, FindingsSettings, IndicatorSettings, Targets};
 
 use crate::domain::Lang;
 use crate::tables::TableKind;
@@ -73,6 +73,9 @@ pub struct AuditConfig {
     /// Thresholds of the quality gate.
     #[serde(default)]
     pub quality: QualitySettings,
+    /// How findings are tested (issue 19): `[findings] alpha`.
+    #[serde(default)]
+    pub findings: FindingsSettings,
     /// Folder of the audit.toml; relative paths are resolved against it. Not read from the file.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -251,6 +254,13 @@ impl AuditConfig {
             && let Err(e) = p.parse::<crate::period::PeriodSpec>()
         {
             return Err(invalid("client.period".into(), e.to_string()));
+        }
+        let alpha = self.findings.alpha;
+        if !(alpha > 0.0 && alpha <= 0.5) {
+            return Err(invalid(
+                "findings.alpha".into(),
+                format!("{alpha} is not a significance level between 0 and 0.5 (default 0.05)"),
+            ));
         }
         for (i, s) in self.sources.iter().enumerate() {
             let key = |k: &str| format!("source[{i}].{k}");

@@ -174,6 +174,23 @@ impl Default for Targets {
     }
 }
 
+/// How findings about changes and group differences are tested (issue 19).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FindingsSettings {
+    /// Significance level: such a finding is stated only when its test's p-value is below it;
+    /// intervals are printed at 1 − alpha.
+    pub alpha: f64,
+}
+
+impl Default for FindingsSettings {
+    fn default() -> Self {
+        FindingsSettings {
+            alpha: crate::findings::DEFAULT_ALPHA,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,5 +1,6 @@
 //! The figures the finding rules read, decoupled from the layout of the indicator model.
 
+use crate::stats::Bootstrap;
 use serde::Serialize;
 
 /// Figures for the audit period P (and P−1 where a rule compares). `None` = not available;
@@ -70,6 +71,79 @@ pub struct Evidence {
     pub backlog: Option<f64>,
     /// Median age in days of the open complaints at P.end.
     pub backlog_median_age_days: Option<f64>,
+    // Issue 19: the counts behind each significance test, and the year-ago comparisons.
+    /// Seasonality is material: changes compare P with P−12m first.
+    pub seasonal: bool,
+    /// Retained customers in P (of `customers_at_start`).
+    pub retained: Option<f64>,
+    /// Retained customers in P−1 and its S.
+    pub retained_prev: Option<f64>,
+    /// S of P−1.
+    pub customers_at_start_prev: Option<f64>,
+    /// Customer retention rate in P−12m, its retained customers and its S.
+    pub retention_rate_year_ago: Option<f64>,
+    /// Retained customers in P−12m.
+    pub retained_year_ago: Option<f64>,
+    /// S of P−12m.
+    pub customers_at_start_year_ago: Option<f64>,
+    /// Complainers in S who lapsed.
+    pub complainers_lapsed: Option<f64>,
+    /// Other customers in S.
+    pub others_in_base: Option<f64>,
+    /// Other customers in S who lapsed.
+    pub others_lapsed: Option<f64>,
+    /// NPS promoters, detractors and answers in P.
+    pub nps_counts: Option<[f64; 3]>,
+    /// The same in P−1.
+    pub nps_counts_prev: Option<[f64; 3]>,
+    /// NPS in P−12m.
+    pub nps_year_ago: Option<f64>,
+    /// The same in P−12m.
+    pub nps_counts_year_ago: Option<[f64; 3]>,
+    /// Complaints opened and customers active (exposure) in P.
+    pub complaint_counts: Option<[f64; 2]>,
+    /// The same in P−1.
+    pub complaint_counts_prev: Option<[f64; 2]>,
+    /// Complaints per 100 active customers in P−12m.
+    pub complaints_per_100_year_ago: Option<f64>,
+    /// The same counts in P−12m.
+    pub complaint_counts_year_ago: Option<[f64; 2]>,
+    /// Year-over-year NRR in P (customers active in P−12m).
+    pub nrr_yoy: Option<f64>,
+    /// Their revenue in P−12m.
+    pub nrr_yoy_base: Option<f64>,
+    /// Bootstrap of the year-over-year NRR in P.
+    #[serde(skip)]
+    pub nrr_yoy_bootstrap: Option<Bootstrap>,
+    /// Year-over-year NRR a year earlier (P−12m against P−24m).
+    pub nrr_yoy_year_ago: Option<f64>,
+    /// Its bootstrap.
+    #[serde(skip)]
+    pub nrr_yoy_bootstrap_year_ago: Option<Bootstrap>,
+    /// The CLV model's aggregate backtest error, (predicted − actual) / actual, when it is large
+    /// enough to be printed as a caveat beside CLV-based findings (set by the pipeline).
+    pub clv_backtest_error: Option<f64>,
+    /// The backtest covered the last year (else only the period).
+    pub clv_backtest_year: bool,
+}
+
+/// Complaints opened and the customers they are counted over, from the per-100 rate.
+fn complaint_counts(
+    c: &crate::indicators::complaints::ComplaintIndicators,
+    active: Option<f64>,
+) -> Option<[f64; 2]> {
+    let opened = c.opened.value?;
+    let exposure = match c.per_100_active_customers.value {
+        Some(r) if r > 0.0 => 100.0 * opened / r,
+        _ => active?,
+    };
+    (exposure > 0.0).then_some([opened, exposure])
+}
+
+/// Promoters, detractors and answers of one period.
+fn nps_counts(s: &crate::indicators::satisfaction::SatisfactionIndicators) -> Option<[f64; 3]> {
+    let n = s.nps_responses.value?;
+    (n > 0.0).then_some([s.promoters.value?, s.detractors.value?, n])
 }
 
 impl Evidence {
@@ -80,6 +154,7 @@ impl Evidence {
     ) -> Evidence {
         let (cur, prev) = (&ind.core.current, &ind.core.previous);
         let (svc, svc_prev) = (&ind.service.current, &ind.service.previous);
+        let (year, svc_year) = (&ind.core.year_ago, &ind.service.year_ago);
         let c = &svc.complaints;
         let e = &svc.engagement;
         let nrr = cur.revenue.net_revenue_retention.value;
@@ -122,6 +197,37 @@ impl Evidence {
             active_customers: cur.base.end_base.value,
             backlog: c.backlog.open.value,
             backlog_median_age_days: c.backlog.median_age_days.value,
+            seasonal: ind.core.seasonality.material,
+            retained: cur.base.retained.value,
+            retained_prev: prev.base.retained.value,
+            customers_at_start_prev: prev.base.start_base.value,
+            retention_rate_year_ago: year.base.retention_rate.value,
+            retained_year_ago: year.base.retained.value,
+            customers_at_start_year_ago: year.base.start_base.value,
+            complainers_lapsed: cur.complainer_churn.complainers_lapsed.value,
+            others_in_base: cur.complainer_churn.others.value,
+            others_lapsed: cur.complainer_churn.others_lapsed.value,
+            nps_counts: nps_counts(&svc.satisfaction),
+            nps_counts_prev: nps_counts(&svc_prev.satisfaction),
+            nps_year_ago: svc_year.satisfaction.nps.value,
+            nps_counts_year_ago: nps_counts(&svc_year.satisfaction),
+            complaint_counts: complaint_counts(c, cur.revenue.active_in_period.value),
+            complaint_counts_prev: complaint_counts(
+                &svc_prev.complaints,
+                prev.revenue.active_in_period.value,
+            ),
+            complaints_per_100_year_ago: svc_year.complaints.per_100_active_customers.value,
+            complaint_counts_year_ago: complaint_counts(
+                &svc_year.complaints,
+                year.revenue.active_in_period.value,
+            ),
+            nrr_yoy: cur.revenue.net_revenue_retention_yoy.value,
+            nrr_yoy_base: cur.revenue.revenue_retention_yoy_base.value,
+            nrr_yoy_bootstrap: cur.revenue.net_revenue_retention_yoy_bootstrap.clone(),
+            nrr_yoy_year_ago: year.revenue.net_revenue_retention_yoy.value,
+            nrr_yoy_bootstrap_year_ago: year.revenue.net_revenue_retention_yoy_bootstrap.clone(),
+            clv_backtest_error: None,
+            clv_backtest_year: false,
         }
     }
 }

@@ -8,6 +8,7 @@
 
 mod evidence;
 mod rules;
+mod significance;
 mod text;
 
 pub use evidence::Evidence;
@@ -48,16 +49,35 @@ pub struct Finding {
     pub recommendation: String,
     /// Identifiers of the indicator figures the statement cites.
     pub cites: Vec<&'static str>,
+    /// The test behind a finding about a change between periods or a difference between
+    /// groups (issue 19); such a finding is stated only when its p-value is below alpha.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub significance: Option<crate::stats::Significance>,
 }
+
+/// Significance level of the findings' tests when audit.toml sets none.
+pub const DEFAULT_ALPHA: f64 = 0.05;
 
 /// Applies every rule and ranks the findings: by money at stake (largest first), then risks
 /// before opportunities before strengths.
 pub fn derive(evidence: &Evidence, targets: &Targets, lang: Lang, currency: &str) -> Vec<Finding> {
+    derive_with(evidence, targets, DEFAULT_ALPHA, lang, currency)
+}
+
+/// [`derive`] with the significance level `alpha` of audit.toml's `[findings]`.
+pub fn derive_with(
+    evidence: &Evidence,
+    targets: &Targets,
+    alpha: f64,
+    lang: Lang,
+    currency: &str,
+) -> Vec<Finding> {
     let ctx = rules::Ctx {
         e: evidence,
         targets,
         loc: Locale::new(lang, currency),
         lang,
+        alpha,
     };
     let mut found: Vec<Finding> = rules::ALL.iter().filter_map(|rule| rule(&ctx)).collect();
     found.sort_by(|a, b| {

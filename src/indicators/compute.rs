@@ -16,7 +16,7 @@ use super::trend::TREND_PERIODS;
 use super::whale::WhaleCurve;
 use super::{
     acquisition, base, clv_distribution, cohorts, complainer_churn, profitability, retention,
-    revenue, rfm, trend, whale,
+    revenue, rfm, seasonality, trend, whale,
 };
 use crate::config::IndicatorSettings;
 use crate::customer_days::CustomerDays;
@@ -175,6 +175,7 @@ pub fn compute_with(
         clv_to_cac: at_p.clv_to_cac,
         clv_at_risk: at_p.clv_at_risk,
         trend: trend?,
+        seasonality: seasonality::compute(&ctx, period).family("seasonality")?,
     })
 }
 

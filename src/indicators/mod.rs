@@ -30,6 +30,7 @@ pub mod retention;
 pub mod revenue;
 pub mod rfm;
 pub mod satisfaction;
+pub mod seasonality;
 #[cfg(test)]
 mod service_bench;
 #[cfg(test)]
@@ -58,6 +59,7 @@ pub fn definitions() -> Vec<Definition> {
         base::DEFINITIONS,
         retention::DEFINITIONS,
         revenue::DEFINITIONS,
+        seasonality::DEFINITIONS,
         cohorts::DEFINITIONS,
         profitability::DEFINITIONS,
         clv_hist::DEFINITIONS,

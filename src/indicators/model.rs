@@ -13,6 +13,7 @@ use super::profitability::Profitability;
 use super::retention::Retention;
 use super::revenue::Revenue;
 use super::rfm::Rfm;
+use super::seasonality::Seasonality;
 use super::whale::WhaleCurve;
 use crate::figure::Figure;
 use crate::period::{Granularity, Period};
@@ -126,4 +127,7 @@ pub struct Indicators {
     pub clv_at_risk: ClvAtRisk,
     /// Headline figures of the 8 periods ending with P, oldest first.
     pub trend: Vec<TrendPoint>,
+    /// Month-of-year revenue index and whether seasonality is material (issue 19).
+    #[serde(default)]
+    pub seasonality: Seasonality,
 }

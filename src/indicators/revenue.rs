@@ -2,10 +2,12 @@
 //!
 //! Depends on [`super::status`] and, for invoice counts, on the raw transaction lines.
 
-use super::context::{Context, between};
+use super::context::{Context, between, day_number};
 use super::definition::Definition;
 use super::status::{Coverage, PeriodStatus, one_row};
 use crate::figure::{Figure, Missing};
+use crate::period::Period;
+use crate::stats::{Bootstrap, bootstrap_ratio};
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -14,7 +16,9 @@ use serde::{Deserialize, Serialize};
 /// revenue = Σ net_amount of the period's lines (credit notes included); gross margin =
 /// Σ (net_amount − cost); invoices = distinct invoice numbers among lines with net_amount > 0;
 /// purchase frequency = invoices / customers active in P; AOV = revenue / invoices;
-/// over the customers active in P−1: NRR = Σ rev_P / Σ rev_P−1, GRR = Σ min(rev_P, rev_P−1) / Σ rev_P−1.
+/// over the customers active in P−1: NRR = Σ rev_P / Σ rev_P−1, GRR = Σ min(rev_P, rev_P−1) / Σ rev_P−1
+/// (quarter over quarter, sensitive to seasonality); the same over the customers active in
+/// P−12m, against their revenue in P−12m, is the headline year-over-year NRR and GRR.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Revenue {
     /// Net revenue of the period.
@@ -37,6 +41,98 @@ pub struct Revenue {
     pub gross_revenue_retention: Figure,
     /// The export has no invoice numbers, so each customer's purchase day counts as one invoice.
     pub invoices_are_purchase_days: bool,
+    // Issue 19: year-over-year revenue retention (the headline; the two above are P against P−1).
+    /// Net revenue retention year over year: over the customers active in P−12m, their revenue
+    /// in P / their revenue in P−12m.
+    pub net_revenue_retention_yoy: Figure,
+    /// Gross revenue retention year over year: Σ min(rev_P, rev_P−12m) / Σ rev_P−12m over the
+    /// same customers.
+    pub gross_revenue_retention_yoy: Figure,
+    /// Customers active in P−12m, the base of the year-over-year ratios.
+    pub revenue_retention_yoy_customers: Figure,
+    /// Their revenue in P−12m (the denominator).
+    pub revenue_retention_yoy_base: Figure,
+    /// Percentile bootstrap of the year-over-year NRR over those customers (fixed seed); the
+    /// replicates stay in memory for the findings' tests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub net_revenue_retention_yoy_bootstrap: Option<Bootstrap>,
+}
+
+/// Seed of the NRR bootstrap: the same data give the same interval.
+const BOOTSTRAP_SEED: u64 = 0x0019_2026;
+
+/// Year-over-year revenue retention of one period.
+struct YearOverYear {
+    nrr: Figure,
+    grr: Figure,
+    customers: Figure,
+    base: Figure,
+    bootstrap: Option<Bootstrap>,
+}
+
+/// NRR and GRR over the customers active (a purchase) in P−12m: their revenue in P against their
+/// revenue in P−12m, with the bootstrap of NRR over those customers.
+fn year_over_year(ctx: &Context, period: Period) -> PolarsResult<YearOverYear> {
+    let year = period.year_ago();
+    let covered = ctx
+        .data_range
+        .is_some_and(|r| r.first <= year.start && period.end <= r.last);
+    if !covered {
+        let m = Figure::missing(Missing::OutsideData);
+        return Ok(YearOverYear {
+            nrr: m,
+            grr: m,
+            customers: m,
+            base: m,
+            bootstrap: None,
+        });
+    }
+    let (ys, ye) = (day_number(year.start), day_number(year.end));
+    let (ps, pe) = (day_number(period.start), day_number(period.end));
+    let day = || col("day");
+    let sum_in = |from, to| {
+        when(between(day(), from, to))
+            .then(col("net"))
+            .otherwise(lit(0.0))
+            .sum()
+    };
+    let df = ctx
+        .daily
+        .clone()
+        .lazy()
+        .filter(between(day(), ys, ye).or(between(day(), ps, pe)))
+        .group_by([col("key")])
+        .agg([
+            sum_in(ys, ye).alias("rev_y"),
+            sum_in(ps, pe).alias("rev_p"),
+            col("purchase")
+                .and(between(day(), ys, ye))
+                .cast(DataType::UInt32)
+                .sum()
+                .alias("buys_y"),
+        ])
+        .filter(col("buys_y").gt(lit(0u32)))
+        .sort(["key"], SortMultipleOptions::default())
+        .collect()?;
+    let values = |c: &str| -> PolarsResult<Vec<f64>> {
+        Ok(df
+            .column(c)?
+            .f64()?
+            .iter()
+            .map(|v| v.unwrap_or(0.0))
+            .collect())
+    };
+    let (rev_y, rev_p) = (values("rev_y")?, values("rev_p")?);
+    let base: f64 = rev_y.iter().sum();
+    let now: f64 = rev_p.iter().sum();
+    let kept: f64 = rev_y.iter().zip(&rev_p).map(|(y, p)| p.min(*y)).sum();
+    Ok(YearOverYear {
+        nrr: over_positive(now, base),
+        grr: over_positive(kept, base),
+        customers: Figure::of(rev_y.len() as f64),
+        base: Figure::of(base),
+        bootstrap: bootstrap_ratio(&rev_p, &rev_y, BOOTSTRAP_SEED),
+    })
 }
 
 /// The headline subset the trend series needs (no scan of the raw lines).
@@ -126,6 +222,7 @@ pub(crate) fn compute(ctx: &Context, status: &PeriodStatus) -> PolarsResult<Reve
         one_row(days, &["days"])?[0].unwrap_or(0.0)
     };
     let cov = status.coverage.period;
+    let yoy = year_over_year(ctx, status.period)?;
     Ok(Revenue {
         revenue: t.revenue,
         gross_margin: t.gross_margin,
@@ -140,6 +237,11 @@ pub(crate) fn compute(ctx: &Context, status: &PeriodStatus) -> PolarsResult<Reve
         net_revenue_retention: t.net_revenue_retention,
         gross_revenue_retention: t.gross_revenue_retention,
         invoices_are_purchase_days: !ctx.has_invoice_ids,
+        net_revenue_retention_yoy: yoy.nrr,
+        gross_revenue_retention_yoy: yoy.grr,
+        revenue_retention_yoy_customers: yoy.customers,
+        revenue_retention_yoy_base: yoy.base,
+        net_revenue_retention_yoy_bootstrap: yoy.bootstrap,
     })
 }
 
@@ -181,18 +283,42 @@ pub const DEFINITIONS: &[Definition] = &[
         es: "Ingresos / facturas.",
     },
     Definition {
+        id: "net_revenue_retention_yoy",
+        name_en: "Net revenue retention (NRR), year over year",
+        name_es: "Retención neta de ingresos (NRR), interanual",
+        en: "The headline figure. Over the customers active in the same period a year earlier: \
+             their revenue in this period / their revenue in that period. Comparing a period with \
+             the same period a year before cancels seasonality. Its 95 % interval is a percentile \
+             bootstrap over those customers (fixed seed).",
+        es: "La cifra principal. Sobre los clientes activos en el mismo periodo un año antes: sus \
+             ingresos en este periodo / sus ingresos en aquel. Comparar con el mismo periodo del \
+             año anterior anula la estacionalidad. Su intervalo del 95 % es un bootstrap de \
+             percentiles sobre esos clientes (semilla fija).",
+    },
+    Definition {
+        id: "gross_revenue_retention_yoy",
+        name_en: "Gross revenue retention (GRR), year over year",
+        name_es: "Retención bruta de ingresos (GRR), interanual",
+        en: "Over the same customers: Σ min(revenue this period, revenue a year earlier) / Σ \
+             revenue a year earlier.",
+        es: "Sobre los mismos clientes: Σ mín(ingresos de este periodo, ingresos un año antes) / \
+             Σ ingresos un año antes.",
+    },
+    Definition {
         id: "net_revenue_retention",
-        name_en: "Net revenue retention (NRR)",
-        name_es: "Retención neta de ingresos (NRR)",
+        name_en: "Net revenue retention, period over period (seasonal)",
+        name_es: "Retención neta de ingresos, periodo a periodo (estacional)",
         en: "Over the customers active in the previous period: their revenue in this period / their \
-             revenue in the previous period.",
+             revenue in the previous period. Shown in the value table only: in a seasonal business \
+             it measures the season.",
         es: "Sobre los clientes activos en el periodo anterior: sus ingresos en este periodo / sus \
-             ingresos en el periodo anterior.",
+             ingresos en el periodo anterior. Solo en la tabla de valor: en un negocio estacional \
+             mide la temporada.",
     },
     Definition {
         id: "gross_revenue_retention",
-        name_en: "Gross revenue retention (GRR)",
-        name_es: "Retención bruta de ingresos (GRR)",
+        name_en: "Gross revenue retention, period over period (seasonal)",
+        name_es: "Retención bruta de ingresos, periodo a periodo (estacional)",
         en: "Over the customers active in the previous period: Σ min(revenue this period, revenue \
              previous period) / Σ revenue previous period; growth of one customer cannot offset \
              the loss of another.",
@@ -243,6 +369,27 @@ mod tests {
         assert_fig(r.net_revenue_retention, 1330.0 / 1280.0);
         // GRR = (min(70,300) + min(60,80) + min(1200,800) + min(0,100)) / 1280 = 930 / 1280
         assert_fig(r.gross_revenue_retention, 930.0 / 1280.0);
+    }
+
+    #[test]
+    fn year_over_year_nrr_and_grr_follow_the_customers_active_a_year_earlier() {
+        let r = revenue_of(&fixture::tables(), "2026-Q2");
+        // active in 2025-Q2: c01 100, c03 80, c05 110, c06 (40 + 40), c12 100, c14 60 → 6
+        // customers, Σ rev_P−12m = 530
+        assert_fig(r.revenue_retention_yoy_customers, 6.0);
+        assert_fig(r.revenue_retention_yoy_base, 530.0);
+        // their revenue in 2026-Q2: c01 150, c03 (50 + 70), the others 0 → 270
+        assert_fig(r.net_revenue_retention_yoy, 270.0 / 530.0);
+        // GRR = (min(150, 100) + min(120, 80) + 0 + 0 + 0 + 0) / 530 = 180 / 530
+        assert_fig(r.gross_revenue_retention_yoy, 180.0 / 530.0);
+        let b = r.net_revenue_retention_yoy_bootstrap.expect("bootstrap");
+        assert!((b.estimate - 270.0 / 530.0).abs() < 1e-12);
+        let [lo, hi] = b.interval(0.95);
+        assert!(lo < b.estimate && b.estimate < hi);
+        // 2025-Q2 would need 2024-Q2, before the data
+        let old = revenue_of(&fixture::tables(), "2025-Q2");
+        assert_missing(old.net_revenue_retention_yoy, Missing::OutsideData);
+        assert!(old.net_revenue_retention_yoy_bootstrap.is_none());
     }
 
     #[test]

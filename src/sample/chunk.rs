@@ -132,7 +132,7 @@ pub(crate) fn simulate(world: &World, first: u32, count: u32) -> ChunkSim {
     sim.lines.reserve(count as usize * 22);
     for number in first..first + count {
         let mut rng = SampleRng::stream(world.seed, number as u64);
-        let (c, traits) = customer::draw(&mut rng, number, &world.cal, world.v);
+        let (c, traits) = customer::draw(&mut rng, number, &world.cal, world.v, world.steady);
         life::live(&mut rng, &c, &traits, world, &mut sim);
         sim.customers.push(c);
     }

@@ -134,6 +134,7 @@ pub(crate) fn draw<R: Rng>(
     number: u32,
     cal: &Calendar,
     v: &Vocab,
+    steady: bool,
 ) -> (Customer, Traits) {
     let segment = pick(rng, &SEGMENTS.map(|s| s.share)) as u8;
     let sp = SEGMENTS[segment as usize];
@@ -152,8 +153,14 @@ pub(crate) fn draw<R: Rng>(
     } else {
         rng.random_range(0..v.managers.len()) as u8
     };
-    // Acquisitions grow over the history: density 1 + t/T, inverted: t/T = sqrt(1 + 3u) - 1.
-    let x = (1.0 + 3.0 * rng.random::<f64>()).sqrt() - 1.0;
+    // Acquisitions grow over the history: density 1 + t/T, inverted: t/T = sqrt(1 + 3u) - 1;
+    // a steady business acquires evenly.
+    let u = rng.random::<f64>();
+    let x = if steady {
+        u
+    } else {
+        (1.0 + 3.0 * u).sqrt() - 1.0
+    };
     let created_day = ((x * cal.days() as f64) as u32).min(cal.days() - 1);
     let created_minute = rng.random_range(8 * 60..19 * 60) as u16;
     let base = v.acquisition[channel as usize].1 as f64 * sp.acquisition_factor;
@@ -225,7 +232,7 @@ mod tests {
         let mut last_year = 0;
         for n in 0..4000 {
             let mut rng = SampleRng::stream(1, n);
-            let (c, _) = draw(&mut rng, n as u32 + 1, &cal, v);
+            let (c, _) = draw(&mut rng, n as u32 + 1, &cal, v, false);
             assert!(c.created_day < cal.days());
             if c.created_day < 365 {
                 first_year += 1;

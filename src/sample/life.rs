@@ -87,7 +87,9 @@ pub(crate) fn live<R: Rng>(
             activity::after_purchase(rng, c, day, &rel, world, out);
             if rng.random::<f64>() < complaint_chance {
                 let churn = complaints::open(rng, c, day, invoice, &mut rel, world, out);
-                if rng.random::<f64>() < churn {
+                // A steady business keeps its customers (the draw is kept so that the normal
+                // client's random stream does not change).
+                if rng.random::<f64>() < churn && !world.steady {
                     alive = false;
                     break;
                 }
@@ -96,7 +98,7 @@ pub(crate) fn live<R: Rng>(
                 let credit_day = day + rng.random_range(2..30);
                 purchases::credit_note(rng, invoice, credit_day, world, out);
             }
-            if rng.random::<f64>() < rel.dropout {
+            if rng.random::<f64>() < rel.dropout && !world.steady {
                 alive = false;
                 break;
             }

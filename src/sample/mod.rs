@@ -64,6 +64,21 @@ pub struct SampleSpec {
     pub name: Option<String>,
     /// Last day of history.
     pub end: NaiveDate,
+    /// Purchase seasonality (issue 19's seasonal check client: `strong`).
+    pub seasonality: Seasonality,
+}
+
+/// How seasonal the simulated business is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Seasonality {
+    /// The language's usual monthly pattern, with a buy-till-you-die population.
+    #[default]
+    Normal,
+    /// A seasonal check client: a strong monthly pattern (peak four times the trough) over a
+    /// steady business — customers created evenly over the history who never drop out, so
+    /// the underlying retention and spend are constant and any change a report finds is the
+    /// season's (or noise).
+    Strong,
 }
 
 impl SampleSpec {
@@ -140,7 +155,8 @@ pub fn generate(spec: &SampleSpec) -> Result<SampleSummary, SampleError> {
     if spec.customers == 0 || spec.customers > MAX_CUSTOMERS {
         return Err(SampleError::Customers(spec.customers));
     }
-    let world = World::new(spec.lang, spec.customers as u32, spec.seed, spec.end);
+    let world = World::new(spec.lang, spec.customers as u32, spec.seed, spec.end)
+        .with_seasonality(spec.seasonality);
     let layout = Layout::new(spec.lang, spec.customers);
     let client_name = spec
         .name

@@ -15,6 +15,7 @@ fn spec(dir: &Path, lang: Lang, customers: usize, seed: u64) -> SampleSpec {
         lang,
         name: None,
         end: SampleSpec::default_end(),
+        seasonality: Default::default(),
     }
 }
 

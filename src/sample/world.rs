@@ -28,8 +28,14 @@ pub(crate) struct World {
     pub(crate) customers: u32,
     /// Random seed.
     pub(crate) seed: u64,
+    /// Steady business (strong seasonality): even acquisitions, no dropout.
+    pub(crate) steady: bool,
     id_width: usize,
 }
+
+/// The strong monthly pattern of the seasonal check client, January first: a summer peak at
+/// four times the winter trough.
+const STRONG_MONTHS: [f64; 12] = [0.4, 0.5, 0.7, 0.9, 1.1, 1.4, 1.6, 1.6, 1.2, 0.9, 0.6, 0.4];
 
 impl World {
     /// The context of a client of `customers` customers whose history ends `end`.
@@ -50,8 +56,19 @@ impl World {
             by_category,
             customers,
             seed,
+            steady: false,
             id_width,
         }
+    }
+
+    /// The same world with `s`'s purchase pattern and population (see [`super::Seasonality`]).
+    pub(crate) fn with_seasonality(mut self, s: super::Seasonality) -> World {
+        if s == super::Seasonality::Strong {
+            let end = self.cal.date(self.cal.days() - 1);
+            self.cal = Calendar::new(end, &STRONG_MONTHS, &self.v.weekday_factor);
+            self.steady = true;
+        }
+        self
     }
 
     /// Appends the customer id of a customer number: `000123` (Spanish ERP, zero-padded text)

@@ -20,4 +20,5 @@ mod quality_gate;
 mod report_pdf;
 mod run_portfolio;
 mod sample_cli;
+mod seasonal;
 mod snapshots;

@@ -108,7 +108,11 @@ fn pdf_holds_the_headline_figures_of_indicators_json_and_a_one_page_summary() {
             integer(value(ind, "current.base.end_base"), lang),
             percent(value(ind, "current.base.retention_rate"), lang),
             percent(value(ind, "current.base.churn_rate"), lang),
-            percent(value(ind, "current.revenue.net_revenue_retention"), lang),
+            // The headline NRR is the year-over-year one (issue 19).
+            percent(
+                value(ind, "current.revenue.net_revenue_retention_yoy"),
+                lang,
+            ),
             percent(value(ind, "current.revenue.gross_margin_rate"), lang),
             if nps > 0 {
                 format!("+{nps}")

@@ -75,6 +75,39 @@ fn settings_definition(ctx: &Ctx) -> Definition {
     }
 }
 
+/// The tests behind the findings (issue 19): the rule, then one definition per test.
+fn significance_blocks(ctx: &Ctx) -> Vec<Block> {
+    let alpha = ctx.input.config.findings.alpha;
+    let intro = ctx.fill(
+        "significance.intro",
+        &[
+            ("alpha", &ctx.num(Fmt::Num(2), alpha)),
+            ("level", &ctx.num(Fmt::Pct0, 1.0 - alpha)),
+        ],
+    );
+    let defs = [
+        ("fisher_exact", "significance.fisher"),
+        ("two_proportion_z", "significance.retention"),
+        ("nps_difference_z", "significance.nps"),
+        (
+            "poisson_rate_conditional_binomial",
+            "significance.complaints",
+        ),
+        ("bootstrap_percentile", "significance.nrr"),
+    ]
+    .iter()
+    .map(|(test, key)| Definition {
+        term: (*test).to_string(),
+        text: ctx.t(key),
+    })
+    .collect();
+    vec![
+        Block::Subheading(ctx.t("significance.title")),
+        Block::Paragraph(crate::render::rich::RichText::marked(&intro)),
+        Block::Definitions(defs),
+    ]
+}
+
 pub(super) fn section(ctx: &Ctx) -> Section {
     let mut defs = vec![settings_definition(ctx)];
     defs.extend(indicator_definitions(ctx));
@@ -82,8 +115,9 @@ pub(super) fn section(ctx: &Ctx) -> Section {
     let mut blocks = vec![
         Block::Subheading(ctx.t("appendix.methodology")),
         Block::Definitions(defs),
-        Block::Subheading(ctx.t("appendix.model_fit")),
     ];
+    blocks.extend(significance_blocks(ctx));
+    blocks.push(Block::Subheading(ctx.t("appendix.model_fit")));
     blocks.extend(super::model_fit::blocks(ctx));
     blocks.push(Block::Subheading(ctx.t("appendix.data_quality")));
     blocks.extend(super::data_quality::blocks(ctx));

@@ -3,9 +3,89 @@
 //! purchases) (render stage, report builder).
 
 use super::context::{Ctx, DASH, Fmt};
-use crate::clv::{ClvReport, ClvWarning, FitDiagnostics, ModelChoiceReason, ModelKind, SpendBasis};
+use crate::clv::{
+    Backtest, ClvReport, ClvWarning, FitDiagnostics, ModelChoiceReason, ModelKind, SpendBasis,
+};
+use crate::models::{BacktestHoldout, CAVEAT_ERROR};
+use crate::render::charts::{ChartSpec, LineChart, Series, ValueFormat};
 use crate::render::document::Block;
 use crate::render::rich::RichText;
+
+/// "the model over-predicts purchases by 26 % on the last year" when the chosen model's
+/// aggregate backtest error exceeds [`CAVEAT_ERROR`] (issue 19); printed beside every CLV figure.
+pub(super) fn clv_caveat(ctx: &Ctx) -> Option<String> {
+    let models = ctx.input.models;
+    let error = models.backtest_error()?;
+    if error.abs() <= CAVEAT_ERROR {
+        return None;
+    }
+    let key = match (error > 0.0, models.holdout) {
+        (true, BacktestHoldout::Year) => "backtest19.caveat_over",
+        (false, BacktestHoldout::Year) => "backtest19.caveat_under",
+        (true, BacktestHoldout::Period) => "backtest19.caveat_over_period",
+        (false, BacktestHoldout::Period) => "backtest19.caveat_under_period",
+    };
+    Some(ctx.fill(key, &[("error", &ctx.num(Fmt::Pct0, error.abs()))]))
+}
+
+/// Which holdout the backtest used, in one sentence.
+fn horizon_sentence(ctx: &Ctx, r: &ClvReport, bt: &Backtest) -> Block {
+    let key = match ctx.input.models.holdout {
+        BacktestHoldout::Year => "backtest19.horizon_year",
+        BacktestHoldout::Period => "backtest19.horizon_period",
+    };
+    Block::Paragraph(RichText::marked(&ctx.fill(
+        key,
+        &[
+            ("calibration", &ctx.l.date_short(r.calibration_end)),
+            ("start", &ctx.l.date_short(bt.holdout_start)),
+            ("end", &ctx.l.date_short(bt.holdout_end)),
+        ],
+    )))
+}
+
+/// Actual against predicted purchases by month of the holdout, for the chosen model.
+fn by_month_chart(ctx: &Ctx, r: &ClvReport, bt: &Backtest) -> Option<Block> {
+    let m = bt.models.iter().find(|m| Some(m.model) == r.model)?;
+    if bt.by_month.len() < 2 || m.predicted_by_month.len() != bt.by_month.len() {
+        return None;
+    }
+    let spec = ChartSpec::Line(LineChart {
+        x_labels: bt
+            .by_month
+            .iter()
+            .map(|b| ctx.l.month_abbr(chrono::Datelike::month(&b.end)))
+            .collect(),
+        series: vec![
+            Series {
+                name: ctx.t("backtest19.actual"),
+                values: bt.by_month.iter().map(|b| Some(b.actual)).collect(),
+            },
+            Series {
+                name: format!(
+                    "{} ({})",
+                    ctx.t("backtest19.predicted"),
+                    model_name(m.model)
+                ),
+                values: m
+                    .predicted_by_month
+                    .iter()
+                    .map(|v| v.is_finite().then_some(*v))
+                    .collect(),
+            },
+        ],
+        format: ValueFormat::Number { decimals: 0 },
+        y_title: ctx.t("backtest19.axis"),
+        y_min: Some(0.0),
+        y_max: None,
+        target: None,
+    });
+    Some(ctx.chart(
+        "backtest19.by_month_title",
+        Some(ctx.t("backtest19.by_month_caption")),
+        spec,
+    ))
+}
 
 fn model_name(m: ModelKind) -> &'static str {
     match m {
@@ -101,7 +181,8 @@ fn backtest_blocks(ctx: &Ctx, r: &ClvReport) -> Vec<Block> {
     let Some(bt) = &r.backtest else {
         return vec![Block::Note(ctx.t("model.no_backtest"))];
     };
-    let mut out = vec![Block::Paragraph(RichText::marked(&ctx.fill(
+    let mut out = vec![horizon_sentence(ctx, r, bt)];
+    out.push(Block::Paragraph(RichText::marked(&ctx.fill(
         "model.backtest_intro",
         &[
             ("calibration", &ctx.l.date_short(r.calibration_end)),
@@ -109,7 +190,7 @@ fn backtest_blocks(ctx: &Ctx, r: &ClvReport) -> Vec<Block> {
             ("customers", &ctx.num(Fmt::Int, bt.customers as f64)),
             ("actual", &ctx.num(Fmt::Int, bt.actual_total)),
         ],
-    )))];
+    ))));
     let rows = bt
         .models
         .iter()
@@ -144,6 +225,10 @@ fn backtest_blocks(ctx: &Ctx, r: &ClvReport) -> Vec<Block> {
         rows,
         Some(ctx.t("model.backtest_caption")),
     ));
+    if let Some(caveat) = clv_caveat(ctx) {
+        out.push(Block::Note(caveat));
+    }
+    out.extend(by_month_chart(ctx, r, bt));
     let chosen = bt
         .models
         .iter()

@@ -9,7 +9,7 @@ use crate::render::rich::RichText;
 
 pub(super) fn summary(ctx: &Ctx) -> ExecutiveSummary {
     ExecutiveSummary {
-        verdict: RichText::marked(&verdict(ctx)),
+        verdict: RichText::marked(&with_seasonality(ctx, verdict(ctx))),
         tiles: super::tiles::tiles(ctx),
         findings: findings(ctx),
         charts: charts(ctx),
@@ -101,6 +101,24 @@ pub(super) fn verdict(ctx: &Ctx) -> String {
         "verdict.and"
     };
     ctx.fill(key, &[("retention", &retention), ("issue", &issue)])
+}
+
+/// The verdict followed, when seasonality is material, by the one sentence that says so.
+fn with_seasonality(ctx: &Ctx, verdict: String) -> String {
+    let s = &ctx.ind().core.seasonality;
+    match (s.material, s.period_index, s.previous_index) {
+        (true, Some(now), Some(prev)) => {
+            let sentence = ctx.fill(
+                "seasonality.sentence",
+                &[
+                    ("now", &ctx.num(Fmt::Pct0, now)),
+                    ("prev", &ctx.num(Fmt::Pct0, prev)),
+                ],
+            );
+            format!("{verdict} {sentence}")
+        }
+        _ => verdict,
+    }
 }
 
 /// Customer flow and complaint Pareto, each where the data support it.

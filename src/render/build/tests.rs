@@ -114,8 +114,9 @@ fn kpi_tiles_show_the_indicator_figures_formatted_by_the_locale() {
         l.percent(v(&cur.base.retention_rate), 1)
     );
     assert_eq!(tile(&r, "Abandono"), l.percent(v(&cur.base.churn_rate), 1));
-    let nrr = v(&cur.revenue.net_revenue_retention);
-    assert_eq!(tile(&r, "Retención de ingresos (NRR)"), l.percent(nrr, 1));
+    // The headline NRR is the year-over-year one (issue 19).
+    let nrr = v(&cur.revenue.net_revenue_retention_yoy);
+    assert_eq!(tile(&r, "NRR interanual"), l.percent(nrr, 1));
     assert_eq!(
         tile(&r, "Ingresos del periodo"),
         l.currency_compact(v(&cur.revenue.revenue))

@@ -23,7 +23,16 @@ fn tile(ctx: &Ctx, t: Spec) -> KpiTile {
     let p = ctx.input.period;
     let [now, prev, year] = &t.figs;
     let vs = |q| ctx.fill("summary.vs", &[("period", &ctx.l.period_short(&q))]);
-    let changes = [(prev, vs(p.previous())), (year, vs(p.year_ago()))]
+    // With material seasonality the year-ago change leads and the previous period's is marked
+    // as seasonal (issue 19).
+    let seasonal = ctx.ind().core.seasonality.material;
+    let mut pairs = [(prev, vs(p.previous())), (year, vs(p.year_ago()))];
+    if seasonal {
+        let q = ctx.l.period_short(&p.previous());
+        pairs[0].1 = ctx.fill("seasonality.vs_seasonal", &[("period", &q)]);
+        pairs.reverse();
+    }
+    let changes = pairs
         .into_iter()
         .filter_map(|(then, against)| change(&ctx.l, now, then, t.delta, against, t.up_is_good))
         .collect();
@@ -100,6 +109,22 @@ pub(super) fn tiles(ctx: &Ctx) -> Vec<KpiTile> {
             ],
         )
     });
+    let nrr_figs = three(snaps, |s| s.revenue.net_revenue_retention_yoy);
+    let nrr_note = snaps[0]
+        .revenue
+        .net_revenue_retention_yoy_bootstrap
+        .as_ref()
+        .map(|b| {
+            let [lo, hi] = b.interval(0.95);
+            ctx.fill(
+                "significance.ci",
+                &[
+                    ("level", &ctx.num(Fmt::Pct0, 0.95)),
+                    ("lo", &ctx.num(Fmt::Pct0, lo)),
+                    ("hi", &ctx.num(Fmt::Pct0, hi)),
+                ],
+            )
+        });
     vec![
         tile(
             ctx,
@@ -150,7 +175,7 @@ pub(super) fn tiles(ctx: &Ctx) -> Vec<KpiTile> {
             ctx,
             Spec {
                 key: "tile.nrr",
-                figs: three(snaps, |s| s.revenue.net_revenue_retention),
+                figs: nrr_figs,
                 fmt: Fmt::Pct,
                 delta: Delta::Points,
                 up_is_good: true,
@@ -158,8 +183,8 @@ pub(super) fn tiles(ctx: &Ctx) -> Vec<KpiTile> {
                     targets.net_revenue_retention,
                     at_least(ctx.num(Fmt::Pct0, targets.net_revenue_retention)),
                 )),
-                note: None,
-                spark: spark(|p| p.net_revenue_retention),
+                note: nrr_note,
+                spark: snapshot_spark(ctx, &nrr_figs),
             },
         ),
         tile(
@@ -263,9 +288,14 @@ fn clv_tile(ctx: &Ctx) -> KpiTile {
                 Some(crate::clv::ModelKind::ParetoNbd) => "Pareto/NBD",
                 _ => "BG/NBD",
             };
+            let note = ctx.fill("tile.clv_predictive", &[("model", model)]);
+            let note = match super::model_fit::clv_caveat(ctx) {
+                Some(c) => format!("{note} · {c}"),
+                None => note,
+            };
             (
                 [mean, none, none],
-                ctx.fill("tile.clv_predictive", &[("model", model)]),
+                note,
                 vec![None; ctx.ind().core.trend.len()],
             )
         }

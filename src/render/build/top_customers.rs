@@ -105,7 +105,10 @@ pub(super) fn blocks(ctx: &Ctx) -> Vec<Block> {
                 Column::figure(&ctx.fill("table.clv_months", &[("months", &months)])),
             ],
             rows: body,
-            caption: Some(ctx.fill("value.top_caption", &[("months", &months), ("rate", &rate)])),
+            caption: Some(with_caveat(
+                ctx,
+                ctx.fill("value.top_caption", &[("months", &months), ("rate", &rate)]),
+            )),
         }));
         return out;
     }
@@ -137,4 +140,12 @@ pub(super) fn blocks(ctx: &Ctx) -> Vec<Block> {
         caption: Some(ctx.t("value.top_historical_caption")),
     }));
     out
+}
+
+/// `text` followed by the CLV model's backtest caveat, when there is one (issue 19).
+fn with_caveat(ctx: &Ctx, text: String) -> String {
+    match super::model_fit::clv_caveat(ctx) {
+        Some(c) => format!("{text} ({c})."),
+        None => text,
+    }
 }

@@ -57,6 +57,21 @@ fn revenue_table(ctx: &Ctx) -> Block {
             Fmt::Money,
         ),
         (
+            "yoy.nrr",
+            f(|x| &x.revenue.net_revenue_retention_yoy),
+            Fmt::Pct,
+        ),
+        (
+            "yoy.grr",
+            f(|x| &x.revenue.gross_revenue_retention_yoy),
+            Fmt::Pct,
+        ),
+        (
+            "yoy.customers",
+            f(|x| &x.revenue.revenue_retention_yoy_customers),
+            Fmt::Int,
+        ),
+        (
             "value.nrr",
             f(|x| &x.revenue.net_revenue_retention),
             Fmt::Pct,
@@ -98,6 +113,10 @@ fn clv_blocks(ctx: &Ctx) -> Vec<Block> {
         Block::Subheading(ctx.t("value.clv_title")),
         Block::KeyFigures(figures),
     ];
+    // Issue 19: a poor backtest is said beside the predictive figures.
+    if let Some(caveat) = super::model_fit::clv_caveat(ctx) {
+        out.push(Block::Note(caveat));
+    }
     if d.decile_shares.is_empty() {
         out.push(Block::Note(ctx.fill(
             "note.chart_omitted",
