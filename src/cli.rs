@@ -119,12 +119,14 @@ pub struct RunArgs {
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
 
-    /// Outputs to write, comma-separated.
+    /// Outputs to write, comma-separated. `xlsx` is actions.xlsx (the customers behind each
+    /// finding) and `csv-lists` the same lists as actions/*.csv for a CRM; both are on by
+    /// default.
     #[arg(
         long,
         value_enum,
         value_delimiter = ',',
-        default_value = "html,pdf,json"
+        default_value = "html,pdf,json,xlsx,csv-lists"
     )]
     pub format: Vec<OutputFormat>,
 
@@ -268,6 +270,10 @@ pub enum OutputFormat {
     Pdf,
     /// indicators.json (the typed result model).
     Json,
+    /// actions.xlsx: a summary sheet and one sheet per action list.
+    Xlsx,
+    /// actions/<list>.csv: each action list for import into a CRM.
+    CsvLists,
 }
 
 #[cfg(test)]

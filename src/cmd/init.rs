@@ -43,6 +43,7 @@ pub fn run(args: &InitArgs) -> Result<i32> {
         indicators: Default::default(),
         clv: Default::default(),
         targets: Default::default(),
+        output: Default::default(),
         base_dir: args.dir.clone(),
     };
     let ingested = crate::ingest::ingest_client(&cfg);

@@ -62,6 +62,7 @@ fn finding(
         statement: text::fill(&t.statement, args),
         recommendation: text::fill(&t.recommendation, args),
         cites,
+        action_list: None,
     }
 }
 

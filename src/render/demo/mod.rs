@@ -26,6 +26,7 @@ pub(super) fn findings(l: &Locale, period: &Period) -> Vec<Finding> {
         recommendation: s.fill(&format!("finding.{key}_rec"), args),
         stake: l.currency_compact(stake),
         stake_label: s.get(stake_key).to_string(),
+        list: None,
     };
     let category = if l.lang == Lang::Es {
         "Retraso en la entrega"

@@ -1,0 +1,74 @@
+//! Times the action-list writers on a synthetic list of N customers (default 1,000,000): the
+//! workbook (capped at `XLSX_ROW_CAP` rows per sheet) and the whole list as CSV.
+//!
+//! `cargo run --release --example action_lists_bench -- 1000000`
+
+use chrono::NaiveDate;
+use crm_audit::actions::{
+    ActionList, ActionLists, ListId, WorkbookInput, XLSX_ROW_CAP, list_csv, summaries, workbook,
+};
+use crm_audit::cli::Lang;
+use polars::prelude::*;
+use std::time::Instant;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let n: usize = std::env::args()
+        .nth(1)
+        .map(|a| a.parse())
+        .transpose()?
+        .unwrap_or(1_000_000);
+    let ids: Vec<String> = (0..n).map(|i| format!("C{i:08}")).collect();
+    let frame = df![
+        "customer_id" => &ids,
+        "email" => ids.iter().map(|i| format!("{i}@example.com")).collect::<Vec<_>>(),
+        "name" => ids.iter().map(|i| format!("Customer {i}")).collect::<Vec<_>>(),
+        "account_manager" => (0..n).map(|i| format!("Manager {}", i % 40)).collect::<Vec<_>>(),
+        "value" => (0..n).map(|i| 1e6 / (i as f64 + 1.0)).collect::<Vec<_>>(),
+        "p_alive" => (0..n).map(|i| (i % 100) as f64 / 100.0).collect::<Vec<_>>(),
+        "days_since_contact" => (0..n).map(|i| (i % 400) as i64).collect::<Vec<_>>(),
+    ]?;
+    let frame = frame
+        .lazy()
+        .with_column(
+            (lit(20_000i32) - col("days_since_contact").cast(DataType::Int32))
+                .cast(DataType::Date)
+                .alias("last_contact"),
+        )
+        .collect()?;
+    let lists = ActionLists {
+        lists: vec![ActionList {
+            id: ListId::NeglectedValuable,
+            customers: n as u64,
+            money_at_stake: 0.0,
+            money_column: "value",
+            action: "Give each of them an account manager and a contact plan this month.".into(),
+            frame,
+        }],
+    };
+    let sums = summaries(&lists, Lang::En, &[]);
+    let clock = Instant::now();
+    let csv = list_csv(&lists.lists[0])?;
+    println!(
+        "csv: {n} rows, {:.1} MB in {:.2} s",
+        csv.len() as f64 / 1e6,
+        clock.elapsed().as_secs_f64()
+    );
+    let clock = Instant::now();
+    let bytes = workbook(&WorkbookInput {
+        lists: &lists,
+        summaries: &sums,
+        findings: &[],
+        lang: Lang::En,
+        currency: "EUR",
+        client: "Bench",
+        period: "2026-Q3",
+        date: NaiveDate::from_ymd_opt(2026, 10, 1).expect("date"),
+    })?;
+    println!(
+        "xlsx: {} rows in the sheet (cap {XLSX_ROW_CAP}), {:.1} MB in {:.2} s",
+        n.min(XLSX_ROW_CAP),
+        bytes.len() as f64 / 1e6,
+        clock.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
