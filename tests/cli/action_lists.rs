@@ -65,12 +65,8 @@ fn run(config: &Path, out: &Path) -> PathBuf {
         .arg(out)
         .assert()
         .code(0);
-    let client = std::fs::read_dir(out)
-        .unwrap()
-        .flatten()
-        .find(|e| e.path().is_dir())
-        .unwrap()
-        .path();
+    // OUT/<client>/<period>/, the client being named after its folder.
+    let client = out.join("client");
     let period = std::fs::read_dir(&client)
         .unwrap()
         .flatten()
@@ -229,7 +225,7 @@ fn action_lists_match_the_indicators_and_findings_and_stay_text() {
         // CSV cells that a spreadsheet would evaluate are neutralised.
         for c in ["name", "phone"] {
             let col = csv.column(c).unwrap().str().unwrap();
-            for v in col.into_iter().flatten() {
+            for v in col.iter().flatten() {
                 assert!(v.starts_with('\''), "{id}: {c} {v} not neutralised");
             }
         }
