@@ -293,7 +293,16 @@ mod tests {
             panic!("not run")
         };
         assert_eq!(args.period, PeriodSpec::LastQuarter);
-        assert_eq!(args.format.len(), 3);
+        assert_eq!(
+            args.format,
+            [
+                OutputFormat::Html,
+                OutputFormat::Pdf,
+                OutputFormat::Json,
+                OutputFormat::Xlsx,
+                OutputFormat::CsvLists
+            ]
+        );
     }
 
     #[test]

@@ -10,6 +10,8 @@ mod cells;
 mod csv;
 mod lists;
 mod report;
+#[cfg(test)]
+mod tests;
 mod xlsx;
 
 pub use csv::{csv_cell, list_csv};
