@@ -128,7 +128,8 @@ fn summary_sheet(ws: &mut Worksheet, input: &WorkbookInput, f: &Formats) -> Resu
     );
     ws.write_string_with_format(0, 0, title, &f.title)?;
     ws.write_string_with_format(1, 0, s.get("actions.summary_note"), &f.note)?;
-    let cap = XLSX_ROW_CAP.to_string();
+    let loc = Locale::new(input.lang, input.currency);
+    let cap = loc.integer(XLSX_ROW_CAP as i64);
     ws.write_string_with_format(2, 0, s.fill("actions.cap_note", &[("cap", &cap)]), &f.note)?;
     let headers = [
         "actions.list",
@@ -173,7 +174,7 @@ fn summary_sheet(ws: &mut Worksheet, input: &WorkbookInput, f: &Formats) -> Resu
                 "actions.capped",
                 &[
                     ("cap", &cap),
-                    ("rows", &l.rows.to_string()),
+                    ("rows", &loc.integer(l.rows as i64)),
                     ("csv", &l.csv),
                 ],
             ));
@@ -184,6 +185,7 @@ fn summary_sheet(ws: &mut Worksheet, input: &WorkbookInput, f: &Formats) -> Resu
         ws.write_string_with_format(after + i as u32, 0, note, &f.note)?;
     }
     ws.set_freeze_panes(HEADER_ROW + 1, 0)?;
+    ws.set_landscape().set_print_fit_to_pages(1, 0);
     Ok(())
 }
 
@@ -213,8 +215,11 @@ fn list_sheet(
     for (c, col) in columns.iter().enumerate() {
         let c = c as u16;
         let key = format!("actions.col.{}", col.name);
-        ws.write_string_with_format(0, c, s.get(&key), &f.header)?;
-        ws.set_column_width(c, width(&col.name, col.kind))?;
+        let header = s.get(&key);
+        ws.write_string_with_format(0, c, header, &f.header)?;
+        // Wide enough for the bold header and the filter button.
+        let fits_header = header.chars().count() as f64 * 1.15 + 3.0;
+        ws.set_column_width(c, width(&col.name, col.kind).max(fits_header))?;
         let format = f.of(col.kind);
         for i in 0..rows {
             let row = i as u32 + 1;
@@ -247,5 +252,8 @@ fn list_sheet(
     }
     ws.autofilter(0, 0, rows.max(1) as u32, last)?;
     ws.set_freeze_panes(1, 1)?;
+    // Printed, a list fits the page width and repeats its header row on every page.
+    ws.set_landscape().set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(0, 0)?;
     Ok(())
 }
