@@ -9,6 +9,7 @@ use crate::findings::Finding;
 use crate::render::i18n::strings;
 use crate::render::locale::Locale;
 use chrono::{Datelike, NaiveDate};
+use rayon::prelude::*;
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatBorder, Url, Workbook, Worksheet, XlsxError,
 };
@@ -111,10 +112,21 @@ pub fn workbook(input: &WorkbookInput) -> Result<Vec<u8>, XlsxError> {
     );
     let formats = Formats::new(input.lang, input.currency);
     summary_sheet(wb.add_worksheet(), input, &formats)?;
-    for (list, summary) in input.lists.lists.iter().zip(input.summaries) {
-        let ws = wb.add_worksheet();
-        ws.set_name(&summary.sheet)?;
-        list_sheet(ws, list, input.lang, &formats)?;
+    // The list sheets are filled side by side (a large client has several of 100,000 rows).
+    let sheets = input
+        .lists
+        .lists
+        .par_iter()
+        .zip(input.summaries)
+        .map(|(list, summary)| {
+            let mut ws = Worksheet::new();
+            ws.set_name(&summary.sheet)?;
+            list_sheet(&mut ws, list, input.lang, &formats)?;
+            Ok(ws)
+        })
+        .collect::<Result<Vec<_>, XlsxError>>()?;
+    for ws in sheets {
+        wb.push_worksheet(ws);
     }
     wb.save_to_buffer()
 }
