@@ -129,12 +129,14 @@ pub struct RunArgs {
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
 
-    /// Outputs to write, comma-separated.
+    /// Outputs to write, comma-separated. `xlsx` is actions.xlsx (the customers behind each
+    /// finding) and `csv-lists` the same lists as actions/*.csv for a CRM; both are on by
+    /// default.
     #[arg(
         long,
         value_enum,
         value_delimiter = ',',
-        default_value = "html,pdf,json"
+        default_value = "html,pdf,json,xlsx,csv-lists"
     )]
     pub format: Vec<OutputFormat>,
 
@@ -269,7 +271,16 @@ mod tests {
             panic!("not run")
         };
         assert_eq!(args.period, None, "audit.toml's period, else last-quarter");
-        assert_eq!(args.format.len(), 3);
+        assert_eq!(
+            args.format,
+            [
+                OutputFormat::Html,
+                OutputFormat::Pdf,
+                OutputFormat::Json,
+                OutputFormat::Xlsx,
+                OutputFormat::CsvLists
+            ]
+        );
     }
 
     #[test]

@@ -24,6 +24,10 @@ pub enum OutputFormat {
     Pdf,
     /// indicators.json (the typed result model).
     Json,
+    /// actions.xlsx: a summary sheet and one sheet per action list.
+    Xlsx,
+    /// actions/<list>.csv: each action list for import into a CRM.
+    CsvLists,
 }
 
 /// Lifetime-value model choice (`[clv] model`, `clv --model`).

@@ -6,6 +6,7 @@
 //! is in [`cmd`].
 #![warn(missing_docs, unreachable_pub)]
 
+pub mod actions;
 pub mod cli;
 pub mod clv;
 pub mod cmd;

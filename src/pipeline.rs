@@ -240,24 +240,47 @@ fn audit(
         Some(&days),
     )
     .context("computing the indicators")?;
-    drop(days);
     entry.stages_ms.indicators = ms(t);
     entry.stages_peak_mb.indicators = memory::peak_mb();
 
     let t = stage_start();
+    let wants = |f: OutputFormat| opts.formats.contains(&f);
     let mut evidence = crate::findings::Evidence::from_indicators(&indicators, &cfg.indicators);
     // Issue 19: CLV-based findings carry the model's backtest caveat.
     evidence.clv_backtest_error = models
         .backtest_error()
         .filter(|e| e.abs() > crate::models::CAVEAT_ERROR);
     evidence.clv_backtest_year = models.holdout == crate::models::BacktestHoldout::Year;
-    let findings = crate::findings::derive_with(
+    let mut findings = crate::findings::derive_with(
         &evidence,
         &cfg.targets,
         cfg.findings.alpha,
         lang,
         &cfg.client.currency,
     );
+    let (xlsx, csv_lists) = (wants(OutputFormat::Xlsx), wants(OutputFormat::CsvLists));
+    let actions = (xlsx || csv_lists)
+        .then(|| {
+            crate::actions::compute(&crate::actions::ActionInput {
+                tables: &tables,
+                period,
+                settings: &cfg.indicators,
+                values: models.values().as_ref(),
+                days: Some(&days),
+                indicators: &indicators,
+                findings: &findings,
+                lang,
+                personal_data: cfg.output.personal_data,
+            })
+        })
+        .transpose()
+        .context("computing the action lists")?;
+    drop(days);
+    let list_summaries = actions
+        .as_ref()
+        .map(|a| crate::actions::summaries(a, lang, &findings))
+        .unwrap_or_default();
+    crate::actions::attach_to_findings(&mut findings, &list_summaries, lang, xlsx, csv_lists);
     let input = crate::render::build::ReportInput {
         config: &cfg,
         lang,
@@ -269,7 +292,6 @@ fn audit(
         ledger: &ledger,
     };
     let report = crate::render::build::build_report(&input);
-    let wants = |f: OutputFormat| opts.formats.contains(&f);
     let (html, pdf) = match (wants(OutputFormat::Html), wants(OutputFormat::Pdf)) {
         (true, true) => {
             let (h, p) = crate::render::render_html_and_pdf(&report, opts.templates.as_deref())?;
@@ -287,14 +309,18 @@ fn audit(
     };
     let json = wants(OutputFormat::Json)
         .then(|| {
-            crate::results::AuditResults::new(
+            let results = crate::results::AuditResults::new(
                 &cfg,
                 period,
                 &indicators,
                 &models,
                 &findings,
                 &ledger,
-            )
+            );
+            match &actions {
+                Some(_) => results.with_action_lists(&list_summaries),
+                None => results,
+            }
             .to_json()
         })
         .transpose()?;
@@ -303,20 +329,33 @@ fn audit(
 
     let t = stage_start();
     let dir = opts.out.join(&entry.client).join(period.to_string());
-    let mut files: Vec<(&str, Vec<u8>)> = Vec::new();
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     if let Some(h) = html {
-        files.push(("report.html", h.into_bytes()));
+        files.push(("report.html".into(), h.into_bytes()));
     }
     if let Some(p) = pdf {
-        files.push(("report.pdf", p));
+        files.push(("report.pdf".into(), p));
     }
     if let Some(j) = json {
-        files.push(("indicators.json", j.into_bytes()));
+        files.push(("indicators.json".into(), j.into_bytes()));
     }
-    files.push(("validation.json", ledger.to_json().into_bytes()));
-    files.push(("rejected_rows.csv", ledger.rejected_rows_csv().into_bytes()));
+    files.push(("validation.json".into(), ledger.to_json().into_bytes()));
+    files.push((
+        "rejected_rows.csv".into(),
+        ledger.rejected_rows_csv().into_bytes(),
+    ));
     if let Some(scores) = models.scores_csv()? {
-        files.push(("clv_scores.csv", scores));
+        files.push(("clv_scores.csv".into(), scores));
+    }
+    if let Some(a) = &actions {
+        files.extend(action_files(
+            a,
+            &list_summaries,
+            &findings,
+            &cfg,
+            opts,
+            period,
+        )?);
     }
     entry.outputs = write_client_dir(&dir, &opts.out, &files).with_context(|| {
         format!(
@@ -336,8 +375,45 @@ fn audit(
     ))
 }
 
+/// actions.xlsx and actions/<list>.csv, as `--format` asks.
+fn action_files(
+    actions: &crate::actions::ActionLists,
+    summaries: &[crate::actions::ListSummary],
+    findings: &[crate::findings::Finding],
+    cfg: &AuditConfig,
+    opts: &RunOptions,
+    period: crate::period::Period,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut files = Vec::new();
+    let lang = opts.lang.unwrap_or(cfg.client.lang);
+    if opts.formats.contains(&OutputFormat::Xlsx) {
+        let input = crate::actions::WorkbookInput {
+            lists: actions,
+            summaries,
+            findings,
+            lang,
+            currency: &cfg.client.currency,
+            client: &cfg.client.name,
+            period: &period.to_string(),
+            date: opts.report_date,
+        };
+        let bytes = crate::actions::workbook(&input).context("writing actions.xlsx")?;
+        files.push(("actions.xlsx".to_string(), bytes));
+    }
+    if opts.formats.contains(&OutputFormat::CsvLists) {
+        for list in &actions.lists {
+            files.push((list.id.csv_path(), crate::actions::list_csv(list)?));
+        }
+    }
+    Ok(files)
+}
+
 /// Writes a client's files into a staging folder and swaps it in; see [`StagedDir`].
-fn write_client_dir(dir: &Path, out: &Path, files: &[(&str, Vec<u8>)]) -> Result<Vec<OutputFile>> {
+fn write_client_dir(
+    dir: &Path,
+    out: &Path,
+    files: &[(String, Vec<u8>)],
+) -> Result<Vec<OutputFile>> {
     if let Some(parent) = dir.parent() {
         output::recover(parent);
     }

@@ -40,6 +40,10 @@ pub struct AuditResults<'a> {
     pub findings: &'a [Finding],
     /// Data-quality summary per source (the full ledger is in validation.json).
     pub data_quality: Vec<SourceQuality<'a>>,
+    /// The action lists written beside the report (actions.xlsx, actions/*.csv): customers and
+    /// money at stake of each, the same figures as the workbook's summary sheet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action_lists: Option<&'a [crate::actions::ListSummary]>,
 }
 
 /// Who the results are about.
@@ -126,7 +130,14 @@ impl<'a> AuditResults<'a> {
                     rows_rejected: s.rows_rejected,
                 })
                 .collect(),
+            action_lists: None,
         }
+    }
+
+    /// Adds the summaries of the action lists written beside the report.
+    pub fn with_action_lists(mut self, lists: &'a [crate::actions::ListSummary]) -> Self {
+        self.action_lists = Some(lists);
+        self
     }
 
     /// Pretty JSON that two runs on the same inputs write byte for byte: floats are rounded to

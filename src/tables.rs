@@ -79,6 +79,7 @@ const CUSTOMERS: &[ColumnSpec] = &[
     col("customer_id", Text, true),
     col("name", Text, false),
     col("email", Text, false),
+    col("phone", Text, false),
     col("segment", Text, false),
     col("region", Text, false),
     col("created_at", Date, false),
@@ -162,12 +163,8 @@ impl TableKind {
         match self {
             TableKind::Transactions => &["product", "quantity", "unit_price", "currency"],
             // Not e-mail: the checks of other tables compare their ids with it (keying hint).
-            TableKind::Customers => &[
-                "segment",
-                "region",
-                "acquisition_channel",
-                "account_manager",
-            ],
+            // Not phone or account manager either: the action lists print them (issue 20).
+            TableKind::Customers => &["segment", "region", "acquisition_channel"],
             TableKind::Interactions => &["outcome"],
             TableKind::Complaints => &["status"],
             TableKind::Surveys => &["comment"],

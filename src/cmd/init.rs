@@ -46,6 +46,7 @@ pub fn run(args: &InitArgs) -> Result<i32> {
         targets: Default::default(),
         quality: Default::default(),
         findings: Default::default(),
+        output: Default::default(),
         base_dir: args.dir.clone(),
     };
     let ingested = crate::ingest::ingest_client(&cfg);

@@ -76,9 +76,33 @@ pub struct AuditConfig {
     /// How findings are tested (issue 19): `[findings] alpha`.
     #[serde(default)]
     pub findings: FindingsSettings,
+    /// What the written outputs may contain.
+    pub output: OutputSettings,
     /// Folder of the audit.toml; relative paths are resolved against it. Not read from the file.
     #[serde(skip)]
     pub base_dir: PathBuf,
+}
+
+/// The `[output]` block (issue 20).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputSettings {
+    /// Whether customers' e-mail addresses and phone numbers may appear in the outputs (the
+    /// action lists). `false` for reports that leave the client.
+    #[serde(default = "default_personal_data")]
+    pub personal_data: bool,
+}
+
+impl Default for OutputSettings {
+    fn default() -> Self {
+        OutputSettings {
+            personal_data: default_personal_data(),
+        }
+    }
+}
+
+fn default_personal_data() -> bool {
+    true
 }
 
 /// The client block.

@@ -53,6 +53,27 @@ pub struct Finding {
     /// groups (issue 19); such a finding is stated only when its p-value is below alpha.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub significance: Option<crate::stats::Significance>,
+    /// The action list of the customers behind the finding, when one was written (issue 20).
+    pub action_list: Option<ListLink>,
+}
+
+/// Where the customers behind a finding are listed (actions.xlsx and actions/*.csv).
+#[derive(Debug, Clone, Serialize)]
+pub struct ListLink {
+    /// The list's identifier (`neglected_valuable`).
+    pub id: &'static str,
+    /// The line printed under the finding (`list: actions.xlsx › Neglected valuable customers`).
+    pub text: String,
+    /// The CSV's path relative to the report, when the CSVs are written.
+    pub csv: Option<String>,
+    /// Distinct customers on the list.
+    pub customers: u64,
+}
+
+/// The recommendation of rule `id` as its template reads (the action lists use it when the
+/// rule raised no finding this period).
+pub fn recommendation(lang: Lang, id: &str) -> String {
+    text::get(lang, id).recommendation.clone()
 }
 
 /// Significance level of the findings' tests when audit.toml sets none.

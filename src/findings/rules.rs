@@ -73,6 +73,7 @@ fn finding(
         recommendation: text::fill(&t.recommendation, args),
         cites,
         significance: None,
+        action_list: None,
     }
 }
 

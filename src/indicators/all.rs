@@ -150,16 +150,7 @@ fn service(
             .expect("base computed for every period")
             .1
     };
-    let (ranked, basis) = match values {
-        Some(v) => (
-            v.clone()
-                .lazy()
-                .select([col("customer_id"), col("clv").alias("value")])
-                .collect(),
-            ValueBasis::PredictiveClv,
-        ),
-        None => (historical_values(tables, period), ValueBasis::HistoricalClv),
-    };
+    let (ranked, basis) = ranked_values(tables, period, values);
     let ranked = ranked.family("engagement values")?;
     // The three snapshots' last contacts in one pass over the interactions.
     let last: Vec<Option<DataFrame>> = match tables.interactions.as_ref() {
@@ -244,6 +235,25 @@ fn trend_point(
         nps: s.nps,
         csat: s.csat,
     })
+}
+
+/// The value that ranks customers for "valuable" (`customer_id`, `value`): predictive CLV when
+/// the model stage supplied it, else historical CLV. Shared with the action lists.
+pub(crate) fn ranked_values(
+    tables: &Tables,
+    period: Period,
+    values: Option<&DataFrame>,
+) -> (PolarsResult<DataFrame>, ValueBasis) {
+    match values {
+        Some(v) => (
+            v.clone()
+                .lazy()
+                .select([col("customer_id"), col("clv").alias("value")])
+                .collect(),
+            ValueBasis::PredictiveClv,
+        ),
+        None => (historical_values(tables, period), ValueBasis::HistoricalClv),
+    }
 }
 
 /// Historical CLV per customer: cumulative margin (net − cost, net where cost is unknown) of

@@ -59,32 +59,15 @@ pub(crate) fn compute(ctx: &Context, status: &PeriodStatus) -> PolarsResult<Comp
             relative_risk: m,
         });
     };
-    let w = status.windows;
-    let complained = complaints
-        .clone()
-        .lazy()
-        .filter(between(col("opened"), w.lookback_from, w.start - 1))
-        .group_by([col("key")])
-        .agg([lit(true).alias("complained")]);
     let lapsed = col("in_end_base").not();
     let flag = col("complained");
     let v = one_row(
-        status
-            .lazy()
-            .filter(col("in_start_base"))
-            .join(
-                complained,
-                [col("key")],
-                [col("key")],
-                JoinArgs::new(JoinType::Left),
-            )
-            .with_column(col("complained").fill_null(lit(false)))
-            .select([
-                flag.clone().sum().alias("c"),
-                flag.clone().and(lapsed.clone()).sum().alias("cl"),
-                flag.clone().not().sum().alias("o"),
-                flag.not().and(lapsed).sum().alias("ol"),
-            ]),
+        start_base_by_complaint(complaints, status).select([
+            flag.clone().sum().alias("c"),
+            flag.clone().and(lapsed.clone()).sum().alias("cl"),
+            flag.clone().not().sum().alias("o"),
+            flag.not().and(lapsed).sum().alias("ol"),
+        ]),
         &["c", "cl", "o", "ol"],
     )?;
     let [c, cl, o, ol] = [0, 1, 2, 3].map(|i| v[i].unwrap_or(0.0));
@@ -104,6 +87,37 @@ pub(crate) fn compute(ctx: &Context, status: &PeriodStatus) -> PolarsResult<Comp
         other_churn_rate: g(rate_o),
         relative_risk: g(rr),
     })
+}
+
+/// The status rows of the customers in S with a `complained` flag: a complaint opened in the A
+/// days before P.start (`complaints` keyed as in [`Context::complaints`]). The one split behind
+/// the churn figures and the action list of complainants who lapsed.
+pub(crate) fn start_base_by_complaint(complaints: &DataFrame, status: &PeriodStatus) -> LazyFrame {
+    let w = status.windows;
+    let complained = complaints
+        .clone()
+        .lazy()
+        .filter(between(col("opened"), w.lookback_from, w.start - 1))
+        .group_by([col("key")])
+        .agg([lit(true).alias("complained")]);
+    status
+        .lazy()
+        .filter(col("in_start_base"))
+        .join(
+            complained,
+            [col("key")],
+            [col("key")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_column(col("complained").fill_null(lit(false)))
+}
+
+/// Complaints (keyed, with `opened` and `resolved` day numbers) still open at the end of day
+/// `end`: opened on or before it and not resolved by then.
+pub(crate) fn open_at_end(end: i32) -> Expr {
+    col("opened")
+        .lt_eq(lit(end))
+        .and(col("resolved").is_null().or(col("resolved").gt(lit(end))))
 }
 
 /// `clv_at_end` is `clv_hist::per_customer` at P.end, used when no predictive values are given.
@@ -137,11 +151,7 @@ pub(crate) fn clv_at_risk(
     let open = complaints
         .clone()
         .lazy()
-        .filter(
-            col("opened")
-                .lt_eq(lit(end))
-                .and(col("resolved").is_null().or(col("resolved").gt(lit(end)))),
-        )
+        .filter(open_at_end(end))
         .group_by([col("key")])
         .agg([len().alias("open")]);
     let clv = match values {

@@ -189,6 +189,28 @@ impl<'a> Context<'a> {
 }
 
 fn keyed_complaints(complaints: &DataFrame, keys: &DataFrame) -> PolarsResult<DataFrame> {
+    keyed_complaints_with(complaints, keys, &[])
+}
+
+/// The complaints keyed as in [`Context::complaints`] (`key`, `opened`, `resolved`), keeping
+/// the named columns of the complaints table too (an action list shows ids and categories).
+pub(crate) fn keyed_complaints_with(
+    complaints: &DataFrame,
+    keys: &DataFrame,
+    extra: &[&str],
+) -> PolarsResult<DataFrame> {
+    let mut columns = vec![
+        col("key"),
+        col("opened_at")
+            .cast(DataType::Date)
+            .cast(DataType::Int32)
+            .alias("opened"),
+        col("resolved_at")
+            .cast(DataType::Date)
+            .cast(DataType::Int32)
+            .alias("resolved"),
+    ];
+    columns.extend(extra.iter().map(|c| col(*c)));
     complaints
         .clone()
         .lazy()
@@ -199,17 +221,7 @@ fn keyed_complaints(complaints: &DataFrame, keys: &DataFrame) -> PolarsResult<Da
             [col("customer_id")],
             JoinArgs::new(JoinType::Inner),
         )
-        .select([
-            col("key"),
-            col("opened_at")
-                .cast(DataType::Date)
-                .cast(DataType::Int32)
-                .alias("opened"),
-            col("resolved_at")
-                .cast(DataType::Date)
-                .cast(DataType::Int32)
-                .alias("resolved"),
-        ])
+        .select(columns)
         .collect()
 }
 

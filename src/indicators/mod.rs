@@ -35,8 +35,8 @@ pub mod seasonality;
 mod service_bench;
 #[cfg(test)]
 mod service_fixture;
-mod service_inputs;
-mod status;
+pub(crate) mod service_inputs;
+pub(crate) mod status;
 pub mod trend;
 pub mod whale;
 

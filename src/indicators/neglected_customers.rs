@@ -94,7 +94,7 @@ impl NeglectedCustomers {
 
 /// The top value decile, highest first, ties by customer id: the value of rank ceil(n / 10) is
 /// found with a sort of the value column alone, so only the decile itself is sorted by id.
-fn top_decile(values: &DataFrame) -> PolarsResult<DataFrame> {
+pub(crate) fn top_decile(values: &DataFrame) -> PolarsResult<DataFrame> {
     let ranked = values
         .clone()
         .lazy()
@@ -129,6 +129,30 @@ fn by_value() -> SortMultipleOptions {
     SortMultipleOptions::default().with_order_descending_multi([true, false])
 }
 
+/// The top decile (`customer_id`, `value`) with each customer's `last_contact` and the
+/// `neglected` flag: no interaction in the `neglect_days` days ending `period.end`. The one
+/// definition behind the indicator's figures and the action list.
+pub(crate) fn flag_neglected(
+    top: DataFrame,
+    last: &DataFrame,
+    period: Period,
+    settings: &IndicatorSettings,
+) -> PolarsResult<DataFrame> {
+    let (window_start, _) = window_ending(period.end, settings.neglect_days);
+    let is_neglected = col("last_contact")
+        .is_null()
+        .or(col("last_contact").lt(midnight_lit(window_start)));
+    top.lazy()
+        .join(
+            last.clone().lazy(),
+            [col("customer_id")],
+            [col("customer_id")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_column(is_neglected.alias("neglected"))
+        .collect()
+}
+
 /// The neglected customers of the top value decile at the end of `period`, given each
 /// customer's last contact up to then (`last`: customer_id, last_contact).
 pub(crate) fn neglected_customers(
@@ -154,20 +178,7 @@ pub(crate) fn neglected_customers(
             missing: None,
         });
     }
-    let (window_start, _) = window_ending(period.end, settings.neglect_days);
-    let is_neglected = col("last_contact")
-        .is_null()
-        .or(col("last_contact").lt(midnight_lit(window_start)));
-    let top = top
-        .lazy()
-        .join(
-            last.clone().lazy(),
-            [col("customer_id")],
-            [col("customer_id")],
-            JoinArgs::new(JoinType::Left),
-        )
-        .with_column(is_neglected.alias("neglected"))
-        .collect()?;
+    let top = flag_neglected(top, last, period, settings)?;
     let stats = top
         .clone()
         .lazy()

@@ -78,12 +78,34 @@ pub fn sales_during_open_complaints(
     period: Period,
     settings: &IndicatorSettings,
 ) -> PolarsResult<OpenComplaintSales> {
+    let found = match contacts_during_open_complaints(tables, period, settings)? {
+        Ok(found) => found,
+        Err(reason) => return Ok(OpenComplaintSales::missing(reason)),
+    };
+    let customers = found.column("customer_id")?.n_unique()?;
+    Ok(OpenComplaintSales {
+        contacts: Figure::of(found.height() as f64),
+        customers: Figure::of(customers as f64),
+        list: list_rows(&found.head(Some(LIST_CAP)))?,
+        missing: None,
+    })
+}
+
+/// Every sales contact of P made during an open complaint, by date then customer: `customer_id`,
+/// `date`, `channel`, `employee`, `contact`, `complaint_id`, `complaint_opened_at`,
+/// `resolved_at`, `category`; or why the data cannot tell. The one query behind the indicator's
+/// counts and the action list.
+pub(crate) fn contacts_during_open_complaints(
+    tables: &Tables,
+    period: Period,
+    settings: &IndicatorSettings,
+) -> PolarsResult<Result<DataFrame, Missing>> {
     let (Some(complaints), Some(interactions)) = (&tables.complaints, &tables.interactions) else {
-        return Ok(OpenComplaintSales::missing(Missing::NoTable));
+        return Ok(Err(Missing::NoTable));
     };
     if let Some(reason) = column_gap(interactions, "type").or(column_gap(complaints, "resolved_at"))
     {
-        return Ok(OpenComplaintSales::missing(reason));
+        return Ok(Err(reason));
     }
     let types: Vec<String> = settings
         .sales_types
@@ -149,13 +171,7 @@ pub fn sales_during_open_complaints(
         .unique_stable_generic(Some(vec![col("contact")]), UniqueKeepStrategy::First)
         .sort(["date", "customer_id"], SortMultipleOptions::default())
         .collect()?;
-    let customers = found.column("customer_id")?.n_unique()?;
-    Ok(OpenComplaintSales {
-        contacts: Figure::of(found.height() as f64),
-        customers: Figure::of(customers as f64),
-        list: list_rows(&found.head(Some(LIST_CAP)))?,
-        missing: None,
-    })
+    Ok(Ok(found))
 }
 
 fn list_rows(found: &DataFrame) -> PolarsResult<Vec<SaleDuringComplaint>> {

@@ -80,9 +80,12 @@ impl StagedDir {
         &self.staging
     }
 
-    /// Writes one file into the staging folder.
+    /// Writes one file into the staging folder; `name` may hold a sub-folder (`actions/x.csv`).
     pub fn write(&self, name: &str, bytes: &[u8]) -> Result<PathBuf, WriteError> {
         let path = self.staging.join(name);
+        if let Some(dir) = path.parent().filter(|d| *d != self.staging) {
+            fs::create_dir_all(dir).map_err(err(dir))?;
+        }
         fs::write(&path, bytes).map_err(err(&path))?;
         Ok(path)
     }

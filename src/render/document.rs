@@ -241,6 +241,17 @@ pub struct Finding {
     pub stake: String,
     /// What the money is (`CLV de reclamantes`).
     pub stake_label: String,
+    /// The action list of the finding's customers (issue 20), when one was written.
+    pub list: Option<ListLine>,
+}
+
+/// The line under a finding that names its action list.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListLine {
+    /// `list: actions.xlsx › Neglected valuable customers`.
+    pub text: String,
+    /// Relative link to the list's CSV (HTML only).
+    pub href: Option<String>,
 }
 
 /// A titled chart; its SVG is drawn once from `spec` and used by both outputs.

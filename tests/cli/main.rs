@@ -2,6 +2,7 @@
 //! `crm-audit` binary, or the library's public API, on fixtures under `tests/fixtures/`.
 //! One binary links polars once instead of once per test file.
 
+mod action_lists;
 mod clv_cdnow;
 mod clv_cli;
 mod clv_simulated;

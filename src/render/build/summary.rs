@@ -4,7 +4,7 @@
 use super::compare::light;
 use super::context::{Ctx, Fmt};
 use crate::findings::Kind;
-use crate::render::document::{Chart, ExecutiveSummary, Finding, Light};
+use crate::render::document::{Chart, ExecutiveSummary, Finding, Light, ListLine};
 use crate::render::rich::RichText;
 
 pub(super) fn summary(ctx: &Ctx) -> ExecutiveSummary {
@@ -34,6 +34,10 @@ pub(super) fn findings(ctx: &Ctx) -> Vec<Finding> {
             } else {
                 String::new()
             },
+            list: f.action_list.as_ref().map(|l| ListLine {
+                text: l.text.clone(),
+                href: l.csv.clone(),
+            }),
         })
         .collect()
 }

@@ -16,13 +16,15 @@ pub(super) struct FindingLayout {
     title: Vec<Line>,
     statement: Vec<Line>,
     rec: Vec<Line>,
+    list: Vec<Line>,
     stake: Vec<Line>,
     stake_label: Vec<Line>,
     size: f32,
     pub(super) height: f32,
 }
 
-/// Lays out `f` at `size`; `with_title` prints its title in bold above the statement.
+/// Lays out `f` at `size`; `with_title` prints its title in bold above the statement and its
+/// action list's line under the recommendation.
 pub(super) fn layout(
     fonts: &Fonts,
     f: &Finding,
@@ -43,19 +45,27 @@ pub(super) fn layout(
         size - 0.4,
         text_w,
     );
+    // The list line is printed in the findings section (titled findings); the executive
+    // summary keeps its room for the findings themselves.
+    let list = match (&f.list, with_title) {
+        (Some(l), true) => wrap_plain(fonts, &l.text, Weight::Regular, size - 1.0, text_w),
+        _ => Vec::new(),
+    };
     let stake = wrap_plain(fonts, &f.stake, Weight::Bold, size + 0.6, STAKE_W);
     let stake_label = wrap_plain(fonts, &f.stake_label, Weight::Regular, size - 1.6, STAKE_W);
     let lh = size * LEADING;
     let text_h = title.len() as f32 * (size + 0.5) * LEADING
         + statement.len() as f32 * lh
         + 2.0
-        + rec.len() as f32 * (size - 0.4) * LEADING;
+        + rec.len() as f32 * (size - 0.4) * LEADING
+        + list.len() as f32 * (size - 1.0) * LEADING;
     let stake_h = stake.len() as f32 * (size + 0.6) * LEADING
         + stake_label.len() as f32 * (size - 1.6) * LEADING;
     FindingLayout {
         title,
         statement,
         rec,
+        list,
         stake,
         stake_label,
         size,
@@ -103,6 +113,10 @@ pub(super) fn draw(flow: &mut Flow, n: usize, l: &FindingLayout) {
     for line in &l.rec {
         flow.draw_line(x, y + (s - 0.4) * 0.95, line, s - 0.4, MUTED);
         y += (s - 0.4) * LEADING;
+    }
+    for line in &l.list {
+        flow.draw_line(x, y + (s - 1.0) * 0.95, line, s - 1.0, ACCENT);
+        y += (s - 1.0) * LEADING;
     }
     let mut ys = top;
     right(flow, &l.stake, &mut ys, s + 0.6, INK);
