@@ -25,5 +25,6 @@ pub mod portfolio;
 pub mod render;
 pub mod results;
 pub mod sample;
+pub mod shard;
 pub mod tables;
 pub mod workers;

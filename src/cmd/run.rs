@@ -1,16 +1,29 @@
 //! `crm-audit run`: audit every selected client in parallel, write the manifest last, and turn
 //! the outcome into an exit code. A failed client is recorded and never stops the others.
+//! With `--shard K/N` (or `--shards N` and `JOB_COMPLETION_INDEX`) only a share of the clients
+//! is audited, and a per-shard manifest replaces the portfolio page and manifest.json.
 
 use super::{EXIT_CLIENT_FAILED, EXIT_OK, EXIT_OUTPUT, clients};
 use crate::cli::RunArgs;
 use crate::output::{self, Manifest, RunStatus};
 use crate::pipeline::{self, ClientRun, RunOptions};
+use crate::shard::{Shard, ShardHeadline, ShardManifest};
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::path::Path;
 
 /// Runs the audit; returns the process exit code.
 pub fn run(args: &RunArgs, jobs: Option<u16>, quiet: bool) -> Result<i32> {
-    let configs = clients::select(&args.clients)?;
+    let shard = match (args.shard, args.shards) {
+        (Some(shard), _) => Some(shard),
+        (None, Some(n)) => Some(Shard::from_env(n.into()).map_err(anyhow::Error::msg)?),
+        (None, None) => None,
+    };
+    let mut configs = clients::select(&args.clients)?;
+    if let Some(shard) = shard {
+        configs = crate::shard::select(configs, shard);
+        tracing::info!(shard = %shard, clients = configs.len(), "shard selected");
+    }
     let options = RunOptions::from_args(args)?;
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create output folder {}", args.out.display()))?;
@@ -33,6 +46,9 @@ pub fn run(args: &RunArgs, jobs: Option<u16>, quiet: bool) -> Result<i32> {
     });
     bar.finish_and_clear();
 
+    if let Some(shard) = shard {
+        return finish_shard(args, shard, runs, quiet);
+    }
     let mut manifest = Manifest::new(args.period.to_string());
     let portfolio_outputs = pipeline::write_portfolio(&runs, &options);
     let mut output_failed = false;
@@ -46,13 +62,60 @@ pub fn run(args: &RunArgs, jobs: Option<u16>, quiet: bool) -> Result<i32> {
     for run in runs {
         manifest.push(run.entry);
     }
-    let json = serde_json::to_vec_pretty(&manifest).context("cannot serialise the manifest")?;
     let path = args.out.join("manifest.json");
-    if let Err(e) = output::write_file(&path, &json) {
-        tracing::error!("{e}");
-        return Ok(EXIT_OUTPUT);
-    }
+    Ok(write_manifest(
+        &path,
+        &manifest,
+        &manifest,
+        output_failed,
+        quiet,
+    ))
+}
 
+/// A shard's end: its manifest, with the headlines the merge needs, beside the clients' folders.
+fn finish_shard(args: &RunArgs, shard: Shard, runs: Vec<ClientRun>, quiet: bool) -> Result<i32> {
+    let mut manifest = Manifest::new(args.period.to_string());
+    let mut headlines = Vec::new();
+    for run in runs {
+        if let Some(headline) = run.summary {
+            headlines.push(ShardHeadline {
+                config: run.entry.config.clone(),
+                headline,
+            });
+        }
+        manifest.push(run.entry);
+    }
+    let sharded = ShardManifest {
+        manifest,
+        shard,
+        lang: args.lang,
+        headlines,
+    };
+    let path = args.out.join(shard.manifest_name());
+    Ok(write_manifest(
+        &path,
+        &sharded,
+        &sharded.manifest,
+        false,
+        quiet,
+    ))
+}
+
+/// Writes a manifest (atomically, last) and turns the run's outcome into the exit code.
+pub(super) fn write_manifest<T: serde::Serialize>(
+    path: &Path,
+    file: &T,
+    manifest: &Manifest,
+    output_failed: bool,
+    quiet: bool,
+) -> i32 {
+    let written = serde_json::to_vec_pretty(file)
+        .map_err(|e| format!("cannot serialise the manifest: {e}"))
+        .and_then(|json| output::write_file(path, &json).map_err(|e| e.to_string()));
+    if let Err(e) = written {
+        tracing::error!("{e}");
+        return EXIT_OUTPUT;
+    }
     let failed = manifest
         .clients
         .iter()
@@ -65,13 +128,13 @@ pub fn run(args: &RunArgs, jobs: Option<u16>, quiet: bool) -> Result<i32> {
             path.display()
         );
     }
-    Ok(if failed > 0 {
+    if failed > 0 {
         EXIT_CLIENT_FAILED
     } else if output_failed {
         EXIT_OUTPUT
     } else {
         EXIT_OK
-    })
+    }
 }
 
 /// Audits the clients on `workers` threads (see [`crate::workers::in_order`]: at most `workers`

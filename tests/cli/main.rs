@@ -15,3 +15,4 @@ mod memory_limit;
 mod report_pdf;
 mod run_portfolio;
 mod sample_cli;
+mod shards;
