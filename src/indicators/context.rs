@@ -53,6 +53,9 @@ pub struct Context<'a> {
     pub has_invoice_ids: bool,
     /// The complaints table has resolution times, so "open at a date" is known.
     pub has_resolved_at: bool,
+    /// The purchase lines sorted by day, when the caller built them: per-period counts over
+    /// lines read a slice of them.
+    pub(crate) lines: Option<&'a super::day_lines::DayLines<'a>>,
 }
 
 /// Day number (days since 1970-01-01) of a date, the integer the prepared frames use.
@@ -167,6 +170,7 @@ impl<'a> Context<'a> {
             first_purchases,
             complaints,
             data_range,
+            lines: None,
         })
     }
 
