@@ -29,6 +29,9 @@ pub(crate) struct DayLines<'a> {
     category: StringChunked,
     line_key: UInt32Chunked,
     days: &'a CustomerDays,
+    /// Invoice counts already made: the customer families and the service families both count
+    /// the invoices of P, P−1 and P−12m.
+    counted: std::sync::Mutex<Vec<((i32, i32), InvoiceCount)>>,
 }
 
 /// The invoices of a window: distinct invoice numbers, and distinct (customer, day) pairs of
@@ -83,6 +86,7 @@ impl<'a> DayLines<'a> {
             category: tx.column("category")?.str()?.rechunk().into_owned(),
             line_key: days.line_key.rechunk().into_owned(),
             days,
+            counted: std::sync::Mutex::new(Vec::new()),
         })
     }
 
@@ -103,6 +107,25 @@ impl<'a> DayLines<'a> {
     /// The invoices among the purchase lines dated in `first..=last`, as
     /// `service_inputs::invoice_count` defines them.
     pub(crate) fn invoices(&self, first: NaiveDate, last: NaiveDate) -> InvoiceCount {
+        let window = (epoch_days(first), epoch_days(last));
+        let memo = |m: &std::sync::Mutex<Vec<_>>| {
+            let m = m.lock().unwrap_or_else(|e| e.into_inner());
+            m.iter()
+                .find(|(w, _)| *w == window)
+                .map(|(_, c): &(_, InvoiceCount)| *c)
+        };
+        if let Some(c) = memo(&self.counted) {
+            return c;
+        }
+        let c = self.count_invoices(first, last);
+        self.counted
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((window, c));
+        c
+    }
+
+    fn count_invoices(&self, first: NaiveDate, last: NaiveDate) -> InvoiceCount {
         let invoice = self.invoice.downcast_as_array();
         let lines: usize = self.by_day(first, last).map(<[u32]>::len).sum();
         let mut numbered: PlHashSet<&str> =
@@ -111,9 +134,16 @@ impl<'a> DayLines<'a> {
         // per customer (the last slot for lines without customer).
         let mut marked: Vec<u32> = Vec::new();
         let mut unnumbered = 0u64;
+        // An invoice's lines usually follow each other: one insert per run of equal numbers.
+        let mut previous: Option<&str> = None;
         for (marker, day) in (1u32..).zip(self.by_day(first, last)) {
             for &row in day {
-                match invoice.get(row as usize) {
+                let id = invoice.get(row as usize);
+                if id.is_some() && id == previous {
+                    continue;
+                }
+                previous = id;
+                match id {
                     Some(id) => {
                         numbered.insert(id);
                     }
@@ -145,23 +175,42 @@ impl<'a> DayLines<'a> {
         last: NaiveDate,
     ) -> PolarsResult<Option<DataFrame>> {
         let category = self.category.downcast_as_array();
+        let views = category.views();
         let n = self.days.keys.height();
         let mut seen = vec![false; n];
         let mut bits = vec![0u64; n];
-        let mut codes: PlHashMap<&str, u64> = PlHashMap::default();
+        // Each category's bit, found by the 16-byte view of the value (equal views are equal
+        // values, and a short value is its view), by the text on a view not met yet.
+        let mut by_text: PlHashMap<&str, u64> = PlHashMap::default();
+        let mut by_view: PlHashMap<u128, u64> = PlHashMap::default();
+        let mut previous: Option<(u128, u64)> = None;
         for day in self.by_day(first, last) {
             for &row in day {
                 let Some(key) = self.key(row) else { continue };
                 let key = key as usize;
                 seen[key] = true;
-                if let Some(c) = category.get(row as usize) {
-                    let size = codes.len();
-                    let bit = *codes.entry(c).or_insert(1u64 << size.min(63));
-                    if codes.len() > MAX_CATEGORIES {
-                        return Ok(None);
-                    }
-                    bits[key] |= bit;
-                }
+                let row = row as usize;
+                let Some(text) = category.get(row) else {
+                    continue;
+                };
+                let view = views[row].as_u128();
+                let bit = match previous {
+                    Some((v, b)) if v == view => b,
+                    _ => match by_view.get(&view) {
+                        Some(&b) => b,
+                        None => {
+                            let next = 1u64 << by_text.len().min(63);
+                            let b = *by_text.entry(text).or_insert(next);
+                            if by_text.len() > MAX_CATEGORIES {
+                                return Ok(None);
+                            }
+                            by_view.insert(view, b);
+                            b
+                        }
+                    },
+                };
+                previous = Some((view, bit));
+                bits[key] |= bit;
             }
         }
         let picked: Vec<IdxSize> = (0..n).filter(|&k| seen[k]).map(|k| k as IdxSize).collect();

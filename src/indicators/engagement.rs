@@ -8,6 +8,7 @@
 
 use super::breakdown::{Breakdown, Bucket, Edges, bucket_exprs, empty_buckets, read_buckets};
 use super::cross_selling::{CrossSelling, cross_selling, window_customers, window_customers_keyed};
+use super::day_lines::DayLines;
 use super::neglected_customers::{NeglectedCustomers, ValueBasis, neglected_customers};
 use super::service_inputs::{
     PeriodBase, days_before, instant_between, instant_until, scalar_f64, scalar_u64,
