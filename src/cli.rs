@@ -5,6 +5,7 @@
 // name everything a command line holds from here.
 pub use crate::domain::{Lang, ModelChoice, OutputFormat, TimeUnit};
 use crate::period::PeriodSpec;
+use crate::shard::Shard;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -56,8 +57,18 @@ pub enum Command {
 Examples:
   crm-audit run                                   # every client under sample-data/ into reports/
   crm-audit run --config clients/acme/audit.toml --period 2026-Q3
-  crm-audit run --portfolio clients/ --period last-quarter --lang es --format html,pdf,json")]
+  crm-audit run --portfolio clients/ --period last-quarter --lang es --format html,pdf,json
+  crm-audit run --portfolio clients/ --period 2026-Q3 --shard 0/3  # first of three shards
+  JOB_COMPLETION_INDEX=2 crm-audit run --portfolio clients/ --period 2026-Q3 --shards 3")]
     Run(RunArgs),
+
+    /// Merge the shards of a sharded run: the portfolio page and one manifest.json, from the
+    /// per-shard manifests; no client is audited again. Exit 1 if a client failed in any shard.
+    #[command(after_long_help = "\
+Examples:
+  crm-audit portfolio --out reports/ --period 2026-Q3
+  crm-audit portfolio --out /data/reports --period last-quarter --shards 3")]
+    Portfolio(PortfolioArgs),
 
     /// Read the exports only and print the data-quality ledger; exit 1 if a source is unusable.
     #[command(after_long_help = "\
@@ -139,6 +150,41 @@ pub struct RunArgs {
         default_value = "html,pdf,json,xlsx,csv-lists"
     )]
     pub format: Vec<OutputFormat>,
+
+    /// A folder of templates overriding the built-in ones (same file names).
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+
+    /// Audit only shard K of N (numbered from 0: 0/3, 1/3, 2/3), a share of the clients balanced
+    /// by export size; writes OUT/manifest.shard-K-of-N.json, not the portfolio page (see
+    /// `crm-audit portfolio`).
+    #[arg(long, value_name = "K/N", conflicts_with = "shards")]
+    pub shard: Option<Shard>,
+
+    /// Number of shards, this one's index (from 0) read from JOB_COMPLETION_INDEX, as a
+    /// Kubernetes Indexed Job sets it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub shards: Option<u16>,
+}
+
+/// Arguments of `portfolio`.
+#[derive(Debug, Args)]
+pub struct PortfolioArgs {
+    /// The output folder the shards wrote into; the page goes to OUT/<period>/.
+    #[arg(long, default_value = "reports")]
+    pub out: PathBuf,
+
+    /// The period given to `run`.
+    #[arg(long, default_value = "last-quarter")]
+    pub period: PeriodSpec,
+
+    /// How many shards to expect (default: as the shard manifests found say).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub shards: Option<u16>,
+
+    /// Page language (default: the `--lang` given to `run`, else most clients' language).
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
 
     /// A folder of templates overriding the built-in ones (same file names).
     #[arg(long, value_name = "DIR")]
@@ -280,6 +326,19 @@ mod tests {
                 OutputFormat::Xlsx,
                 OutputFormat::CsvLists
             ]
+        );
+    }
+
+    #[test]
+    fn shard_is_zero_based_and_excludes_shards() {
+        let cli = Cli::try_parse_from(["crm-audit", "run", "--shard", "2/3"]).unwrap();
+        let Command::Run(args) = cli.command else {
+            panic!("not run")
+        };
+        assert_eq!(args.shard, Some(Shard { index: 2, count: 3 }));
+        assert!(Cli::try_parse_from(["crm-audit", "run", "--shard", "3/3"]).is_err());
+        assert!(
+            Cli::try_parse_from(["crm-audit", "run", "--shard", "0/3", "--shards", "3"]).is_err()
         );
     }
 

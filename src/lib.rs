@@ -27,6 +27,7 @@ pub mod quality;
 pub mod render;
 pub mod results;
 pub mod sample;
+pub mod shard;
 pub mod stats;
 pub mod tables;
 pub mod workers;

@@ -3,7 +3,7 @@
 //! Runs after all clients are audited and reads only their headline figures, so memory does not
 //! grow with the clients' data.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Which way is better for a headline figure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -29,8 +29,8 @@ pub const HEADLINES: &[(&str, Better)] = &[
     ("nps", Better::Higher),
 ];
 
-/// One client's headline, as the pipeline hands it over.
-#[derive(Debug, Clone, Serialize)]
+/// One client's headline, as the pipeline hands it over (and a shard's manifest keeps it).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ClientHeadline {
     /// Client identifier (output folder).
     pub client_id: String,

@@ -7,6 +7,7 @@ pub mod clients;
 pub mod clv;
 pub mod init;
 pub mod logging;
+pub mod portfolio;
 pub mod run;
 pub mod sample;
 pub mod validate;
@@ -32,6 +33,7 @@ pub fn dispatch(cli: Cli) -> i32 {
     }
     let result = match cli.command {
         Command::Run(args) => run::run(&args, cli.jobs, cli.quiet),
+        Command::Portfolio(args) => portfolio::run(&args, cli.quiet),
         Command::Validate(args) => validate::run(&args),
         Command::Sample(args) => sample::run(&args),
         Command::Init(args) => init::run(&args),

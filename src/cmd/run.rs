@@ -1,17 +1,30 @@
 //! `crm-audit run`: audit every selected client in parallel, write the manifest last, and turn
 //! the outcome into an exit code. A failed client is recorded and never stops the others.
+//! With `--shard K/N` (or `--shards N` and `JOB_COMPLETION_INDEX`) only a share of the clients
+//! is audited, and a per-shard manifest replaces the portfolio page and manifest.json.
 
 use super::{EXIT_CLIENT_FAILED, EXIT_OK, EXIT_OUTPUT, EXIT_USAGE, clients};
 use crate::cli::RunArgs;
 use crate::config::AuditConfig;
 use crate::output::{self, Manifest, OutputLock, RunStatus};
 use crate::pipeline::{self, ClientRun, RunOptions};
-use anyhow::{Context, Result};
+use crate::shard::{Shard, ShardHeadline, ShardManifest};
+use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::path::Path;
 
 /// Runs the audit; returns the process exit code.
 pub fn run(args: &RunArgs, jobs: Option<u16>, quiet: bool) -> Result<i32> {
-    let configs = clients::select(&args.clients)?;
+    let shard = match (args.shard, args.shards) {
+        (Some(shard), _) => Some(shard),
+        (None, Some(n)) => Some(Shard::from_env(n.into()).map_err(anyhow::Error::msg)?),
+        (None, None) => None,
+    };
+    let mut configs = clients::select(&args.clients)?;
+    if let Some(shard) = shard {
+        configs = crate::shard::select(configs, shard);
+        tracing::info!(shard = %shard, clients = configs.len(), "shard selected");
+    }
     if let Some(path) = &args.clients.config
         && let Err(e) = AuditConfig::load(path)
     {
@@ -28,7 +41,11 @@ pub fn run(args: &RunArgs, jobs: Option<u16>, quiet: bool) -> Result<i32> {
         );
         return Ok(EXIT_OUTPUT);
     }
-    let _lock = match OutputLock::acquire(&args.out) {
+    let lock = match shard {
+        Some(shard) => OutputLock::acquire_shard(&args.out, &shard.file_tag()),
+        None => OutputLock::acquire(&args.out),
+    };
+    let _lock = match lock {
         Ok(lock) => {
             if let Some(dead) = &lock.taken_over_from {
                 tracing::warn!(
@@ -65,6 +82,9 @@ pub fn run(args: &RunArgs, jobs: Option<u16>, quiet: bool) -> Result<i32> {
     let requested = args
         .period
         .map_or_else(|| "default".to_string(), |p| p.to_string());
+    if let Some(shard) = shard {
+        return finish_shard(args, shard, &requested, runs, quiet);
+    }
     let mut manifest = Manifest::new(requested);
     let portfolio_outputs = pipeline::write_portfolio(&runs, &options);
     let mut output_failed = false;
@@ -79,13 +99,68 @@ pub fn run(args: &RunArgs, jobs: Option<u16>, quiet: bool) -> Result<i32> {
         output_failed |= run.output_failed;
         manifest.push(run.entry);
     }
-    let json = serde_json::to_vec_pretty(&manifest).context("cannot serialise the manifest")?;
     let path = args.out.join("manifest.json");
-    if let Err(e) = output::write_file(&path, &json) {
-        tracing::error!("{e}");
-        return Ok(EXIT_OUTPUT);
-    }
+    Ok(write_manifest(
+        &path,
+        &manifest,
+        &manifest,
+        output_failed,
+        quiet,
+    ))
+}
 
+/// A shard's end: its manifest, with the headlines the merge needs, beside the clients' folders.
+fn finish_shard(
+    args: &RunArgs,
+    shard: Shard,
+    requested: &str,
+    runs: Vec<ClientRun>,
+    quiet: bool,
+) -> Result<i32> {
+    let mut manifest = Manifest::new(requested.to_string());
+    let mut headlines = Vec::new();
+    let mut output_failed = false;
+    for run in runs {
+        output_failed |= run.output_failed;
+        if let Some(headline) = run.summary {
+            headlines.push(ShardHeadline {
+                config: run.entry.config.clone(),
+                headline,
+            });
+        }
+        manifest.push(run.entry);
+    }
+    let sharded = ShardManifest {
+        manifest,
+        shard,
+        lang: args.lang,
+        headlines,
+    };
+    let path = args.out.join(shard.manifest_name());
+    Ok(write_manifest(
+        &path,
+        &sharded,
+        &sharded.manifest,
+        output_failed,
+        quiet,
+    ))
+}
+
+/// Writes a manifest (atomically, last) and turns the run's outcome into the exit code.
+pub(super) fn write_manifest<T: serde::Serialize>(
+    path: &Path,
+    file: &T,
+    manifest: &Manifest,
+    output_failed: bool,
+    quiet: bool,
+) -> i32 {
+    let written = serde_json::to_vec_pretty(file)
+        .map_err(|e| format!("cannot serialise the manifest: {e}"))
+        .and_then(|json| output::write_file(path, &json).map_err(|e| e.to_string()));
+    if let Err(e) = written {
+        tracing::error!("{e}");
+        return EXIT_OUTPUT;
+    }
     let failed = manifest
         .clients
         .iter()
@@ -105,13 +180,13 @@ pub fn run(args: &RunArgs, jobs: Option<u16>, quiet: bool) -> Result<i32> {
     }
     // An output that could not be written is the operator's problem first: it stops even the
     // clients whose data were fine.
-    Ok(if output_failed {
+    if output_failed {
         EXIT_OUTPUT
     } else if failed > 0 {
         EXIT_CLIENT_FAILED
     } else {
         EXIT_OK
-    })
+    }
 }
 
 /// Audits the clients on `workers` threads (see [`crate::workers::in_order`]: at most `workers`

@@ -3,6 +3,7 @@
 //! side by side with rayon. This is the model `indicators.json` serialises.
 
 use super::complaints::{ComplaintIndicators, compute_complaints_with};
+use super::day_lines::DayLines;
 use super::engagement::{EngagementIndicators, Reused, compute_engagement_with, last_contacts_at};
 use super::error::{IndicatorError, QueryContext};
 use super::model::{Indicators, PeriodLabel};
@@ -89,10 +90,25 @@ pub fn compute_all_with(
     values: Option<&DataFrame>,
     days: Option<&CustomerDays>,
 ) -> Result<AllIndicators, IndicatorError> {
+    let clock = std::time::Instant::now();
+    // Benchmarking aid: CRM_AUDIT_LINE_FILTERS=1 counts over the lines by filtering all of them
+    // for every period, as before the day-sorted lines, so both can be timed in one binary.
+    let filters = std::env::var_os("CRM_AUDIT_LINE_FILTERS").is_some();
+    let lines = days
+        .filter(|_| !filters)
+        .map(|d| DayLines::build(&tables.transactions, d))
+        .transpose()
+        .family("context")?;
+    tracing::debug!(
+        ms = clock.elapsed().as_millis() as u64,
+        "purchase lines sorted by day"
+    );
+    let lines = lines.as_ref();
     let (core, service) = rayon::join(
         || {
             let clock = std::time::Instant::now();
-            let core = super::compute::compute_with(tables, period, settings, values, days);
+            let core =
+                super::compute::compute_over_lines(tables, period, settings, values, days, lines);
             tracing::debug!(
                 ms = clock.elapsed().as_millis() as u64,
                 "customer indicators done"
@@ -101,7 +117,7 @@ pub fn compute_all_with(
         },
         || {
             let clock = std::time::Instant::now();
-            let service = service(tables, period, settings, values, days);
+            let service = service(tables, period, settings, values, days, lines);
             tracing::debug!(
                 ms = clock.elapsed().as_millis() as u64,
                 "service indicators done"
@@ -125,6 +141,7 @@ fn service(
     settings: &IndicatorSettings,
     values: Option<&DataFrame>,
     days: Option<&CustomerDays>,
+    lines: Option<&DayLines>,
 ) -> ServiceResult {
     // Every period the service families read, once each (the snapshot periods are mostly also
     // trend periods).
@@ -136,7 +153,7 @@ fn service(
     let clock = std::time::Instant::now();
     let bases: Vec<(Period, PeriodBase)> = needed
         .par_iter()
-        .map(|p| PeriodBase::of(&tables.transactions, days, *p).map(|b| (*p, b)))
+        .map(|p| PeriodBase::of_lines(&tables.transactions, days, lines, *p).map(|b| (*p, b)))
         .collect::<Result<_, _>>()
         .family("service inputs")?;
     tracing::debug!(
@@ -180,7 +197,12 @@ fn service(
                             settings,
                             &ranked,
                             basis,
-                            Reused { base, last, days },
+                            Reused {
+                                base,
+                                last,
+                                days,
+                                lines,
+                            },
                         )
                         .family("engagement")
                     },

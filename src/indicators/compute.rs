@@ -8,6 +8,7 @@ use super::clv_distribution::ClvDistribution;
 use super::clv_hist::{keyed_values, per_customer, summary};
 use super::complainer_churn::ClvAtRisk;
 use super::context::{Context, day_number};
+use super::day_lines::DayLines;
 use super::error::{IndicatorError, QueryContext};
 use super::model::{Indicators, PeriodLabels, Snapshot};
 use super::rfm::Rfm;
@@ -77,7 +78,20 @@ pub fn compute_with(
     values: Option<&DataFrame>,
     days: Option<&CustomerDays>,
 ) -> Result<Indicators, IndicatorError> {
-    let ctx = timed("prepare", || Context::prepare_with(tables, settings, days))?;
+    compute_over_lines(tables, period, settings, values, days, None)
+}
+
+/// [`compute_with`] also reading the purchase lines sorted by day, when the caller built them.
+pub(crate) fn compute_over_lines(
+    tables: &Tables,
+    period: Period,
+    settings: &IndicatorSettings,
+    values: Option<&DataFrame>,
+    days: Option<&CustomerDays>,
+    lines: Option<&DayLines>,
+) -> Result<Indicators, IndicatorError> {
+    let mut ctx = timed("prepare", || Context::prepare_with(tables, settings, days))?;
+    ctx.lines = lines;
     let values = keyed_values(&ctx, values)?;
     let (previous, year_ago) = (period.previous(), period.year_ago());
     let snapshot_periods = [period, previous, year_ago];

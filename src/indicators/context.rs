@@ -53,6 +53,9 @@ pub struct Context<'a> {
     pub has_invoice_ids: bool,
     /// The complaints table has resolution times, so "open at a date" is known.
     pub has_resolved_at: bool,
+    /// The purchase lines sorted by day, when the caller built them: per-period counts over
+    /// lines read a slice of them.
+    pub(crate) lines: Option<&'a super::day_lines::DayLines<'a>>,
 }
 
 pub use crate::period::{date_of, day_number};
@@ -159,6 +162,7 @@ impl<'a> Context<'a> {
             first_purchases,
             complaints,
             data_range,
+            lines: None,
         })
     }
 

@@ -8,6 +8,7 @@
 
 use super::breakdown::{Breakdown, Bucket, Edges, bucket_exprs, empty_buckets, read_buckets};
 use super::cross_selling::{CrossSelling, cross_selling, window_customers, window_customers_keyed};
+use super::day_lines::DayLines;
 use super::neglected_customers::{NeglectedCustomers, ValueBasis, neglected_customers};
 use super::service_inputs::{
     PeriodBase, days_before, instant_between, instant_until, scalar_f64, scalar_u64,
@@ -16,7 +17,7 @@ use crate::config::IndicatorSettings;
 use crate::customer_days::CustomerDays;
 use crate::figure::{Figure, Missing};
 use crate::indicators::Definition;
-use crate::period::Period;
+use crate::period::{Period, window_ending};
 use crate::tables::Tables;
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -211,6 +212,7 @@ pub fn compute_engagement(
         base: &base,
         last: None,
         days: None,
+        lines: None,
     };
     compute_engagement_with(tables, period, settings, values, basis, reused)
 }
@@ -223,6 +225,8 @@ pub(crate) struct Reused<'a> {
     pub(crate) base: &'a PeriodBase,
     pub(crate) last: Option<&'a DataFrame>,
     pub(crate) days: Option<&'a CustomerDays>,
+    /// The purchase lines sorted by day: the activity window's customers read a slice of them.
+    pub(crate) lines: Option<&'a DayLines<'a>>,
 }
 
 /// [`compute_engagement`] over inputs computed once for the whole report.
@@ -234,10 +238,22 @@ pub(crate) fn compute_engagement_with(
     basis: ValueBasis,
     reused: Reused,
 ) -> PolarsResult<EngagementIndicators> {
-    let Reused { base, last, days } = reused;
-    let window = match days {
-        Some(d) => window_customers_keyed(tables, d, period, settings)?,
-        None => window_customers(tables, period, settings)?,
+    let Reused {
+        base,
+        last,
+        days,
+        lines,
+    } = reused;
+    let (first, last_day) = window_ending(period.end, settings.activity_window_days);
+    let window = match lines
+        .map(|l| l.window_customers(first, last_day))
+        .transpose()?
+    {
+        Some(Some(w)) => w,
+        _ => match days {
+            Some(d) => window_customers_keyed(tables, d, period, settings)?,
+            None => window_customers(tables, period, settings)?,
+        },
     };
     let cross_selling = cross_selling(&window, &tables.transactions)?;
     let Some(interactions) = tables.interactions.as_ref() else {

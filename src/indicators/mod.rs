@@ -19,6 +19,7 @@ pub mod complaints;
 mod compute;
 pub mod context;
 pub mod cross_selling;
+mod day_lines;
 pub mod definition;
 pub mod engagement;
 pub mod error;

@@ -2,7 +2,7 @@
 //!
 //! Depends on [`super::status`] and, for invoice counts, on the raw transaction lines.
 
-use super::context::{Context, between, day_number};
+use super::context::{Context, between, date_of, day_number};
 use super::definition::Definition;
 use super::status::{Coverage, PeriodStatus, one_row};
 use crate::figure::{Figure, Missing};
@@ -195,6 +195,10 @@ pub(crate) fn totals(ctx: &Context, status: &PeriodStatus) -> PolarsResult<Total
 /// Distinct invoice numbers among the period's lines with net_amount > 0.
 fn invoice_count(ctx: &Context, status: &PeriodStatus) -> PolarsResult<f64> {
     let w = status.windows;
+    if let Some(lines) = ctx.lines {
+        let (first, last) = (date_of(w.start), date_of(w.end));
+        return Ok(lines.invoices(first, last).numbered as f64);
+    }
     let v = one_row(
         ctx.tables
             .transactions

@@ -6,6 +6,7 @@
 //! with both ends included: a Date column matches `first <= d <= last`, a Datetime column
 //! matches `first 00:00 <= t < (last + 1 day) 00:00`.
 
+use super::day_lines::DayLines;
 use crate::customer_days::CustomerDays;
 use crate::figure::Missing;
 use crate::period::Period;
@@ -87,14 +88,28 @@ impl PeriodBase {
         days: Option<&CustomerDays>,
         period: Period,
     ) -> PolarsResult<Self> {
+        Self::of_lines(transactions, days, None, period)
+    }
+
+    /// [`PeriodBase::of`] counting the invoices on the purchase lines sorted by day, when given.
+    pub(crate) fn of_lines(
+        transactions: &DataFrame,
+        days: Option<&CustomerDays>,
+        lines: Option<&DayLines>,
+        period: Period,
+    ) -> PolarsResult<Self> {
         let active = match days {
             Some(d) => active_from_days(d, period.start, period.end)?,
             None => active_customers(transactions, period.start, period.end).collect()?,
         };
-        Ok(PeriodBase {
-            active,
-            invoices: invoice_count(transactions, period.start, period.end)?,
-        })
+        let invoices = match lines {
+            Some(l) => {
+                let c = l.invoices(period.start, period.end);
+                c.numbered + c.unnumbered
+            }
+            None => invoice_count(transactions, period.start, period.end)?,
+        };
+        Ok(PeriodBase { active, invoices })
     }
 }
 

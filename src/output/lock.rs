@@ -49,7 +49,18 @@ pub struct OutputLock {
 impl OutputLock {
     /// Takes the lock of `folder` (which must exist), or says who holds it.
     pub fn acquire(folder: &Path) -> Result<OutputLock, LockError> {
-        let path = folder.join(LOCK_FILE);
+        Self::acquire_file(folder, LOCK_FILE)
+    }
+
+    /// Takes the lock of one shard of a portfolio in `folder`: the shards of one run write
+    /// disjoint client folders and manifests of their own, so they run side by side, while the
+    /// same shard started twice is refused.
+    pub fn acquire_shard(folder: &Path, shard: &str) -> Result<OutputLock, LockError> {
+        Self::acquire_file(folder, &format!(".crm-audit.shard-{shard}.lock"))
+    }
+
+    fn acquire_file(folder: &Path, name: &str) -> Result<OutputLock, LockError> {
+        let path = folder.join(name);
         let io = |source| LockError::Io {
             path: path.clone(),
             source,

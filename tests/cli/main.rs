@@ -22,4 +22,5 @@ mod report_pdf;
 mod run_portfolio;
 mod sample_cli;
 mod seasonal;
+mod shards;
 mod snapshots;
