@@ -6,7 +6,7 @@
 //! shard computes the same assignment from the same portfolio, so they need not talk to each
 //! other. Depends on config, ingest (sizes of the exports), portfolio and output.
 
-use crate::cli::Lang;
+use crate::domain::Lang;
 use crate::output::Manifest;
 use crate::portfolio::ClientHeadline;
 use serde::{Deserialize, Serialize};
