@@ -76,8 +76,9 @@ pub fn run(args: &PortfolioArgs, quiet: bool) -> Result<i32> {
         headlines.iter().map(|h| &h.headline).collect();
     let failed = manifest.clients.len() - members.len();
     let options = RunOptions {
-        period: args.period,
+        period: Some(args.period),
         as_of: None,
+        warn_error: false,
         out: args.out.clone(),
         lang,
         formats: Vec::new(),

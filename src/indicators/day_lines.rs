@@ -11,7 +11,7 @@ use crate::customer_days::CustomerDays;
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use super::service_inputs::epoch_days;
+use crate::period::day_number as epoch_days;
 
 /// More distinct categories than this and [`DayLines::window_customers`] declines (the bit set
 /// per customer is one `u64`); the caller then groups the lines with polars.
