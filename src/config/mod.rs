@@ -385,6 +385,24 @@ mod tests {
     }
 
     #[test]
+    fn findings_alpha_defaults_to_5_per_cent_and_is_validated() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(dir.path(), "[client]\nname = \"X\"\n");
+        assert_eq!(AuditConfig::load(&p).unwrap().findings.alpha, 0.05);
+        let p = write(
+            dir.path(),
+            "[client]\nname = \"X\"\n[findings]\nalpha = 0.01\n",
+        );
+        assert_eq!(AuditConfig::load(&p).unwrap().findings.alpha, 0.01);
+        let p = write(
+            dir.path(),
+            "[client]\nname = \"X\"\n[findings]\nalpha = 5.0\n",
+        );
+        let msg = AuditConfig::load(&p).unwrap_err().to_string();
+        assert!(msg.contains("findings.alpha"), "{msg}");
+    }
+
+    #[test]
     fn unknown_key_error_names_file_and_key() {
         let dir = tempfile::tempdir().unwrap();
         let p = write(dir.path(), "[client]\nname = \"X\"\ncolour = \"red\"\n");
