@@ -56,7 +56,8 @@ Examples:
   crm-audit run --portfolio clients/ --period last-quarter --lang es --format html,pdf,json")]
     Run(RunArgs),
 
-    /// Read the exports only and print the data-quality ledger; exit 1 if a source is unusable.
+    /// Read the exports only and print the data-quality ledger and quality gates; exit 1 if a
+    /// gate fails.
     #[command(after_long_help = "\
 Examples:
   crm-audit validate                              # every client under sample-data/
