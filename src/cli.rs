@@ -70,7 +70,8 @@ Examples:
   crm-audit portfolio --out /data/reports --period last-quarter --shards 3")]
     Portfolio(PortfolioArgs),
 
-    /// Read the exports only and print the data-quality ledger; exit 1 if a source is unusable.
+    /// Read the exports only and print the data-quality ledger and quality gates; exit 1 if a
+    /// gate fails.
     #[command(after_long_help = "\
 Examples:
   crm-audit validate                              # every client under sample-data/

@@ -28,7 +28,10 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<i32> {
             portfolio_configs(&dir)?
         }
     };
-    let day = args.as_of.unwrap_or(crate::pipeline::report_date()?);
+    let day = match args.as_of {
+        Some(day) => day,
+        None => crate::pipeline::report_date()?,
+    };
     let mut config_error = false;
     let mut output_error = false;
     let mut gate_failed = false;

@@ -16,7 +16,8 @@ pub struct Manifest {
     pub schema_version: u32,
     /// crm-audit version that wrote it.
     pub tool_version: String,
-    /// The period asked for (`2026-Q3`, `last-quarter`, ...).
+    /// The period asked for (`2026-Q3`, `last-quarter`, ...), or `default` when `--period` was
+    /// not given (each client's audit.toml `period`, else last-quarter).
     pub period_requested: String,
     /// Overall status: `ok`, `warnings` (some client has warnings) or `failed` (some client
     /// failed).

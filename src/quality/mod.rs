@@ -176,7 +176,7 @@ fn source_gates(
                 (r.column.clone(), problem.to_string(), r.count)
             })
             .collect();
-        reasons.sort_by(|a, b| b.2.cmp(&a.2));
+        reasons.sort_by_key(|r| std::cmp::Reverse(r.2));
         let check = Check {
             kind: GateKind::RejectedShare,
             unit: "share",
