@@ -181,6 +181,7 @@ fn audit(
     let evidence = crate::findings::Evidence::from_indicators(&indicators, &cfg.indicators);
     let mut findings = crate::findings::derive(&evidence, &cfg.targets, lang, &cfg.client.currency);
     let (xlsx, csv_lists) = (wants(OutputFormat::Xlsx), wants(OutputFormat::CsvLists));
+    let clock = Instant::now();
     let actions = (xlsx || csv_lists)
         .then(|| {
             crate::actions::compute(&crate::actions::ActionInput {
@@ -197,6 +198,7 @@ fn audit(
         })
         .transpose()
         .context("computing the action lists")?;
+    tracing::debug!(ms = ms(clock), "action lists done");
     drop(days);
     let list_summaries = actions
         .as_ref()
