@@ -259,6 +259,7 @@ fn audit(
         &cfg.client.currency,
     );
     let (xlsx, csv_lists) = (wants(OutputFormat::Xlsx), wants(OutputFormat::CsvLists));
+    let clock = Instant::now();
     let actions = (xlsx || csv_lists)
         .then(|| {
             crate::actions::compute(&crate::actions::ActionInput {
@@ -275,6 +276,7 @@ fn audit(
         })
         .transpose()
         .context("computing the action lists")?;
+    tracing::debug!(ms = ms(clock), "action lists done");
     drop(days);
     let list_summaries = actions
         .as_ref()

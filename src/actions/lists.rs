@@ -163,19 +163,24 @@ fn finish(s: &Shared, id: ListId, draft: Draft) -> PolarsResult<ActionList> {
         )
         .select(columns)
         .collect()?;
+    // Each customer's first row, summed in the list's order: the same total on every run (a
+    // parallel sum could differ in its last bits, and the workbook must be byte-identical).
     let per_customer = frame
         .clone()
         .lazy()
-        .group_by([col("customer_id")])
-        .agg([col(draft.money).first()])
-        .select([len().alias("n"), col(draft.money).sum().alias("money")])
+        .select([col("customer_id"), col(draft.money).cast(DataType::Float64)])
+        .unique_stable_generic(Some(vec![col("customer_id")]), UniqueKeepStrategy::First)
         .collect()?;
-    let customers = per_customer.column("n")?.cast(&DataType::UInt64)?;
-    let money = per_customer.column("money")?.cast(&DataType::Float64)?;
+    let money_at_stake = per_customer
+        .column(draft.money)?
+        .f64()?
+        .iter()
+        .flatten()
+        .sum();
     Ok(ActionList {
         id,
-        customers: customers.u64()?.get(0).unwrap_or(0),
-        money_at_stake: money.f64()?.get(0).unwrap_or(0.0),
+        customers: per_customer.height() as u64,
+        money_at_stake,
         money_column: draft.money,
         action: suggested_action(s.input, id),
         frame,

@@ -67,13 +67,12 @@ fn run(config: &Path, out: &Path) -> PathBuf {
         .code(0);
     // OUT/<client>/<period>/, the client being named after its folder.
     let client = out.join("client");
-    let period = std::fs::read_dir(&client)
+    std::fs::read_dir(&client)
         .unwrap()
         .flatten()
         .find(|e| e.path().is_dir())
         .unwrap()
-        .path();
-    period
+        .path()
 }
 
 fn num(v: &Value) -> f64 {

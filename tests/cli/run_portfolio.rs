@@ -167,6 +167,8 @@ fn running_twice_gives_byte_identical_html_json_and_pdf() {
         "indicators.json",
         "report.pdf",
         "clv_scores.csv",
+        "actions.xlsx",
+        "actions/neglected_valuable.csv",
     ] {
         let fa = fs::read(a.join(name).join(PERIOD).join(file)).unwrap();
         let fb = fs::read(b.join(name).join(PERIOD).join(file)).unwrap();
