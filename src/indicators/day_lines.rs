@@ -99,11 +99,6 @@ impl<'a> DayLines<'a> {
         (from..to.max(from)).map(|i| &self.rows[self.starts[i]..self.starts[i + 1]])
     }
 
-    /// The customer key of a line; `None` for a line without customer.
-    fn key(&self, row: u32) -> Option<u32> {
-        self.line_key.downcast_as_array().get(row as usize)
-    }
-
     /// The invoices among the purchase lines dated in `first..=last`, as
     /// `service_inputs::invoice_count` defines them.
     pub(crate) fn invoices(&self, first: NaiveDate, last: NaiveDate) -> InvoiceCount {
@@ -127,6 +122,7 @@ impl<'a> DayLines<'a> {
 
     fn count_invoices(&self, first: NaiveDate, last: NaiveDate) -> InvoiceCount {
         let invoice = self.invoice.downcast_as_array();
+        let line_key = self.line_key.downcast_as_array();
         let lines: usize = self.by_day(first, last).map(<[u32]>::len).sum();
         let mut numbered: PlHashSet<&str> =
             PlHashSet::with_capacity_and_hasher(lines / 2, Default::default());
@@ -151,7 +147,9 @@ impl<'a> DayLines<'a> {
                         if marked.is_empty() {
                             marked = vec![0; self.days.keys.height() + 1];
                         }
-                        let slot = self.key(row).map_or(marked.len() - 1, |k| k as usize);
+                        let slot = line_key
+                            .get(row as usize)
+                            .map_or(marked.len() - 1, |k| k as usize);
                         if marked[slot] != marker {
                             marked[slot] = marker;
                             unnumbered += 1;
@@ -175,6 +173,7 @@ impl<'a> DayLines<'a> {
         last: NaiveDate,
     ) -> PolarsResult<Option<DataFrame>> {
         let category = self.category.downcast_as_array();
+        let line_key = self.line_key.downcast_as_array();
         let views = category.views();
         let n = self.days.keys.height();
         let mut seen = vec![false; n];
@@ -186,7 +185,10 @@ impl<'a> DayLines<'a> {
         let mut previous: Option<(u128, u64)> = None;
         for day in self.by_day(first, last) {
             for &row in day {
-                let Some(key) = self.key(row) else { continue };
+                // The line's customer key; none for a line without customer.
+                let Some(key) = line_key.get(row as usize) else {
+                    continue;
+                };
                 let key = key as usize;
                 seen[key] = true;
                 let row = row as usize;
