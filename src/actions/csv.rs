@@ -7,21 +7,9 @@ use super::cells::{Cell, Kind, ListColumn};
 use crate::indicators::context::date_of;
 use polars::prelude::PolarsResult;
 
-/// One CSV field: quoted when it holds a delimiter, quote or line break; a text starting with
-/// `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'` so that Excel, LibreOffice or a
-/// CRM reading it shows the text instead of evaluating it (CSV formula injection).
-pub fn csv_cell(text: &str) -> String {
-    let neutral = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    };
-    if neutral.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", neutral.replace('"', "\"\""))
-    } else {
-        neutral
-    }
-}
+/// One CSV field, neutralised for a spreadsheet: the output stage's rule, shared with
+/// `rejected_rows.csv`.
+pub use crate::output::csv::spreadsheet_field as csv_cell;
 
 fn number(v: f64, kind: Kind) -> String {
     match kind {
