@@ -615,7 +615,7 @@ fn same(a: &StringChunked, b: &StringChunked) -> bool {
 
 /// Notes and the customer_id column's entry, when the key is not the plain id column.
 fn record(l: &mut SourceLedger, report: &KeyMatch, chosen: &KeyColumn, moved: bool) {
-    if report.candidates.len() > 1 {
+    if report.customers_table && report.candidates.len() > 1 {
         l.notes.push(Msg::key_candidates(
             &report
                 .candidates

@@ -222,3 +222,37 @@ fn four_systems_keyed_by_e_mail_audit_end_to_end_with_init_alone() {
         }
     }
 }
+
+#[test]
+fn without_a_customers_table_the_key_most_files_share_becomes_the_id() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = copy("four-systems", tmp.path());
+    fs::remove_file(dir.join("crm_contacts.csv")).unwrap();
+    init(&dir, 0);
+    let out = tmp.path().join("out");
+    Command::cargo_bin("crm-audit")
+        .unwrap()
+        .args(["validate", "--quiet", "--config"])
+        .arg(dir.join("audit.toml"))
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(0);
+    let ledger: Value = serde_json::from_slice(
+        &fs::read(out.join("four-systems").join("validation.json")).unwrap(),
+    )
+    .unwrap();
+    let sources = ledger["sources"].as_array().unwrap();
+    assert_eq!(sources.len(), 4);
+    for s in sources {
+        // The tickets' Requester (a name) gives way to their e-mail, as in every other file.
+        assert_eq!(s["key"]["kind"], "email", "{s}");
+        assert_eq!(s["key"]["customers_table"], false, "{s}");
+        assert_eq!(s["rows_rejected"], 0, "{s}");
+    }
+    let tickets = sources
+        .iter()
+        .find(|s| s["path"] == "zendesk_tickets.csv")
+        .unwrap();
+    assert_eq!(tickets["key"]["column"], "Requester email");
+}
