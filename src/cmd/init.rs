@@ -221,7 +221,7 @@ fn key_line(out: &mut String, s: &SourceLedger) {
     };
     let hash = if kinds > 1 { "# CHECK: " } else { "" };
     let _ = writeln!(out, "{hash}key = \"{}\"    # customer key: {why}", k.kind);
-    if k.candidates.len() > 1 {
+    if k.customers_table && k.candidates.len() > 1 {
         let each: Vec<String> = k
             .candidates
             .iter()

@@ -72,8 +72,8 @@ pub(crate) fn key_input(
     KeyInput { pinned, columns }
 }
 
-/// Makes the key candidate with the most values the customer_id column (unless audit.toml names
-/// it): a row without a value there would be rejected before any other candidate is weighed
+/// Makes an e-mail or tax-id column with more values than the customer id column the
+/// customer_id column (unless audit.toml names it): a row without a value there would be rejected before any other candidate is weighed
 /// (a payments export with the customer id on some rows and the e-mail on all). The mapped
 /// column comes first among the candidates.
 pub(crate) fn fullest_key(mapping: &mut Mapping, raw: &RawTable) {
@@ -95,10 +95,15 @@ pub(crate) fn fullest_key(mapping: &mut Mapping, raw: &RawTable) {
             Err(_) => raw.height() - raw.column(i).null_count(),
         }
     };
+    // Only an id column gives way, and only to an e-mail or tax-id column: a file keyed by
+    // e-mail whose rows without one carry a name still has those rows rejected.
+    if !matches!(mapping.feed("customer_id"), Feed::Synonym(_)) {
+        return;
+    }
     let mut best = (present(primary), primary, CustomerKey::Id);
     for &(i, kind) in &mapping.key_candidates {
         let n = present(i);
-        if n > best.0 {
+        if n > best.0 && matches!(kind, CustomerKey::Email | CustomerKey::TaxId) {
             best = (n, i, kind);
         }
     }
@@ -340,7 +345,7 @@ impl<'a> Index<'a> {
         let mut many = false;
         for &kind in allowed {
             let hit = match kind {
-                CustomerKey::Id => self.ids.get(v).map(|id| Hit::One(id)),
+                CustomerKey::Id => self.ids.get(v).copied().map(Hit::One),
                 CustomerKey::Email => norm_email(v).and_then(|e| self.emails().get(&e).copied()),
                 CustomerKey::TaxId => norm_tax(v).and_then(|t| self.tax_ids().get(&t).copied()),
                 CustomerKey::Name => norm_name(v).and_then(|n| self.names().get(&n).copied()),
@@ -610,7 +615,7 @@ fn same(a: &StringChunked, b: &StringChunked) -> bool {
 
 /// Notes and the customer_id column's entry, when the key is not the plain id column.
 fn record(l: &mut SourceLedger, report: &KeyMatch, chosen: &KeyColumn, moved: bool) {
-    if report.candidates.len() > 1 {
+    if report.customers_table && report.candidates.len() > 1 {
         l.notes.push(Msg::key_candidates(
             &report
                 .candidates

@@ -201,3 +201,76 @@ fn the_table_is_told_from_the_headers() {
     }
     assert_eq!(table_from_headers(&h(&["foo", "bar"])), None);
 }
+
+// Issue 18: vendor layouts.
+
+fn map(headers: &[String], table: TableKind) -> Mapping {
+    map_columns("f.csv", headers, table, &BTreeMap::new()).unwrap()
+}
+
+#[test]
+fn xero_headers_marked_required_derive_the_net_amount_over_the_tax_inclusive_total() {
+    let headers = h(&[
+        "*ContactName",
+        "EmailAddress",
+        "*InvoiceNumber",
+        "*InvoiceDate",
+        "Total",
+        "*Quantity",
+        "*UnitAmount",
+        "Discount",
+    ]);
+    let m = map(&headers, TableKind::Transactions);
+    assert_eq!(*m.feed("net_amount"), Feed::Product);
+    assert_eq!(m.gross_replaced, Some(4));
+    assert_eq!(
+        header_of(&m, &headers, "date").as_deref(),
+        Some("*InvoiceDate")
+    );
+    assert_eq!(*m.feed("customer_id"), Feed::KeyEmail(1));
+    // The e-mail first, then the name, weighed once the customers are read.
+    assert_eq!(
+        m.key_candidates,
+        vec![(1, CustomerKey::Email), (0, CustomerKey::Name)]
+    );
+}
+
+#[test]
+fn an_activity_type_feeds_the_channel_when_there_is_none() {
+    let headers = h(&[
+        "Activity - Subject",
+        "Activity - Type",
+        "Activity - Due date",
+        "Person - Email",
+    ]);
+    let m = map(&headers, TableKind::Interactions);
+    assert_eq!(*m.feed("channel"), Feed::FromType(1));
+    assert_eq!(*m.feed("type"), Feed::Synonym(1));
+    // date (2) and type (1): the channel taken from the type is no more evidence that the file
+    // is an interactions export.
+    assert_eq!(m.score(), 3);
+}
+
+#[test]
+fn a_requester_name_and_e_mail_are_both_key_candidates() {
+    let headers = h(&[
+        "Id",
+        "Requester",
+        "Requester email",
+        "Created at",
+        "Organization",
+    ]);
+    let m = map(&headers, TableKind::Complaints);
+    assert_eq!(
+        header_of(&m, &headers, "customer_id").as_deref(),
+        Some("Requester")
+    );
+    assert_eq!(
+        m.key_candidates,
+        vec![
+            (1, CustomerKey::Name),
+            (2, CustomerKey::Email),
+            (4, CustomerKey::Name)
+        ]
+    );
+}
