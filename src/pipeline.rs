@@ -3,12 +3,12 @@
 //! Load and validate first, then compute, then render, then write: a failure at any stage is
 //! turned into a failed manifest entry for this client only.
 
-use crate::cli::{Lang, OutputFormat, RunArgs};
 use crate::config::AuditConfig;
+use crate::domain::{Lang, OutputFormat};
 use crate::ingest::ledger::GateOutcome;
 use crate::memory;
 use crate::output::{
-    self, ClientEntry, InputFile, OutputFile, RunStatus, StagePeaks, StageTimings, StagedDir,
+    self, ClientEntry, InputFile, OutputFile, RunStatus, StagePeaks, StageTimings,
 };
 use crate::period::{Period, PeriodSpec};
 use anyhow::{Context, Result, bail};
@@ -36,22 +36,6 @@ pub struct RunOptions {
     pub templates: Option<PathBuf>,
     /// Date printed on reports: SOURCE_DATE_EPOCH when set (reproducible builds), else today.
     pub report_date: NaiveDate,
-}
-
-impl RunOptions {
-    /// Options from the command line and the environment.
-    pub fn from_args(args: &RunArgs) -> Result<RunOptions> {
-        Ok(RunOptions {
-            period: args.period,
-            as_of: args.as_of,
-            warn_error: args.warn_error,
-            out: args.out.clone(),
-            lang: args.lang,
-            formats: args.format.clone(),
-            templates: args.templates.clone(),
-            report_date: report_date()?,
-        })
-    }
 }
 
 impl RunOptions {
@@ -359,7 +343,7 @@ fn audit(
             period,
         )?);
     }
-    entry.outputs = write_client_dir(&dir, &opts.out, &files).with_context(|| {
+    entry.outputs = output::write_dir(&dir, &opts.out, &files).with_context(|| {
         format!(
             "the report could not be written to {} (any previous report there is kept)",
             dir.display()
@@ -408,40 +392,6 @@ fn action_files(
         }
     }
     Ok(files)
-}
-
-/// Writes a client's files into a staging folder and swaps it in; see [`StagedDir`].
-fn write_client_dir(
-    dir: &Path,
-    out: &Path,
-    files: &[(String, Vec<u8>)],
-) -> Result<Vec<OutputFile>> {
-    if let Some(parent) = dir.parent() {
-        output::recover(parent);
-    }
-    let staged = StagedDir::new(dir)?;
-    let mut written = Vec::new();
-    for (name, bytes) in files {
-        if let Err(e) = staged.write(name, bytes) {
-            staged.abandon();
-            return Err(e.into());
-        }
-        let path = dir.strip_prefix(out).unwrap_or(dir).join(name);
-        written.push(OutputFile {
-            path,
-            bytes: bytes.len() as u64,
-            sha256: output::sha256_hex(bytes),
-        });
-    }
-    // Testing aid: hold the staged folder so a test can kill the run at the worst moment.
-    if let Some(pause) = std::env::var("CRM_AUDIT_PAUSE_BEFORE_COMMIT_MS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-    {
-        std::thread::sleep(std::time::Duration::from_millis(pause));
-    }
-    staged.commit()?;
-    Ok(written)
 }
 
 /// The ledger files a failed client leaves in `dir`, as manifest entries.
@@ -529,13 +479,4 @@ fn usability_error(ledger: &crate::ingest::Ledger) -> String {
         msgs.push("no usable transactions source".into());
     }
     msgs.join("; ")
-}
-
-/// Writes the portfolio pages (`OUT/<period>/index.html` and `index.pdf`) for every period that
-/// at least one client reached.
-pub fn write_portfolio(runs: &[ClientRun], opts: &RunOptions) -> Result<Vec<OutputFile>> {
-    let headlines: Vec<&crate::portfolio::ClientHeadline> =
-        runs.iter().filter_map(|r| r.summary.as_ref()).collect();
-    let failed = runs.len() - headlines.len();
-    crate::portfolio::write_pages(&headlines, failed, opts)
 }

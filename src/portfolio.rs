@@ -236,14 +236,26 @@ pub fn document(
     }
 }
 
+/// What the portfolio pages need to know of the run (a `run`, or the merge of its shards).
+#[derive(Debug, Clone, Copy)]
+pub struct PageOptions<'a> {
+    /// Output root: pages go to `OUT/<period>/`.
+    pub out: &'a std::path::Path,
+    /// Language override (else the language most clients use).
+    pub lang: Option<crate::domain::Lang>,
+    /// User templates overriding the built-in ones.
+    pub templates: Option<&'a std::path::Path>,
+    /// The date printed on the pages.
+    pub report_date: chrono::NaiveDate,
+}
+
 /// Writes `OUT/<period>/index.html` and `index.pdf` for every period some client reached;
 /// returns the files written (paths relative to OUT).
 pub fn write_pages(
     clients: &[&ClientHeadline],
     failed: usize,
-    opts: &crate::pipeline::RunOptions,
+    opts: &PageOptions,
 ) -> anyhow::Result<Vec<crate::output::OutputFile>> {
-    use crate::output::{OutputFile, StagedDir, sha256_hex};
     let mut periods: Vec<&str> = clients.iter().map(|c| c.period.as_str()).collect();
     periods.sort();
     periods.dedup();
@@ -258,22 +270,13 @@ pub fn write_pages(
         members.sort_by(|a, b| a.name.cmp(&b.name));
         let lang = opts.lang.unwrap_or_else(|| majority_lang(&members));
         let report = document(period, &members, failed, lang, opts.report_date);
-        let (html, pdf) = crate::render::render_html_and_pdf(&report, opts.templates.as_deref())?;
-        let dir = opts.out.join(label);
-        crate::output::recover(&opts.out);
-        let staged = StagedDir::new(&dir)?;
-        for (name, bytes) in [("index.html", html.into_bytes()), ("index.pdf", pdf)] {
-            if let Err(e) = staged.write(name, &bytes) {
-                staged.abandon();
-                return Err(e.into());
-            }
-            written.push(OutputFile {
-                path: std::path::PathBuf::from(label).join(name),
-                bytes: bytes.len() as u64,
-                sha256: sha256_hex(&bytes),
-            });
-        }
-        staged.commit()?;
+        let (html, pdf) = crate::render::render_html_and_pdf(&report, opts.templates)?;
+        let files = [("index.html", html.into_bytes()), ("index.pdf", pdf)];
+        written.extend(crate::output::write_dir(
+            &opts.out.join(label),
+            opts.out,
+            &files,
+        )?);
     }
     Ok(written)
 }

@@ -5,9 +5,9 @@
 //! of data has no list either), so its row count and total are that figure.
 
 use super::{ActionList, ActionLists, ListId};
-use crate::domain::Lang;
 use crate::config::IndicatorSettings;
 use crate::customer_days::CustomerDays;
+use crate::domain::Lang;
 use crate::findings::Finding;
 use crate::indicators::AllIndicators;
 use crate::indicators::all::ranked_values;

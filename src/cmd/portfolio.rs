@@ -6,7 +6,7 @@
 use super::{EXIT_CLIENT_FAILED, run::write_manifest};
 use crate::cli::PortfolioArgs;
 use crate::output::Manifest;
-use crate::pipeline::RunOptions;
+use crate::portfolio::PageOptions;
 use crate::shard::{Shard, ShardManifest};
 use anyhow::{Context, Result, bail};
 use std::path::Path;
@@ -75,18 +75,14 @@ pub fn run(args: &PortfolioArgs, quiet: bool) -> Result<i32> {
     let members: Vec<&crate::portfolio::ClientHeadline> =
         headlines.iter().map(|h| &h.headline).collect();
     let failed = manifest.clients.len() - members.len();
-    let options = RunOptions {
-        period: Some(args.period),
-        as_of: None,
-        warn_error: false,
-        out: args.out.clone(),
+    let pages = PageOptions {
+        out: &args.out,
         lang,
-        formats: Vec::new(),
-        templates: args.templates.clone(),
+        templates: args.templates.as_deref(),
         report_date: crate::pipeline::report_date()?,
     };
     let mut output_failed = false;
-    match crate::portfolio::write_pages(&members, failed, &options) {
+    match crate::portfolio::write_pages(&members, failed, &pages) {
         Ok(files) => manifest.outputs = files,
         Err(e) => {
             tracing::error!("portfolio index: {e:#}");

@@ -8,10 +8,25 @@ use crate::cli::RunArgs;
 use crate::config::AuditConfig;
 use crate::output::{self, Manifest, OutputLock, RunStatus};
 use crate::pipeline::{self, ClientRun, RunOptions};
+use crate::portfolio::PageOptions;
 use crate::shard::{Shard, ShardHeadline, ShardManifest};
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::path::Path;
+
+/// What `run` decides once for all clients, from the command line and the environment.
+fn run_options(args: &RunArgs) -> Result<RunOptions> {
+    Ok(RunOptions {
+        period: args.period,
+        as_of: args.as_of,
+        warn_error: args.warn_error,
+        out: args.out.clone(),
+        lang: args.lang,
+        formats: args.format.clone(),
+        templates: args.templates.clone(),
+        report_date: pipeline::report_date()?,
+    })
+}
 
 /// Runs the audit; returns the process exit code.
 pub fn run(args: &RunArgs, jobs: Option<u16>, quiet: bool) -> Result<i32> {
@@ -33,7 +48,7 @@ pub fn run(args: &RunArgs, jobs: Option<u16>, quiet: bool) -> Result<i32> {
         eprintln!("error: {e}");
         return Ok(EXIT_USAGE);
     }
-    let options = RunOptions::from_args(args)?;
+    let options = run_options(args)?;
     if let Err(e) = std::fs::create_dir_all(&args.out) {
         eprintln!(
             "error: cannot create output folder {}: {e}",
@@ -86,7 +101,16 @@ pub fn run(args: &RunArgs, jobs: Option<u16>, quiet: bool) -> Result<i32> {
         return finish_shard(args, shard, &requested, runs, quiet);
     }
     let mut manifest = Manifest::new(requested);
-    let portfolio_outputs = pipeline::write_portfolio(&runs, &options);
+    let headlines: Vec<&crate::portfolio::ClientHeadline> =
+        runs.iter().filter_map(|r| r.summary.as_ref()).collect();
+    let pages = PageOptions {
+        out: &options.out,
+        lang: options.lang,
+        templates: options.templates.as_deref(),
+        report_date: options.report_date,
+    };
+    let portfolio_outputs =
+        crate::portfolio::write_pages(&headlines, runs.len() - headlines.len(), &pages);
     let mut output_failed = false;
     match portfolio_outputs {
         Ok(files) => manifest.outputs = files,

@@ -128,6 +128,43 @@ impl StagedDir {
     }
 }
 
+/// Writes a whole folder atomically, the one staged write of every report folder: `files`
+/// (names relative to `dir`, sub-folders allowed) go into a staging folder beside `dir`, which
+/// then replaces it; leftovers of an interrupted run in `dir`'s parent are recovered first.
+/// Returns the files as the manifest lists them, paths relative to `out`.
+pub fn write_dir<N: AsRef<str>>(
+    dir: &Path,
+    out: &Path,
+    files: &[(N, Vec<u8>)],
+) -> Result<Vec<super::OutputFile>, WriteError> {
+    if let Some(parent) = dir.parent() {
+        recover(parent);
+    }
+    let staged = StagedDir::new(dir)?;
+    let mut written = Vec::new();
+    for (name, bytes) in files {
+        let name = name.as_ref();
+        if let Err(e) = staged.write(name, bytes) {
+            staged.abandon();
+            return Err(e);
+        }
+        written.push(super::OutputFile {
+            path: dir.strip_prefix(out).unwrap_or(dir).join(name),
+            bytes: bytes.len() as u64,
+            sha256: sha256_hex(bytes),
+        });
+    }
+    // Testing aid: hold the staged folder so a test can kill the run at the worst moment.
+    if let Some(pause) = std::env::var("CRM_AUDIT_PAUSE_BEFORE_COMMIT_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        std::thread::sleep(std::time::Duration::from_millis(pause));
+    }
+    staged.commit()?;
+    Ok(written)
+}
+
 /// Restores or removes what an interrupted run left in `dir`: a `.previous-*` folder whose
 /// target is missing is put back; stale staging folders are removed.
 pub fn recover(dir: &Path) {

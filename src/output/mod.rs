@@ -8,7 +8,7 @@ pub mod csv;
 pub mod lock;
 pub mod manifest;
 
-pub use atomic::{StagedDir, WriteError, recover, sha256_file, sha256_hex, write_file};
+pub use atomic::{StagedDir, WriteError, recover, sha256_file, sha256_hex, write_dir, write_file};
 pub use lock::{LockError, OutputLock};
 pub use manifest::{
     ClientEntry, InputFile, Manifest, OutputFile, RunStatus, StagePeaks, StageTimings,
