@@ -19,6 +19,8 @@ mod dates;
 mod direct;
 mod discover;
 mod encoding;
+#[doc(hidden)]
+pub mod fuzz;
 mod header;
 pub mod ledger;
 mod mapping;

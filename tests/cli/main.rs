@@ -6,6 +6,7 @@ mod clv_cdnow;
 mod clv_cli;
 mod clv_simulated;
 mod clv_support;
+mod fuzz;
 mod ingest_cases;
 mod ingest_cli;
 mod ingest_clients;
