@@ -148,7 +148,17 @@ const MONTHS: &[&str] = &[
 
 /// A date as some export writes it, often invalid or out of range.
 pub(crate) fn date_value(r: &mut R, time_share: f64) -> String {
-    let y: i64 = match r.random_range(0..20) {
+    date_in_layout(r, time_share, None)
+}
+
+/// A `layout` of [`date_in_layout`] plus this: no value strays from it.
+const STRICT: u32 = 100;
+
+/// A date in `layout` (one of the 14 below, as a whole column of an export keeps one), or in
+/// any layout when `None`; 3 % of a column's values stray from its layout anyway, unless the
+/// layout is [`STRICT`].
+fn date_in_layout(r: &mut R, time_share: f64, layout: Option<u32>) -> String {
+    let y: i64 = match r.random_range(0..60) {
         0 => 0,
         1 => 1,
         2 => 999,
@@ -160,17 +170,22 @@ pub(crate) fn date_value(r: &mut R, time_share: f64) -> String {
         8 => 1900,
         _ => r.random_range(1990..2031),
     };
-    let m: i64 = if chance(r, 0.1) {
+    let m: i64 = if chance(r, 0.03) {
         *pick(r, &[0, 13, 99, -1])
     } else {
         r.random_range(1..13)
     };
-    let d: i64 = if chance(r, 0.1) {
+    let d: i64 = if chance(r, 0.03) {
         *pick(r, &[0, 29, 30, 31, 32, 99])
     } else {
         r.random_range(1..29)
     };
-    let mut s = match r.random_range(0..14) {
+    let layout = match layout {
+        Some(l) if l >= STRICT => l - STRICT,
+        Some(l) if !chance(r, 0.03) => l,
+        _ => r.random_range(0..14),
+    };
+    let mut s = match layout {
         0 | 1 => format!("{y:04}-{m:02}-{d:02}"),
         2 | 3 => format!("{d:02}/{m:02}/{y:04}"),
         4 => format!("{m:02}/{d:02}/{y:04}"),
@@ -342,16 +357,16 @@ fn text_value(r: &mut R) -> String {
     }
 }
 
-/// A value for a column of type `ty` (`name` tells an id).
-fn cell_value(r: &mut R, name: &str, ty: ColType) -> String {
+/// A value for a column of type `ty` (`name` tells an id; `layout`: the dates' layout).
+fn cell_value(r: &mut R, name: &str, ty: ColType, layout: Option<u32>) -> String {
     if chance(r, 0.03) {
         return String::new();
     }
     match ty {
         ColType::Text if name == "customer_id" => id_value(r),
         ColType::Text => text_value(r),
-        ColType::Date => date_value(r, 0.0),
-        ColType::DateTime => date_value(r, 0.6),
+        ColType::Date => date_in_layout(r, 0.0, layout),
+        ColType::DateTime => date_in_layout(r, 0.6, layout),
         ColType::Number => number_value(r),
         ColType::Integer => integer_value(r),
         ColType::Flag => flag_value(r),
@@ -368,6 +383,8 @@ struct Grid {
     headers: Vec<String>,
     types: Vec<Option<ColType>>,
     rows: Vec<Vec<String>>,
+    /// The layout of the dates (most exports keep one per file).
+    layout: Option<u32>,
 }
 
 fn header_for(r: &mut R, canonical: &str) -> String {
@@ -402,7 +419,7 @@ fn grid(r: &mut R, max_rows: usize) -> Grid {
     let mut headers = Vec::new();
     let mut types = Vec::new();
     for c in table.columns() {
-        let p = if c.required { 0.93 } else { 0.4 };
+        let p = if c.required { 0.97 } else { 0.4 };
         if chance(r, p) {
             headers.push(header_for(r, c.name));
             types.push(Some(c.ty));
@@ -428,8 +445,10 @@ fn grid(r: &mut R, max_rows: usize) -> Grid {
         }
     }
     let n = r.random_range(0..=max_rows);
-    let rows = (0..n).map(|_| row(r, &headers, &types)).collect();
+    let layout = chance(r, 0.85).then(|| r.random_range(0..14));
+    let rows = (0..n).map(|_| row(r, &headers, &types, layout)).collect();
     Grid {
+        layout,
         table,
         headers,
         types,
@@ -437,7 +456,12 @@ fn grid(r: &mut R, max_rows: usize) -> Grid {
     }
 }
 
-fn row(r: &mut R, headers: &[String], types: &[Option<ColType>]) -> Vec<String> {
+fn row(
+    r: &mut R,
+    headers: &[String],
+    types: &[Option<ColType>],
+    layout: Option<u32>,
+) -> Vec<String> {
     if chance(r, 0.03) {
         return vec![String::new(); headers.len()];
     }
@@ -445,7 +469,7 @@ fn row(r: &mut R, headers: &[String], types: &[Option<ColType>]) -> Vec<String> 
         .iter()
         .zip(types)
         .map(|(h, t)| match t {
-            Some(ty) => cell_value(r, &canonical_of(h), *ty),
+            Some(ty) => cell_value(r, &canonical_of(h), *ty, layout),
             None => text_value(r),
         })
         .collect();
@@ -520,6 +544,9 @@ fn csv_style(r: &mut R) -> CsvStyle {
                 Quoting::Needed,
                 Quoting::Always,
                 Quoting::Random,
+                Quoting::Always,
+                Quoting::Needed,
+                Quoting::Never,
                 Quoting::Broken,
             ],
         ),
@@ -695,10 +722,10 @@ fn source_config(r: &mut R, name: &str, table: Option<TableKind>) -> SourceConfi
         file: name.to_string(),
         ..SourceConfig::default()
     };
-    if chance(r, 0.15) {
+    if chance(r, 0.05) {
         s.delimiter = Some(*pick(r, &[',', ';', '\t', '|', 'x', 'é', '"']));
     }
-    if chance(r, 0.1) {
+    if chance(r, 0.05) {
         s.encoding = Some(
             (*pick(
                 r,
@@ -713,7 +740,7 @@ fn source_config(r: &mut R, name: &str, table: Option<TableKind>) -> SourceConfi
     if chance(r, 0.05) {
         s.header_row = Some(*pick(r, &[1, 2, 3, 40, 1_000_000, usize::MAX / 2]));
     }
-    if chance(r, 0.1) {
+    if chance(r, 0.05) {
         s.date_format = Some(date_format(r));
     }
     if chance(r, 0.05) {
@@ -870,10 +897,12 @@ fn empty_case(r: &mut R) -> Case {
 /// `CRM_AUDIT_CSV_SLICE_KB=64`: files of 128 KB and more).
 fn long_csv_case(r: &mut R) -> Case {
     let mut g = grid(r, 0);
+    // Thousands of dates: one stray of the other day/month order would fail the whole file.
+    g.layout = Some(STRICT + r.random_range(0..14));
     let target = r.random_range(100_000..400_000);
     let mut len = 0;
     while len < target {
-        let row = row(r, &g.headers, &g.types);
+        let row = row(r, &g.headers, &g.types, g.layout);
         len += row.iter().map(|c| c.len() + 1).sum::<usize>() + 1;
         g.rows.push(row);
     }
@@ -906,7 +935,7 @@ fn long_csv_case(r: &mut R) -> Case {
 fn big_cell_case(r: &mut R) -> Case {
     let mut g = grid(r, 5);
     if g.rows.is_empty() {
-        g.rows.push(row(r, &g.headers, &g.types));
+        g.rows.push(row(r, &g.headers, &g.types, g.layout));
     }
     let big = {
         let unit = *pick(r, &["x", "é", "a;b,c", "line\n", "\"q\"", "1"]);
@@ -954,13 +983,14 @@ fn wide_csv_case(r: &mut R) -> Case {
                 .iter()
                 .zip(&types)
                 .map(|(h, t)| match t {
-                    Some(ty) => cell_value(r, &canonical_of(h), *ty),
+                    Some(ty) => cell_value(r, &canonical_of(h), *ty, g0.layout),
                     None => String::from("1"),
                 })
                 .collect()
         })
         .collect();
     let g = Grid {
+        layout: g0.layout,
         table: g0.table,
         headers,
         types,
@@ -1179,82 +1209,56 @@ fn cell_ref(r: &mut R, row: u64, col: u64) -> String {
     }
 }
 
-/// An xlsx whose XML the generator writes itself: every cell type (`s` with shared-string
-/// indexes out of range, `n`, `b`, `e`, `str`, `inlineStr`, `d`), formulas, date styles,
-/// dimensions and merged regions, references out of range; sometimes the XML cut short.
+/// An xlsx whose XML the generator writes itself. Most are sound, cells typed as a spreadsheet
+/// would type them (serial dates with a date style, numbers, shared and inline strings, booleans,
+/// error cells, formulas with cached values); hostile ones (30 %) use every cell type with bad
+/// values (`s` with shared-string indexes out of range, `b` of 2, unknown errors, text in `n`),
+/// references out of Excel's range or malformed, odd dimensions and merged regions. A fifth
+/// have their XML cut short.
 fn raw_xlsx_case(r: &mut R) -> Case {
     let g = grid(r, 12);
+    let hostile = chance(r, 0.3);
     let mut shared: Vec<String> = Vec::new();
     let mut data = String::new();
     if chance(r, 0.5) {
-        data.push_str(&format!(
-            r#"<dimension ref="{}"/>"#,
-            pick(r, &["A1:C10", "A1", "A1:XFD1048576", "", "Z9:A1", "A0:B-1"])
-        ));
+        let dims: &[&str] = if hostile {
+            &["A1:C10", "A1", "A1:XFD1048576", "", "Z9:A1", "A0:B-1"]
+        } else {
+            &["A1:C10", "A1", "A1:XFD1048576"]
+        };
+        data.push_str(&format!(r#"<dimension ref="{}"/>"#, pick(r, dims)));
     }
     data.push_str("<sheetData>");
     let rows = std::iter::once(&g.headers).chain(g.rows.iter());
     for (i, row) in rows.enumerate() {
         let rn = i as u64;
-        let rattr = match r.random_range(0..30) {
-            0 => r#" r="0""#.to_string(),
-            1 => r#" r="1048577""#.to_string(),
-            2 => String::new(),
+        let rattr = match (hostile, r.random_range(0..30)) {
+            (true, 0) => r#" r="0""#.to_string(),
+            (true, 1) => r#" r="1048577""#.to_string(),
+            (_, 2) => String::new(),
             _ => format!(r#" r="{}""#, rn + 1),
         };
         data.push_str(&format!("<row{rattr}>"));
         for (c, text) in row.iter().enumerate() {
-            let reference = cell_ref(r, rn, c as u64);
+            let reference = if hostile {
+                cell_ref(r, rn, c as u64)
+            } else {
+                format!("{}{}", column_letters(c as u64), rn + 1)
+            };
             let rattr = if chance(r, 0.05) {
                 String::new()
             } else {
                 format!(r#" r="{reference}""#)
             };
-            let style = *pick(r, &["", "", r#" s="1""#, r#" s="2""#, r#" s="9""#]);
-            let cell = match r.random_range(0..10) {
-                0..3 => {
-                    let idx = if chance(r, 0.05) {
-                        *pick(r, &[shared.len() + 5, usize::MAX, 4_294_967_296])
-                    } else {
-                        shared.push(text.clone());
-                        shared.len() - 1
-                    };
-                    format!(r#"<c{rattr}{style} t="s"><v>{idx}</v></c>"#)
-                }
-                3 => format!(
-                    r#"<c{rattr}{style} t="inlineStr"><is><t>{}</t></is></c>"#,
-                    zip::xml_escape(text)
-                ),
-                4 => format!(
-                    r#"<c{rattr}{style} t="e"><f>1/0</f><v>{}</v></c>"#,
-                    pick(r, &["#DIV/0!", "#N/A", "#BOGUS", "", "#VALUE!"])
-                ),
-                5 => format!(
-                    r#"<c{rattr}{style} t="b"><v>{}</v></c>"#,
-                    pick(r, &["1", "0", "2", "TRUE", ""])
-                ),
-                6 => format!(
-                    r#"<c{rattr}{style} t="d"><v>{}</v></c>"#,
-                    zip::xml_escape(&date_value(r, 0.5))
-                ),
-                7 => format!(
-                    r#"<c{rattr}{style} t="str"><f>A1&amp;B1</f><v>{}</v></c>"#,
-                    zip::xml_escape(text)
-                ),
-                8 => format!(
-                    r#"<c{rattr}{style}><v>{}</v></c>"#,
-                    pick(
-                        r,
-                        &[
-                            "46095", "46095.5", "-1", "1e308", "NaN", "inf", "abc", "", "2958466",
-                            "1e20"
-                        ]
-                    )
-                ),
-                _ => format!(
-                    r#"<c{rattr}{style} t="n"><v>{}</v></c>"#,
-                    zip::xml_escape(&number_value(r))
-                ),
+            let cell = if hostile {
+                hostile_cell(r, &rattr, text, &mut shared)
+            } else {
+                let ty = if i == 0 {
+                    None
+                } else {
+                    g.types.get(c).copied().flatten()
+                };
+                sound_cell(r, &rattr, text, ty, &mut shared)
             };
             data.push_str(&cell);
         }
@@ -1262,25 +1266,27 @@ fn raw_xlsx_case(r: &mut R) -> Case {
     }
     data.push_str("</sheetData>");
     if chance(r, 0.2) {
+        let merged: &[&str] = if hostile {
+            &[
+                "A1:B1",
+                "A1:A3",
+                "B2:A1",
+                "A1:XFD1048576",
+                "A1",
+                "",
+                "A0:B1",
+            ]
+        } else {
+            &["A1:B1", "A1:A2", "B1:C1"]
+        };
         data.push_str(&format!(
             r#"<mergeCells count="1"><mergeCell ref="{}"/></mergeCells>"#,
-            pick(
-                r,
-                &[
-                    "A1:B1",
-                    "A1:A3",
-                    "B2:A1",
-                    "A1:XFD1048576",
-                    "A1",
-                    "",
-                    "A0:B1"
-                ]
-            )
+            pick(r, merged)
         ));
     }
-    if chance(r, 0.2) {
-        let cut = r.random_range(0..=data.len());
-        let mut cut = cut;
+    let cut_short = chance(r, 0.2);
+    if cut_short {
+        let mut cut = r.random_range(0..=data.len());
         while !data.is_char_boundary(cut) {
             cut -= 1;
         }
@@ -1294,7 +1300,11 @@ fn raw_xlsx_case(r: &mut R) -> Case {
     let name = file_name(r, g.table, "xlsx");
     let source = placement(r, &name, g.table);
     Case {
-        kind: "xlsx-xml",
+        kind: match (hostile, cut_short) {
+            (_, true) => "xlsx-xml-cut",
+            (true, _) => "xlsx-xml-hostile",
+            _ => "xlsx-xml",
+        },
         input: Input::File {
             file: GenFile { name, bytes },
             source,
@@ -1303,47 +1313,209 @@ fn raw_xlsx_case(r: &mut R) -> Case {
     }
 }
 
-/// An ods with every value type, repeated rows and columns, covered cells; sometimes cut short.
+fn shared_string(text: &str, shared: &mut Vec<String>) -> usize {
+    shared.push(text.to_string());
+    shared.len() - 1
+}
+
+/// A cell as Excel writes one for a column of type `ty` (`None`: text, as headers are).
+fn sound_cell(
+    r: &mut R,
+    rattr: &str,
+    text: &str,
+    ty: Option<ColType>,
+    shared: &mut Vec<String>,
+) -> String {
+    let roll = r.random_range(0..20);
+    match (roll, ty) {
+        (0, Some(_)) => format!(
+            r#"<c{rattr} t="e"><f>1/0</f><v>{}</v></c>"#,
+            pick(
+                r,
+                &[
+                    "#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!"
+                ]
+            )
+        ),
+        (1, Some(_)) => format!(
+            r#"<c{rattr} t="str"><f>A1&amp;B1</f><v>{}</v></c>"#,
+            zip::xml_escape(text)
+        ),
+        (2..12, Some(ColType::Date | ColType::DateTime)) => {
+            let v: f64 = if chance(r, 0.9) {
+                r.random_range(30_000.0..50_000.0)
+            } else {
+                *pick(r, &[0.0, -1.0, 60.0, 2_958_465.9, 2_958_466.0, 1e12, 1e300])
+            };
+            let style = *pick(r, &[r#" s="1""#, r#" s="2""#]);
+            format!(r#"<c{rattr}{style}><v>{v}</v></c>"#)
+        }
+        (2..12, Some(ColType::Number | ColType::Integer)) => {
+            let v: f64 = if chance(r, 0.9) {
+                (r.random_range(-1e5..1e6f64) * 100.0).round() / 100.0
+            } else {
+                *pick(r, &[1e15, 1e16, f64::MAX, 1e-300, -0.0])
+            };
+            format!(r#"<c{rattr}><v>{v}</v></c>"#)
+        }
+        (12, Some(_)) => format!(r#"<c{rattr} t="b"><v>{}</v></c>"#, pick(r, &["1", "0"])),
+        (13, _) => format!(
+            r#"<c{rattr} t="inlineStr"><is><t>{}</t></is></c>"#,
+            zip::xml_escape(text)
+        ),
+        _ => format!(
+            r#"<c{rattr} t="s"><v>{}</v></c>"#,
+            shared_string(text, shared)
+        ),
+    }
+}
+
+/// A cell of any type with values a damaged or hostile file holds.
+fn hostile_cell(r: &mut R, rattr: &str, text: &str, shared: &mut Vec<String>) -> String {
+    let style = *pick(r, &["", "", r#" s="1""#, r#" s="2""#, r#" s="9""#]);
+    match r.random_range(0..10) {
+        0..3 => {
+            let idx = if chance(r, 0.2) {
+                *pick(r, &[shared.len() + 5, usize::MAX, 4_294_967_296])
+            } else {
+                shared_string(text, shared)
+            };
+            format!(r#"<c{rattr}{style} t="s"><v>{idx}</v></c>"#)
+        }
+        3 => format!(
+            r#"<c{rattr}{style} t="inlineStr"><is><t>{}</t></is></c>"#,
+            zip::xml_escape(text)
+        ),
+        4 => format!(
+            r#"<c{rattr}{style} t="e"><f>1/0</f><v>{}</v></c>"#,
+            pick(r, &["#DIV/0!", "#N/A", "#BOGUS", "", "#VALUE!"])
+        ),
+        5 => format!(
+            r#"<c{rattr}{style} t="b"><v>{}</v></c>"#,
+            pick(r, &["1", "0", "2", "TRUE", ""])
+        ),
+        6 => format!(
+            r#"<c{rattr}{style} t="d"><v>{}</v></c>"#,
+            zip::xml_escape(&date_value(r, 0.5))
+        ),
+        7 => format!(
+            r#"<c{rattr}{style} t="str"><f>A1&amp;B1</f><v>{}</v></c>"#,
+            zip::xml_escape(text)
+        ),
+        8 => format!(
+            r#"<c{rattr}{style}><v>{}</v></c>"#,
+            pick(
+                r,
+                &[
+                    "46095", "46095.5", "-1", "1e308", "NaN", "inf", "abc", "", "2958466", "1e20"
+                ]
+            )
+        ),
+        _ => format!(
+            r#"<c{rattr}{style} t="n"><v>{}</v></c>"#,
+            zip::xml_escape(&number_value(r))
+        ),
+    }
+}
+
+/// An ods likewise: sound ones typed per column (floats, ISO dates, booleans, strings), hostile
+/// ones (30 %) with every value type and bad values, repeats of 0, −5 or text; rows and columns
+/// repeated to the sheet's end as LibreOffice writes them; a fifth cut short.
 fn ods_case(r: &mut R) -> Case {
     let g = grid(r, 12);
+    let hostile = chance(r, 0.3);
     let mut t = format!(r#"<table:table table:name="{}">"#, g.table.name());
     if chance(r, 0.3) {
+        let repeats: &[&str] = if hostile {
+            &["2", "0", "-1", "1000", "abc"]
+        } else {
+            &["1", "2", "5"]
+        };
         t.push_str(&format!(
             r#"<table:table-row table:number-rows-repeated="{}"><table:table-cell/></table:table-row>"#,
-            pick(r, &["2", "0", "-1", "1000", "abc"])
+            pick(r, repeats)
         ));
     }
     let rows = std::iter::once(&g.headers).chain(g.rows.iter());
-    for row in rows {
+    for (i, row) in rows.enumerate() {
         t.push_str("<table:table-row>");
-        for text in row {
+        for (c, text) in row.iter().enumerate() {
             let esc = zip::xml_escape(text);
-            let cell = match r.random_range(0..10) {
-                0..4 => format!(
+            let string = || {
+                format!(
                     r#"<table:table-cell office:value-type="string"><text:p>{esc}</text:p></table:table-cell>"#
-                ),
-                4 => format!(
-                    r#"<table:table-cell office:value-type="float" office:value="{}"><text:p>{esc}</text:p></table:table-cell>"#,
-                    pick(r, &["1234.5", "-0", "1e308", "abc", "", "NaN", "46095"])
-                ),
-                5 => format!(
-                    r#"<table:table-cell office:value-type="date" office:date-value="{}"><text:p>{esc}</text:p></table:table-cell>"#,
-                    zip::xml_escape(&date_value(r, 0.5))
-                ),
-                6 => format!(
-                    r#"<table:table-cell office:value-type="boolean" office:boolean-value="{}"/>"#,
-                    pick(r, &["true", "false", "yes", ""])
-                ),
-                7 => format!(
-                    r#"<table:table-cell office:value-type="{}" office:value="{}"/>"#,
-                    pick(r, &["percentage", "currency", "time", "bogus"]),
-                    pick(r, &["0.5", "PT12H30M", "x", ""])
-                ),
-                8 => format!(
-                    r#"<table:table-cell table:number-columns-repeated="{}" office:value-type="string"><text:p>{esc}</text:p></table:table-cell>"#,
-                    pick(r, &["2", "0", "3", "100", "-5"])
-                ),
-                _ => "<table:covered-table-cell/>".to_string(),
+                )
+            };
+            let ty = if i == 0 {
+                None
+            } else {
+                g.types.get(c).copied().flatten()
+            };
+            let cell = if !hostile {
+                match (r.random_range(0..10), ty) {
+                    (0..7, Some(ColType::Date | ColType::DateTime)) => {
+                        let d = format!(
+                            "{}-{:02}-{:02}",
+                            r.random_range(1995..2030),
+                            r.random_range(1..13),
+                            r.random_range(1..29)
+                        );
+                        let d = if chance(r, 0.3) {
+                            format!(
+                                "{d}T{:02}:{:02}:00",
+                                r.random_range(0..24),
+                                r.random_range(0..60)
+                            )
+                        } else {
+                            d
+                        };
+                        format!(
+                            r#"<table:table-cell office:value-type="date" office:date-value="{d}"><text:p>{d}</text:p></table:table-cell>"#
+                        )
+                    }
+                    (0..7, Some(ColType::Number | ColType::Integer)) => {
+                        let v = (r.random_range(-1e4..1e5f64) * 100.0).round() / 100.0;
+                        format!(
+                            r#"<table:table-cell office:value-type="{}" office:value="{v}"><text:p>{v}</text:p></table:table-cell>"#,
+                            pick(r, &["float", "float", "currency", "percentage"])
+                        )
+                    }
+                    (7, Some(ColType::Flag)) => format!(
+                        r#"<table:table-cell office:value-type="boolean" office:boolean-value="{}"/>"#,
+                        pick(r, &["true", "false"])
+                    ),
+                    (8, Some(_)) => "<table:table-cell/>".to_string(),
+                    (9, Some(_)) => format!(
+                        r#"<table:table-cell table:number-columns-repeated="2" office:value-type="string"><text:p>{esc}</text:p></table:table-cell>"#
+                    ),
+                    _ => string(),
+                }
+            } else {
+                match r.random_range(0..10) {
+                    0..4 => string(),
+                    4 => format!(
+                        r#"<table:table-cell office:value-type="float" office:value="{}"><text:p>{esc}</text:p></table:table-cell>"#,
+                        pick(r, &["1234.5", "-0", "1e308", "abc", "", "NaN", "46095"])
+                    ),
+                    5 => format!(
+                        r#"<table:table-cell office:value-type="date" office:date-value="{}"><text:p>{esc}</text:p></table:table-cell>"#,
+                        zip::xml_escape(&date_value(r, 0.5))
+                    ),
+                    6 => format!(
+                        r#"<table:table-cell office:value-type="boolean" office:boolean-value="{}"/>"#,
+                        pick(r, &["true", "false", "yes", ""])
+                    ),
+                    7 => format!(
+                        r#"<table:table-cell office:value-type="{}" office:value="{}"/>"#,
+                        pick(r, &["percentage", "currency", "time", "bogus"]),
+                        pick(r, &["0.5", "PT12H30M", "x", ""])
+                    ),
+                    8 => format!(
+                        r#"<table:table-cell table:number-columns-repeated="{}" office:value-type="string"><text:p>{esc}</text:p></table:table-cell>"#,
+                        pick(r, &["2", "0", "3", "100", "-5"])
+                    ),
+                    _ => "<table:covered-table-cell/>".to_string(),
+                }
             };
             t.push_str(&cell);
         }
@@ -1361,7 +1533,8 @@ fn ods_case(r: &mut R) -> Case {
     if chance(r, 0.3) {
         t.insert_str(0, r#"<table:table table:name="Vacía"/>"#);
     }
-    if chance(r, 0.2) {
+    let cut_short = chance(r, 0.2);
+    if cut_short {
         let mut cut = r.random_range(0..=t.len());
         while !t.is_char_boundary(cut) {
             cut -= 1;
@@ -1372,7 +1545,11 @@ fn ods_case(r: &mut R) -> Case {
     let name = file_name(r, g.table, "ods");
     let source = placement(r, &name, g.table);
     Case {
-        kind: "ods",
+        kind: match (hostile, cut_short) {
+            (_, true) => "ods-cut",
+            (true, _) => "ods-hostile",
+            _ => "ods",
+        },
         input: Input::File {
             file: GenFile { name, bytes },
             source,
