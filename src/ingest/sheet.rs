@@ -80,9 +80,8 @@ fn sheet_range(wb: &mut Workbook, name: &str, shown: &str) -> Result<Range<Data>
         ((u32::MAX, u32::MAX), (0, 0)),
         |((r0, c0), (r1, c1)), (r, c)| ((r0.min(r), c0.min(c)), (r1.max(r), c1.max(c))),
     );
-    if let ((r0, c0), (r1, c1)) = corners
-        && r0 <= r1
-    {
+    let ((r0, c0), (r1, c1)) = corners;
+    if r0 <= r1 {
         let area = u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1);
         if area > MAX_SHEET_CELLS {
             let span = format!("{}:{}", cell_name(r0, c0), cell_name(r1, c1));

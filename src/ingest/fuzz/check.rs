@@ -124,15 +124,13 @@ fn rows_of(r: &IngestResult) -> Vec<(bool, usize, usize, usize, usize)> {
     r.ledger
         .sources
         .iter()
-        .map(|s| match s.errors.is_empty() {
-            true => (
-                true,
-                s.rows_read,
-                s.rows_accepted,
-                s.rows_rejected,
-                s.empty_rows_skipped,
-            ),
-            false => (false, 0, 0, 0, 0),
+        .map(|s| {
+            if s.errors.is_empty() {
+                let (read, accepted, rejected) = (s.rows_read, s.rows_accepted, s.rows_rejected);
+                (true, read, accepted, rejected, s.empty_rows_skipped)
+            } else {
+                (false, 0, 0, 0, 0)
+            }
         })
         .collect()
 }

@@ -387,30 +387,32 @@ pub fn run(opts: &Options) -> Summary {
     while shared.live.load(Ordering::SeqCst) > 0 {
         std::thread::sleep(Duration::from_millis(20));
         let now = shared.ms();
-        for k in 0..slots.len() {
-            let i = slots[k].index.load(Ordering::SeqCst);
+        let mut hung = Vec::new();
+        for (k, slot) in slots.iter().enumerate() {
+            let i = slot.index.load(Ordering::SeqCst);
             if i >= ABANDONED {
                 continue;
             }
-            let since = slots[k].since_ms.load(Ordering::SeqCst);
+            let since = slot.since_ms.load(Ordering::SeqCst);
             if now.saturating_sub(since) > budget
-                && slots[k]
+                && slot
                     .index
                     .compare_exchange(i, ABANDONED, Ordering::SeqCst, Ordering::SeqCst)
                     .is_ok()
             {
-                {
-                    let mut s = shared.summary.lock().unwrap_or_else(|e| e.into_inner());
-                    s.inputs += 1;
-                    s.hangs += 1;
-                    let kind = kind_of(opts.seed, i);
-                    let detail = format!("still running after {} s", budget / 1000);
-                    shared.fail(&mut s, i, kind, "hang", detail);
-                }
-                shared.live.fetch_sub(1, Ordering::SeqCst);
-                hung_dirs.push(opts.dir.join(format!("w{k}")));
-                spawn(&mut slots);
+                let mut s = shared.summary.lock().unwrap_or_else(|e| e.into_inner());
+                s.inputs += 1;
+                s.hangs += 1;
+                let kind = kind_of(opts.seed, i);
+                let detail = format!("still running after {} s", budget / 1000);
+                shared.fail(&mut s, i, kind, "hang", detail);
+                hung.push(k);
             }
+        }
+        for k in hung {
+            shared.live.fetch_sub(1, Ordering::SeqCst);
+            hung_dirs.push(opts.dir.join(format!("w{k}")));
+            spawn(&mut slots);
         }
         if let Some(every) = opts.progress
             && last_progress.elapsed() >= every
