@@ -68,14 +68,49 @@ pub(crate) fn decode_owned(
             Cow::Owned(v) => (0, Some(v), d.encoding, d.had_errors),
         }
     };
-    let text = match owned {
+    let mut text = match owned {
         Some(v) => v,
         None => {
             bytes.drain(..skip);
             bytes
         }
     };
+    lone_cr_to_lf(&mut text);
     Ok((text, encoding, had_errors))
+}
+
+/// How much of a file [`has_lone_cr`] looks at.
+pub(crate) const LINE_END_HEAD: usize = 256 * 1024;
+
+/// Whether the file's first [`LINE_END_HEAD`] bytes hold a CR not followed by LF: old Mac line
+/// ends (or a mix), which polars would not take for line ends. Such a file is read whole and
+/// its line ends made LF ([`decode_owned`]), not mapped and parsed in place.
+pub(crate) fn has_lone_cr(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(LINE_END_HEAD)];
+    memchr::memchr_iter(b'\r', head).any(|i| bytes.get(i + 1) != Some(&b'\n'))
+}
+
+/// [`has_lone_cr`] for a file on disk (its first bytes only; `false` when it cannot be read).
+pub(crate) fn file_has_lone_cr(path: &std::path::Path) -> bool {
+    use std::io::Read;
+    // One byte more, to see what follows a CR at the end of the head.
+    let mut head = Vec::with_capacity(LINE_END_HEAD + 1);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(LINE_END_HEAD as u64 + 1).read_to_end(&mut head))
+        .is_ok_and(|_| has_lone_cr(&head))
+}
+
+/// Every CR not followed by LF becomes LF, in place (same length; CR LF stays): old Mac and
+/// mixed line ends read as the records they are. A CR inside a quoted cell becomes a line break
+/// there too, as a spreadsheet shows it.
+fn lone_cr_to_lf(text: &mut [u8]) {
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(b'\r', &text[from..]).map(|i| from + i) {
+        if text.get(i + 1) != Some(&b'\n') {
+            text[i] = b'\n';
+        }
+        from = i + 1;
+    }
 }
 
 fn configured_encoding(label: &str, bytes: &[u8]) -> Result<&'static Encoding, UnknownEncoding> {
@@ -217,6 +252,15 @@ mod tests {
         let d = decode(&le[2..], None).unwrap();
         assert_eq!(d.encoding, "utf-16le");
         assert_eq!(std::str::from_utf8(&d.utf8).unwrap(), "Customer ID,Date\n");
+    }
+
+    #[test]
+    fn old_mac_and_mixed_line_ends_become_lf() {
+        let (text, _, _) = decode_owned(b"a;b\r1;2\r\n3;4\n5;\"x\ry\"\r".to_vec(), None).unwrap();
+        assert_eq!(text, b"a;b\n1;2\r\n3;4\n5;\"x\ny\"\n");
+        assert!(has_lone_cr(b"a\rb"));
+        assert!(has_lone_cr(b"a\r"));
+        assert!(!has_lone_cr(b"a\r\nb\n"));
     }
 
     #[test]

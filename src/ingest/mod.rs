@@ -19,6 +19,8 @@ mod csv;
 mod dates;
 mod discover;
 mod encoding;
+#[doc(hidden)]
+pub mod fuzz;
 mod header;
 mod keys;
 pub mod ledger;

@@ -10,7 +10,9 @@ use super::parse::decimal::DecimalSep;
 use super::raw::{RawDetection, RawTable, RowNumbers, column_name};
 use crate::config::SourceConfig;
 use crate::tables::TableKind;
-use calamine::{Data, Dimensions, Range, Reader, Sheets, open_workbook_auto};
+use calamine::{
+    Cell, Data, DataRef, Dimensions, Range, Reader, Sheets, XlsxError, open_workbook_auto,
+};
 use polars::prelude::*;
 use std::io::BufReader;
 use std::path::Path;
@@ -31,8 +33,81 @@ pub(crate) fn sheets_with_data(path: &Path, shown: &str) -> Result<Vec<String>, 
     let names = wb.sheet_names();
     Ok(names
         .into_iter()
-        .filter(|n| wb.worksheet_range(n).is_ok_and(|r| !r.is_empty()))
+        .filter(|n| sheet_range(&mut wb, n, shown).is_ok_and(|r| !r.is_empty()))
         .collect())
+}
+
+/// Most cells the rectangle around a sheet's cells may span. calamine gives a sheet as that
+/// whole rectangle, so a single cell far from the table (or a damaged reference such as
+/// `XFD1048576`) asked it for billions of cells, and the allocation aborted the process (found
+/// by fuzzing, issue 17). 50 million cells is 1,048,576 rows of 47 columns.
+const MAX_SHEET_CELLS: u64 = 50_000_000;
+
+/// One sheet's cells as calamine's `worksheet_range` gives them, but refused with a message when
+/// they span more than [`MAX_SHEET_CELLS`]. xlsx and xlsb sheets are read cell by cell first;
+/// xls sheets (65,536 × 256 at most) and ods sheets (calamine caps them) are bounded already.
+fn sheet_range(wb: &mut Workbook, name: &str, shown: &str) -> Result<Range<Data>, String> {
+    let unreadable = |e: &dyn std::fmt::Display| Msg::unreadable(shown, e);
+    let mut cells: Vec<Cell<Data>> = Vec::new();
+    let mut keep = |cell: Cell<DataRef<'_>>| {
+        if *cell.get_value() != DataRef::Empty {
+            cells.push(Cell::new(
+                cell.get_position(),
+                Data::from(cell.get_value().clone()),
+            ));
+        }
+    };
+    match wb {
+        Sheets::Xlsx(x) => {
+            let mut reader = match x.worksheet_cells_reader(name) {
+                Ok(reader) => reader,
+                Err(XlsxError::NotAWorksheet(_)) => return Ok(Range::default()),
+                Err(e) => return Err(unreadable(&e)),
+            };
+            while let Some(cell) = reader.next_cell().map_err(|e| unreadable(&e))? {
+                keep(cell);
+            }
+        }
+        Sheets::Xlsb(x) => {
+            let mut reader = x.worksheet_cells_reader(name).map_err(|e| unreadable(&e))?;
+            while let Some(cell) = reader.next_cell().map_err(|e| unreadable(&e))? {
+                keep(cell);
+            }
+        }
+        _ => return wb.worksheet_range(name).map_err(|e| unreadable(&e)),
+    }
+    let corners = cells.iter().map(Cell::get_position).fold(
+        ((u32::MAX, u32::MAX), (0, 0)),
+        |((r0, c0), (r1, c1)), (r, c)| ((r0.min(r), c0.min(c)), (r1.max(r), c1.max(c))),
+    );
+    let ((r0, c0), (r1, c1)) = corners;
+    if r0 <= r1 {
+        let area = u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1);
+        if area > MAX_SHEET_CELLS {
+            let span = format!("{}:{}", cell_name(r0, c0), cell_name(r1, c1));
+            return Err(format!(
+                "{shown}: {}",
+                Msg::sheet_too_large(name, &span, area, MAX_SHEET_CELLS)
+            ));
+        }
+    }
+    Ok(Range::from_sparse(cells))
+}
+
+/// `A1`-style name of a 0-based cell.
+fn cell_name(row: u32, col: u32) -> String {
+    let mut letters = Vec::new();
+    let mut c = u64::from(col) + 1;
+    while c > 0 {
+        letters.push(b'A' + ((c - 1) % 26) as u8);
+        c = (c - 1) / 26;
+    }
+    letters.reverse();
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&letters),
+        u64::from(row) + 1
+    )
 }
 
 /// Loads one sheet (`None`: the first sheet with data).
@@ -43,18 +118,33 @@ pub(crate) fn load_sheet(
 ) -> Result<SheetData, String> {
     let mut wb = open(path, shown)?;
     let names = wb.sheet_names();
-    let name = match sheet {
-        Some(s) if names.iter().any(|n| n == s) => s.to_string(),
+    let (name, range) = match sheet {
+        Some(s) if names.iter().any(|n| n == s) => (s.to_string(), sheet_range(&mut wb, s, shown)?),
         Some(s) => return Err(format!("{shown}: {}", Msg::sheet_not_found(s, &names))),
-        None => names
-            .iter()
-            .find(|n| wb.worksheet_range(n).is_ok_and(|r| !r.is_empty()))
-            .cloned()
-            .ok_or_else(|| format!("{shown}: {}", Msg::no_sheet_with_data()))?,
+        None => {
+            // The first sheet with data; a sheet that cannot be read is passed over, and its
+            // error given only when no sheet can be.
+            let mut first_error = None;
+            let mut found = None;
+            for n in &names {
+                match sheet_range(&mut wb, n, shown) {
+                    Ok(r) if !r.is_empty() => {
+                        found = Some((n.clone(), r));
+                        break;
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        first_error.get_or_insert(e);
+                    }
+                }
+            }
+            match (found, first_error) {
+                (Some(f), _) => f,
+                (None, Some(e)) => return Err(e),
+                (None, None) => return Err(format!("{shown}: {}", Msg::no_sheet_with_data())),
+            }
+        }
     };
-    let range = wb
-        .worksheet_range(&name)
-        .map_err(|e| Msg::unreadable(shown, &e))?;
     let (merged, is_1904) = match &mut wb {
         Sheets::Xlsx(x) => (
             x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
@@ -75,7 +165,49 @@ pub(crate) fn load_sheet(
 }
 
 fn open(path: &Path, shown: &str) -> Result<Workbook, String> {
+    if super::discover::extension(path) == "ods"
+        && let Err(e) = ods_content_complete(path)
+    {
+        return Err(Msg::unreadable(shown, &e));
+    }
     open_workbook_auto(path).map_err(|e| Msg::unreadable(shown, &e))
+}
+
+/// Whether an .ods file's `content.xml` is well-formed XML that closes every element it opens.
+/// calamine 0.38 reads a table (and a row) until its end tag and, should the file end first,
+/// waits for it forever: a truncated .ods hung the run at full CPU (found by fuzzing, issue 17).
+/// A file that is not even a zip is left to calamine, which says so.
+fn ods_content_complete(path: &Path) -> Result<(), String> {
+    use quick_xml::events::Event;
+    let Ok(file) = std::fs::File::open(path) else {
+        return Ok(());
+    };
+    let Ok(mut zip) = ::zip::ZipArchive::new(BufReader::new(file)) else {
+        return Ok(());
+    };
+    let Ok(content) = zip.by_name("content.xml") else {
+        return Ok(());
+    };
+    let mut reader = quick_xml::Reader::from_reader(BufReader::new(content));
+    reader.config_mut().check_end_names = true;
+    let mut buf = Vec::new();
+    let mut depth = 0usize;
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(_)) => depth += 1,
+            Ok(Event::End(_)) => depth = depth.saturating_sub(1),
+            Ok(Event::Eof) if depth == 0 => return Ok(()),
+            Ok(Event::Eof) => {
+                return Err(
+                    "content.xml ends before its tables do: the file is truncated or damaged"
+                        .into(),
+                );
+            }
+            Err(e) => return Err(format!("content.xml is not well-formed XML ({e})")),
+            Ok(_) => {}
+        }
+        buf.clear();
+    }
 }
 
 /// Turns a loaded sheet into a raw table.
@@ -190,13 +322,19 @@ pub(crate) fn cell_text(cell: &Data) -> Option<String> {
         Data::Float(f) => Some(format!("{f}")),
         Data::Int(i) => Some(i.to_string()),
         Data::Bool(b) => Some(if *b { "TRUE" } else { "FALSE" }.to_string()),
-        Data::DateTime(dt) if dt.is_datetime() => dt.as_datetime().map(|d| {
-            if d.time() == chrono::NaiveTime::MIN {
-                d.format("%Y-%m-%d").to_string()
-            } else {
-                d.format("%Y-%m-%dT%H:%M:%S%.3f").to_string()
-            }
-        }),
+        // calamine's conversion panics on serials beyond ±i64 milliseconds (a corrupt or hostile
+        // file) and chrono has no date for those beyond its range: such a cell keeps its number,
+        // which the date parser then rejects with the value shown.
+        Data::DateTime(dt) if dt.is_datetime() => Some(
+            match (dt.as_f64().abs() < 1e9)
+                .then(|| dt.as_datetime())
+                .flatten()
+            {
+                Some(d) if d.time() == chrono::NaiveTime::MIN => d.format("%Y-%m-%d").to_string(),
+                Some(d) => d.format("%Y-%m-%dT%H:%M:%S%.3f").to_string(),
+                None => format!("{}", dt.as_f64()),
+            },
+        ),
         Data::DateTime(dt) => Some(format!("{}", dt.as_f64())),
         Data::DateTimeIso(s) | Data::DurationIso(s) => Some(s.clone()),
         Data::Error(e) => Some(e.to_string()),
@@ -218,5 +356,25 @@ mod tests {
             cell_text(&Data::String("000123".into())).as_deref(),
             Some("000123")
         );
+    }
+
+    #[test]
+    fn cell_names_follow_excel() {
+        assert_eq!(cell_name(0, 0), "A1");
+        assert_eq!(cell_name(1_048_575, 16_383), "XFD1048576");
+        assert_eq!(cell_name(9, 26), "AA10");
+    }
+
+    #[test]
+    fn date_cells_beyond_any_calendar_keep_their_number() {
+        use calamine::{ExcelDateTime, ExcelDateTimeType};
+        let date =
+            |v: f64| Data::DateTime(ExcelDateTime::new(v, ExcelDateTimeType::DateTime, false));
+        assert_eq!(cell_text(&date(46_095.0)).as_deref(), Some("2026-03-14"));
+        assert_eq!(
+            cell_text(&date(1e300)).as_deref(),
+            Some(&*format!("{}", 1e300))
+        );
+        assert_eq!(cell_text(&date(-1e12)).as_deref(), Some("-1000000000000"));
     }
 }

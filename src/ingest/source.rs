@@ -8,6 +8,7 @@ use super::csv::{CsvError, Slice, assemble_sliced, open_sliced, read_csv};
 use super::dates::valid_date_format;
 use super::discover::{Planned, SHEET_EXTENSIONS, TEXT_EXTENSIONS, extension};
 use super::keys::{KeyInput, key_input};
+use super::encoding::file_has_lone_cr;
 use super::ledger::{Msg, SourceLedger};
 use super::mapping::{map_columns, table_from_headers};
 use super::parquet::read_parquet;
@@ -55,7 +56,8 @@ pub(crate) fn read_source(plan: &Planned, release: bool) -> SourceOutcome {
         return outcome(ledger, None, false);
     }
     let clock = std::time::Instant::now();
-    if TEXT_EXTENSIONS.contains(&extension(&plan.path).as_str()) {
+    // Old Mac (CR) line ends are made LF on a whole read; slices are cut at LF.
+    if TEXT_EXTENSIONS.contains(&extension(&plan.path).as_str()) && !file_has_lone_cr(&plan.path) {
         match read_sliced(plan, &ledger, clock, release) {
             Ok(Some(mut done)) => {
                 vanished_check(plan, &mut done.ledger);

@@ -11,6 +11,7 @@ mod csv_reader;
 mod docs;
 mod exports_corpus;
 mod faults;
+mod fuzz;
 mod ingest_cases;
 mod ingest_cli;
 mod ingest_clients;

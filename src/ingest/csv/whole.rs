@@ -68,7 +68,7 @@ fn read_mapped(
         return Ok(None);
     };
     let bytes: &[u8] = &map;
-    if !looks_utf8(bytes) {
+    if !looks_utf8(bytes) || crate::ingest::encoding::has_lone_cr(bytes) {
         return Ok(None);
     }
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);

@@ -150,6 +150,15 @@ impl Msg {
         "no sheet holds any data".into()
     }
 
+    /// Issue 17 (fuzzing): a sheet whose cells lie so far apart that reading it would take
+    /// more memory than any table needs.
+    pub(crate) fn sheet_too_large(sheet: &str, span: &str, cells: u64, max: u64) -> String {
+        format!(
+            "sheet '{sheet}' spans {span}, {cells} cells, more than the {max} a sheet may span: \
+             a cell far from the table (or a damaged file); delete the stray cells and save again"
+        )
+    }
+
     pub(crate) fn no_transactions() -> String {
         "no transactions could be read: the client cannot be audited (transactions are the only \
          mandatory table)"

@@ -10,9 +10,10 @@ use super::date::{Stamp, digits};
 pub(super) fn named(s: &str) -> Option<Stamp> {
     let (date_part, time) = match s.find(':') {
         Some(colon) => {
+            // The hour's digits before the colon (a character before them may be several bytes).
             let start = s[..colon]
-                .rfind(|c: char| !c.is_ascii_digit())
-                .map_or(0, |p| p + 1);
+                .trim_end_matches(|c: char| c.is_ascii_digit())
+                .len();
             let sep_at = s[..start].trim_end().len();
             (
                 &s[..sep_at],
