@@ -135,6 +135,12 @@ pub(crate) fn windows_1252_for_slices(
     bytes: &[u8],
     configured: Option<&str>,
 ) -> Option<&'static Encoding> {
+    // A byte-order mark wins over a configured Windows-1252 when the file is read whole
+    // (`Encoding::decode` sniffs it); slices would decode without it, the mark and every
+    // accent as mojibake (found by fuzzing, issue 17). Such a file is read whole.
+    if Encoding::for_bom(bytes).is_some() {
+        return None;
+    }
     let enc = match configured {
         Some(label) => configured_encoding(label, bytes).ok()?,
         None => detect(bytes),
@@ -252,6 +258,12 @@ mod tests {
         let d = decode(&le[2..], None).unwrap();
         assert_eq!(d.encoding, "utf-16le");
         assert_eq!(std::str::from_utf8(&d.utf8).unwrap(), "Customer ID,Date\n");
+    }
+
+    #[test]
+    fn a_file_with_a_bom_is_not_transcoded_in_slices() {
+        assert!(windows_1252_for_slices(b"\xEF\xBB\xBFa;b\n", Some("latin1")).is_none());
+        assert!(windows_1252_for_slices(b"a;b\xE9\n", Some("latin1")).is_some());
     }
 
     #[test]

@@ -37,10 +37,11 @@ pub(crate) fn sheets_with_data(path: &Path, shown: &str) -> Result<Vec<String>, 
         .collect())
 }
 
-/// Most cells the rectangle around a sheet's cells may span. calamine gives a sheet as that
-/// whole rectangle, so a single cell far from the table (or a damaged reference such as
-/// `XFD1048576`) asked it for billions of cells, and the allocation aborted the process (found
-/// by fuzzing, issue 17). 50 million cells is 1,048,576 rows of 47 columns.
+/// Most cells the rectangle around a sheet's cells may span when they fill less than a quarter
+/// of it. calamine gives a sheet as that whole rectangle, so a single cell far from the table
+/// (or a damaged reference such as `XFD1048576`) asked it for billions of cells, and the
+/// allocation aborted the process (found by fuzzing, issue 17). A sheet that is large because
+/// it is full (a million rows of 60 columns) is still read.
 const MAX_SHEET_CELLS: u64 = 50_000_000;
 
 /// One sheet's cells as calamine's `worksheet_range` gives them, but refused with a message when
@@ -83,7 +84,7 @@ fn sheet_range(wb: &mut Workbook, name: &str, shown: &str) -> Result<Range<Data>
     let ((r0, c0), (r1, c1)) = corners;
     if r0 <= r1 {
         let area = u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1);
-        if area > MAX_SHEET_CELLS {
+        if area > MAX_SHEET_CELLS && area / 4 > cells.len() as u64 {
             let span = format!("{}:{}", cell_name(r0, c0), cell_name(r1, c1));
             return Err(format!(
                 "{shown}: {}",
@@ -356,6 +357,34 @@ mod tests {
             cell_text(&Data::String("000123".into())).as_deref(),
             Some("000123")
         );
+    }
+
+    #[test]
+    fn a_stray_cell_far_away_is_an_error_not_an_abort() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("far.xlsx");
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_string(0, 0, "customer_id").unwrap();
+        ws.write_string(1_048_575, 16_383, "x").unwrap();
+        wb.save(&path).unwrap();
+        let e = load_sheet(&path, "far.xlsx", None).err().unwrap();
+        assert!(e.contains("spans A1:XFD1048576"), "{e}");
+    }
+
+    #[test]
+    fn a_truncated_ods_is_an_error_not_a_hang() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cut.ods");
+        let body = r#"<table:table table:name="t"><table:table-row><table:table-cell office:value-type="string"><text:p>id</text:p></table:table-cell></table:table-row>"#;
+        let mut bytes = crate::ingest::fuzz::zip::ods(body);
+        std::fs::write(&path, &bytes).unwrap();
+        let e = load_sheet(&path, "cut.ods", None).err().unwrap();
+        assert!(e.contains("content.xml"), "{e}");
+        // The whole file, cut short, is a damaged zip: calamine's own error.
+        bytes.truncate(bytes.len() / 2);
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(load_sheet(&path, "cut.ods", None).is_err());
     }
 
     #[test]

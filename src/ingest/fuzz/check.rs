@@ -82,9 +82,11 @@ pub(crate) fn check(input: &Input, dir: &Path) -> std::io::Result<Checked> {
                 let lf = ingest_client_as_of(&cfg, today());
                 let (a, b) = (rows_of(&result), rows_of(&lf));
                 if a != b {
+                    out.ledgers.push_str("LF twin:\n");
+                    out.ledgers.push_str(&lf.ledger.render_text());
                     out.line_end_mismatch = true;
                     out.problems.push(format!(
-                        "line ends: CR/mixed file gave (usable, read, accepted, rejected, empty) \
+                        "CR/mixed file gave (usable, read, accepted, rejected, empty) \
                          {a:?}, its LF twin {b:?}"
                     ));
                 }

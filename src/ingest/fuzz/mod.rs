@@ -15,7 +15,7 @@
 
 mod check;
 mod inputs;
-mod zip;
+pub(crate) mod zip;
 
 use std::collections::BTreeMap;
 use std::panic::AssertUnwindSafe;

@@ -19,7 +19,7 @@ fn crc32(bytes: &[u8]) -> u32 {
 }
 
 /// A zip archive of `parts` (name, content), stored without compression.
-pub(super) fn stored_zip(parts: &[(&str, Vec<u8>)]) -> Vec<u8> {
+pub(crate) fn stored_zip(parts: &[(&str, Vec<u8>)]) -> Vec<u8> {
     let mut out = Vec::new();
     let mut central = Vec::new();
     for (name, data) in parts {
@@ -70,7 +70,7 @@ pub(super) fn stored_zip(parts: &[(&str, Vec<u8>)]) -> Vec<u8> {
 
 /// An xlsx of one or more sheets, each given as the XML of its `<sheetData>` (and anything
 /// after it), with `shared` strings, a date style (`s="1"`) and the 1904 system if asked.
-pub(super) fn xlsx(sheets: &[(String, String)], shared: &[String], date1904: bool) -> Vec<u8> {
+pub(crate) fn xlsx(sheets: &[(String, String)], shared: &[String], date1904: bool) -> Vec<u8> {
     let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
     let mut types = String::from(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>"#,
@@ -132,7 +132,7 @@ pub(super) fn xlsx(sheets: &[(String, String)], shared: &[String], date1904: boo
 }
 
 /// An ods whose `content.xml` body (the `<table:table>` elements) is `tables`.
-pub(super) fn ods(tables: &str) -> Vec<u8> {
+pub(crate) fn ods(tables: &str) -> Vec<u8> {
     let content = format!(
         r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"#
     );
@@ -148,7 +148,7 @@ pub(super) fn ods(tables: &str) -> Vec<u8> {
 }
 
 /// Text escaped for XML content and attributes.
-pub(super) fn xml_escape(s: &str) -> String {
+pub(crate) fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

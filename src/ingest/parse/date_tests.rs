@@ -202,3 +202,15 @@ fn layouts_are_described_for_the_ledger() {
     );
     assert_eq!(describe("45000", None, B1900), "Excel serial (1900 system)");
 }
+
+#[test]
+fn a_multi_byte_character_before_the_hour_is_not_cut_in_half() {
+    // A no-break space (two bytes in UTF-8) before the time, as Spanish exports write it, used
+    // to make the month-name parser slice inside it and panic (found by fuzzing, issue 17).
+    assert_eq!(
+        p("14 de marzo de 2026\u{a0}10:22", None),
+        Some(at(2026, 3, 14, 10, 22, 0))
+    );
+    assert_eq!(p("é1:", None), None);
+    assert_eq!(p("€😀:05", None), None);
+}
