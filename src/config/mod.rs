@@ -77,6 +77,7 @@ pub struct AuditConfig {
     #[serde(default)]
     pub findings: FindingsSettings,
     /// What the written outputs may contain.
+    #[serde(default)]
     pub output: OutputSettings,
     /// Folder of the audit.toml; relative paths are resolved against it. Not read from the file.
     #[serde(skip)]
