@@ -193,7 +193,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     drop(ctx);
     for run in 1..=3 {
         let t = Instant::now();
-        let ind = indicators::compute(&tables, period, &settings, None)?;
+        let ind = indicators::compute(&tables, period, &settings, None, None)?;
         println!(
             "run {run}: indicators::compute {:.2?} (E = {:?}, revenue = {:?})",
             t.elapsed(),

@@ -20,13 +20,15 @@ fn main() -> anyhow::Result<()> {
     let date = chrono::NaiveDate::from_ymd_opt(2026, 10, 15).expect("date");
     for client in ["ferreteria-es", "northwind-en"] {
         let cfg = AuditConfig::load(&PathBuf::from("sample-data").join(client).join("audit.toml"))?;
-        let ingested = crm_audit::ingest::ingest_client_as_of(&cfg, date);
+        let ingested =
+            crm_audit::ingest::ingest_client(&cfg, crm_audit::ingest::IngestOptions::as_of(date));
         let models = crm_audit::models::Models::fit(&ingested.tables, period, &cfg.clv);
         let indicators = crm_audit::indicators::compute_all(
             &ingested.tables,
             period,
             &cfg.indicators,
             models.values().as_ref(),
+            None,
         )?;
         let evidence = crm_audit::findings::Evidence::from_indicators(&indicators, &cfg.indicators);
         let dir = out.join(client);

@@ -47,7 +47,9 @@ fn main() -> anyhow::Result<()> {
         tables
     } else {
         let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).expect("date");
-        let tables = crm_audit::ingest::ingest_client_as_of(&cfg, date).tables;
+        let tables =
+            crm_audit::ingest::ingest_client(&cfg, crm_audit::ingest::IngestOptions::as_of(date))
+                .tables;
         std::fs::create_dir_all(&cache)?;
         for kind in TableKind::ALL {
             if let Some(df) = tables.get(kind) {
@@ -80,7 +82,7 @@ fn main() -> anyhow::Result<()> {
         let fit = t.elapsed().as_secs_f64();
         let t = Instant::now();
         let cpu = cpu_seconds();
-        crm_audit::indicators::compute_all_with(
+        crm_audit::indicators::compute_all(
             &tables,
             period,
             &cfg.indicators,

@@ -15,6 +15,7 @@ pub mod customer_days;
 pub mod domain;
 pub mod figure;
 pub mod findings;
+pub mod headline;
 pub mod indicators;
 pub mod ingest;
 pub mod memory;

@@ -206,7 +206,8 @@ mod tests {
         let cfg = AuditConfig::load(&path).expect("sample audit.toml loads");
         assert_eq!(cfg.clv.model, ModelChoice::Auto);
         let today = NaiveDate::from_ymd_opt(2026, 10, 15).expect("date");
-        let tables = crate::ingest::ingest_client_as_of(&cfg, today).tables;
+        let tables =
+            crate::ingest::ingest_client(&cfg, crate::ingest::IngestOptions::as_of(today)).tables;
         let models = Models::fit(&tables, "2026-Q3".parse().expect("period"), &cfg.clv);
         let (bt, sc) = (models.backtest.unwrap(), models.scoring.unwrap());
         assert!(sc.model.is_some() && sc.model == bt.model);
@@ -222,7 +223,8 @@ mod tests {
             .join("sample-data/northwind-en/audit.toml");
         let cfg = AuditConfig::load(&path).expect("sample audit.toml loads");
         let today = NaiveDate::from_ymd_opt(2026, 10, 15).expect("date");
-        let tables = crate::ingest::ingest_client_as_of(&cfg, today).tables;
+        let tables =
+            crate::ingest::ingest_client(&cfg, crate::ingest::IngestOptions::as_of(today)).tables;
         let period: Period = "2026-Q3".parse().expect("period");
         let daily = DailyLog::new(&tables.transactions).expect("log");
         let calibration = period.start - Duration::days(1);

@@ -178,7 +178,8 @@ fn audit(
     // a 2 GB export alone takes over a second of one core.
     let (ingested, sums) = std::thread::scope(|s| {
         let sums = s.spawn(|| checksums(&crate::ingest::budget::input_files(&cfg)));
-        let ingested = crate::ingest::ingest_client_for_audit(&cfg, opts.day());
+        let ingested =
+            crate::ingest::ingest_client(&cfg, crate::ingest::IngestOptions::for_audit(opts.day()));
         (ingested, sums.join().unwrap_or_default())
     });
     entry.inputs = inputs_of(&cfg, &ingested.ledger, &sums);
@@ -216,7 +217,7 @@ fn audit(
     entry.stages_peak_mb.models = memory::peak_mb();
 
     let t = stage_start();
-    let indicators = crate::indicators::compute_all_with(
+    let indicators = crate::indicators::compute_all(
         &tables,
         period,
         &cfg.indicators,

@@ -5,29 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Which way is better for a headline figure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Better {
-    /// Higher values rank first (retention, revenue, NPS).
-    Higher,
-    /// Lower values rank first (churn, complaints, resolution time).
-    Lower,
-}
-
-/// The headline figures compared across clients, in display order.
-pub const HEADLINES: &[(&str, Better)] = &[
-    ("active_customers", Better::Higher),
-    ("retention_rate", Better::Higher),
-    ("churn_rate", Better::Lower),
-    ("net_revenue_retention", Better::Higher),
-    ("revenue", Better::Higher),
-    ("gross_margin", Better::Higher),
-    ("average_clv", Better::Higher),
-    ("complaints_per_100", Better::Lower),
-    ("median_resolution_hours", Better::Lower),
-    ("nps", Better::Higher),
-];
+pub use crate::headline::{Better, HEADLINES, Headline};
 
 /// One client's headline, as the pipeline hands it over (and a shard's manifest keeps it).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -87,26 +65,7 @@ impl ClientHeadline {
         ind: &crate::indicators::AllIndicators,
         models: &crate::models::Models,
     ) -> ClientHeadline {
-        let cur = &ind.core.current;
-        let svc = &ind.service.current;
-        let predictive = models
-            .scoring
-            .as_ref()
-            .ok()
-            .and_then(|r| r.population.mean_clv.value);
-        let values = vec![
-            cur.base.end_base.value,
-            cur.base.retention_rate.value,
-            cur.base.churn_rate.value,
-            // The headline NRR is year over year (issue 19).
-            cur.revenue.net_revenue_retention_yoy.value,
-            cur.revenue.revenue.value,
-            cur.revenue.gross_margin.value,
-            predictive.or(cur.clv.average.value),
-            svc.complaints.per_100_active_customers.value,
-            svc.complaints.resolution.median_hours.value,
-            svc.satisfaction.nps.value,
-        ];
+        let values = HEADLINES.iter().map(|h| h.value(ind, models)).collect();
         ClientHeadline {
             client_id: client_id.to_string(),
             name: cfg.client.name.clone(),
@@ -119,20 +78,22 @@ impl ClientHeadline {
 }
 
 /// Formats a headline value for the portfolio table.
-fn format_value(key: &str, v: f64, loc: &crate::render::Locale) -> String {
-    match key {
-        "active_customers" => loc.integer(v.round() as i64),
-        "retention_rate" | "churn_rate" | "net_revenue_retention" => loc.percent(v, 1),
-        "revenue" | "gross_margin" | "average_clv" => loc.currency_compact(v),
-        "complaints_per_100" => loc.number(v, 1),
-        "median_resolution_hours" => loc.duration_hours(v),
-        _ => loc.signed_number(v, 0),
+fn format_value(h: Headline, v: f64, loc: &crate::render::Locale) -> String {
+    match h {
+        Headline::ActiveCustomers => loc.integer(v.round() as i64),
+        Headline::RetentionRate | Headline::ChurnRate | Headline::NetRevenueRetention => {
+            loc.percent(v, 1)
+        }
+        Headline::Revenue | Headline::GrossMargin | Headline::AverageClv => loc.currency_compact(v),
+        Headline::ComplaintsPer100 => loc.number(v, 1),
+        Headline::MedianResolutionHours => loc.duration_hours(v),
+        Headline::Nps => loc.signed_number(v, 0),
     }
 }
 
 /// One cell: value, rank and percentile (`91,2 % · #1 · P100`).
 fn cell(
-    key: &str,
+    h: Headline,
     value: Option<f64>,
     standing: Option<Standing>,
     loc: &crate::render::Locale,
@@ -143,7 +104,7 @@ fn cell(
                 .percentile
                 .map(|p| format!(" · P{}", p.round() as i64))
                 .unwrap_or_default();
-            format!("{} · #{}{pct}", format_value(key, v, loc), s.rank)
+            format!("{} · #{}{pct}", format_value(h, v, loc), s.rank)
         }
         _ => "—".to_string(),
     }
@@ -167,10 +128,10 @@ pub fn document(
     let standings: Vec<Vec<Option<Standing>>> = HEADLINES
         .iter()
         .enumerate()
-        .map(|(i, (_, better))| {
+        .map(|(i, h)| {
             rank(
                 &clients.iter().map(|c| c.values[i]).collect::<Vec<_>>(),
-                *better,
+                h.better(),
             )
         })
         .collect();
@@ -179,7 +140,7 @@ pub fn document(
         columns.extend(
             range
                 .clone()
-                .map(|i| Column::figure(s.get(&format!("portfolio.{}", HEADLINES[i].0)))),
+                .map(|i| Column::figure(s.get(&format!("portfolio.{}", HEADLINES[i].key())))),
         );
         let rows = clients
             .iter()
@@ -190,7 +151,7 @@ pub fn document(
                 row.extend(
                     range
                         .clone()
-                        .map(|i| cell(HEADLINES[i].0, h.values[i], standings[i][c], &loc)),
+                        .map(|i| cell(HEADLINES[i], h.values[i], standings[i][c], &loc)),
                 );
                 row
             })

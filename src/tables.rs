@@ -156,7 +156,7 @@ impl TableKind {
     /// Columns read, converted and checked (duplicate lines compare every column; a missing
     /// amount is derived from quantity × unit price) that no indicator, model or report reads.
     /// The audit pipeline has ingest drop them once its checks are done
-    /// (`ingest::ingest_client_for_audit`): at 20 million invoice lines they hold over a
+    /// (`ingest::IngestOptions::for_audit`): at 20 million invoice lines they hold over a
     /// gigabyte that every later stage would carry. The sliced reader drops the text ones slice
     /// by slice, keeping a hash of their values for the duplicate check.
     pub fn released_after_checks(self) -> &'static [&'static str] {

@@ -7,7 +7,7 @@ use crate::indicators::{AllIndicators, compute_all, fixture};
 fn lists() -> (ActionLists, AllIndicators) {
     let (tables, settings, values) = (fixture::tables(), fixture::settings(), fixture::values());
     let period = fixture::period();
-    let ind = compute_all(&tables, period, &settings, Some(&values)).unwrap();
+    let ind = compute_all(&tables, period, &settings, Some(&values), None).unwrap();
     let lists = compute(&ActionInput {
         tables: &tables,
         period,

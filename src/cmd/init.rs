@@ -49,7 +49,10 @@ pub fn run(args: &InitArgs) -> Result<i32> {
         output: Default::default(),
         base_dir: args.dir.clone(),
     };
-    let ingested = crate::ingest::ingest_client(&cfg);
+    let ingested = crate::ingest::ingest_client(
+        &cfg,
+        crate::ingest::IngestOptions::as_of(chrono::Local::now().date_naive()),
+    );
     let text = annotated_config(&folder, &ingested.ledger);
     crate::output::write_file(&target, text.as_bytes())
         .with_context(|| format!("writing {}", target.display()))?;

@@ -8,7 +8,7 @@
 use super::{EXIT_CLIENT_FAILED, EXIT_OK, EXIT_OUTPUT, EXIT_USAGE};
 use crate::cli::ValidateArgs;
 use crate::config::{AuditConfig, CONFIG_FILE};
-use crate::ingest::ingest_client_as_of;
+use crate::ingest::{IngestOptions, ingest_client};
 use crate::pipeline::client_period;
 use std::path::{Path, PathBuf};
 
@@ -45,7 +45,7 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<i32> {
             }
         };
         let period = client_period(args.period, &cfg, day);
-        let mut result = ingest_client_as_of(&cfg, day);
+        let mut result = ingest_client(&cfg, IngestOptions::as_of(day));
         result.ledger.gates =
             crate::quality::evaluate(&cfg.quality, &result.ledger, &result.tables, period);
         let ledger = &result.ledger;

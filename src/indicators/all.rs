@@ -72,18 +72,9 @@ pub struct ServiceTrendPoint {
 }
 
 /// Computes every family. `values` is the model stage's per-customer frame (`customer_id`,
-/// `clv`, `p_alive`); without it, value-ranked figures use historical CLV and say so.
+/// `clv`, `p_alive`); without it, value-ranked figures use historical CLV and say so. `days`: the
+/// customer-day reduction the pipeline built for the models, reused when given.
 pub fn compute_all(
-    tables: &Tables,
-    period: Period,
-    settings: &IndicatorSettings,
-    values: Option<&DataFrame>,
-) -> Result<AllIndicators, IndicatorError> {
-    compute_all_with(tables, period, settings, values, None)
-}
-
-/// [`compute_all`] reusing the customer-day reduction the pipeline built for the models.
-pub fn compute_all_with(
     tables: &Tables,
     period: Period,
     settings: &IndicatorSettings,

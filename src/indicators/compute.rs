@@ -61,17 +61,8 @@ struct AtP {
 ///
 /// `values` is the CLV model stage's per-customer frame (`customer_id` String, `clv` Float64,
 /// `p_alive` Float64); without it, figures defined on predictive CLV use historical CLV and say so.
+/// `days`: the customer-day reduction the pipeline built for the models, reused when given.
 pub fn compute(
-    tables: &Tables,
-    period: Period,
-    settings: &IndicatorSettings,
-    values: Option<&DataFrame>,
-) -> Result<Indicators, IndicatorError> {
-    compute_with(tables, period, settings, values, None)
-}
-
-/// [`compute`] reusing the customer-day reduction the pipeline built for the models.
-pub fn compute_with(
     tables: &Tables,
     period: Period,
     settings: &IndicatorSettings,
@@ -81,7 +72,7 @@ pub fn compute_with(
     compute_over_lines(tables, period, settings, values, days, None)
 }
 
-/// [`compute_with`] also reading the purchase lines sorted by day, when the caller built them.
+/// [`compute`] also reading the purchase lines sorted by day, when the caller built them.
 pub(crate) fn compute_over_lines(
     tables: &Tables,
     period: Period,
@@ -262,6 +253,7 @@ mod tests {
             fixture::period(),
             &settings,
             Some(&fixture::values()),
+            None,
         )
         .unwrap();
         assert_eq!(
@@ -363,7 +355,7 @@ mod tests {
     #[test]
     fn indicators_serialise_to_json_without_nan_and_read_back() {
         let (tables, settings) = (fixture::tables(), fixture::settings());
-        let ind = compute(&tables, fixture::period(), &settings, None).unwrap();
+        let ind = compute(&tables, fixture::period(), &settings, None, None).unwrap();
         let json = serde_json::to_string(&ind).unwrap();
         assert!(!json.contains("NaN"));
         let back: serde_json::Value = serde_json::from_str(&json).unwrap();
@@ -384,6 +376,7 @@ mod tests {
             &crate::tables::Tables::empty(),
             fixture::period(),
             &settings,
+            None,
             None,
         )
         .unwrap();

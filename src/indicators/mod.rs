@@ -44,11 +44,8 @@ pub mod whale;
 #[cfg(test)]
 pub(crate) mod fixture;
 
-pub use all::{
-    AllIndicators, ServicePeriods, ServiceSnapshot, ServiceTrendPoint, compute_all,
-    compute_all_with,
-};
-pub use compute::{compute, compute_with};
+pub use all::{AllIndicators, ServicePeriods, ServiceSnapshot, ServiceTrendPoint, compute_all};
+pub use compute::compute;
 pub use definition::Definition;
 pub use error::IndicatorError;
 pub use model::{Indicators, PeriodLabel, PeriodLabels, Snapshot, TrendPoint};

@@ -57,23 +57,39 @@ pub struct IngestResult {
     pub ledger: Ledger,
 }
 
+/// How a client's exports are read.
+#[derive(Debug, Clone, Copy)]
+pub struct IngestOptions {
+    /// The day future dates are judged against: the run day, or `--as-of` for reruns and tests.
+    pub today: chrono::NaiveDate,
+    /// Drop the columns no later stage reads ([`TableKind::released_after_checks`]) as soon as
+    /// the checks are done, before the tables are gathered into one chunk per column, so they
+    /// are never copied. The audit pipeline does; `validate`, `init` and tests keep every column.
+    pub release_unread_columns: bool,
+}
+
+impl IngestOptions {
+    /// Every column kept, future dates judged against `today`.
+    pub fn as_of(today: chrono::NaiveDate) -> IngestOptions {
+        IngestOptions {
+            today,
+            release_unread_columns: false,
+        }
+    }
+
+    /// As the audit pipeline reads: the columns no later stage reads are released.
+    pub fn for_audit(today: chrono::NaiveDate) -> IngestOptions {
+        IngestOptions {
+            today,
+            release_unread_columns: true,
+        }
+    }
+}
+
 /// Reads every source of a client. A broken file never stops the others; without a readable
 /// transactions source the ledger has an error and `ledger.usable()` is false.
-pub fn ingest_client(cfg: &AuditConfig) -> IngestResult {
-    let today = chrono::Local::now().date_naive();
-    ingest_client_as_of(cfg, today)
-}
-
-/// [`ingest_client`] with the day future dates are judged against fixed (for tests and reruns).
-pub fn ingest_client_as_of(cfg: &AuditConfig, today: chrono::NaiveDate) -> IngestResult {
-    ingest(cfg, today, false)
-}
-
-/// [`ingest_client_as_of`] for the audit pipeline: the columns no later stage reads
-/// ([`TableKind::released_after_checks`]) are dropped as soon as the checks are done, before
-/// the tables are gathered into one chunk per column, so they are never copied.
-pub fn ingest_client_for_audit(cfg: &AuditConfig, today: chrono::NaiveDate) -> IngestResult {
-    ingest(cfg, today, true)
+pub fn ingest_client(cfg: &AuditConfig, opts: IngestOptions) -> IngestResult {
+    ingest(cfg, opts.today, opts.release_unread_columns)
 }
 
 fn ingest(cfg: &AuditConfig, today: chrono::NaiveDate, release: bool) -> IngestResult {

@@ -30,13 +30,14 @@ fn build(lang: Lang) -> Report {
     let period: Period = "2026-Q3".parse().expect("period");
     let (y, m, d) = REPORT_DATE;
     let date = chrono::NaiveDate::from_ymd_opt(y, m, d).expect("date");
-    let ingested = crate::ingest::ingest_client_as_of(&cfg, date);
+    let ingested = crate::ingest::ingest_client(&cfg, crate::ingest::IngestOptions::as_of(date));
     let models = crate::models::Models::fit(&ingested.tables, period, &cfg.clv);
     let indicators = crate::indicators::compute_all(
         &ingested.tables,
         period,
         &cfg.indicators,
         models.values().as_ref(),
+        None,
     )
     .expect("indicators of the sample client");
     let evidence = crate::findings::Evidence::from_indicators(&indicators, &cfg.indicators);

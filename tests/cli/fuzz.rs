@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 use crm_audit::config::AuditConfig;
-use crm_audit::ingest::{IngestResult, fuzz, ingest_client_as_of};
+use crm_audit::ingest::{IngestOptions, IngestResult, fuzz, ingest_client};
 use std::path::Path;
 
 const SLICE_ENV: &str = "CRM_AUDIT_CSV_SLICE_KB";
@@ -47,7 +47,10 @@ fn ingest(dir: &Path, file: &str, bytes: &[u8]) -> IngestResult {
     );
     let mut cfg: AuditConfig = toml::from_str(&text).unwrap();
     cfg.base_dir = dir.to_path_buf();
-    ingest_client_as_of(&cfg, NaiveDate::from_ymd_opt(2026, 11, 30).unwrap())
+    ingest_client(
+        &cfg,
+        IngestOptions::as_of(NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()),
+    )
 }
 
 fn counts(r: &IngestResult) -> (usize, usize, usize, usize) {

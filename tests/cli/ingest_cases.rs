@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use crm_audit::config::AuditConfig;
-use crm_audit::ingest::{IngestResult, ingest_client_as_of};
+use crm_audit::ingest::{IngestOptions, IngestResult, ingest_client};
 use crm_audit::tables::TableKind;
 use polars::prelude::*;
 use std::path::Path;
@@ -13,7 +13,10 @@ fn ingest_with(sources: &str) -> IngestResult {
     let text = format!("[client]\nname = \"Case\"\nid = \"case\"\n{sources}");
     let mut cfg: AuditConfig = toml::from_str(&text).unwrap();
     cfg.base_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ingest/cases");
-    ingest_client_as_of(&cfg, NaiveDate::from_ymd_opt(2026, 11, 23).unwrap())
+    ingest_client(
+        &cfg,
+        IngestOptions::as_of(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()),
+    )
 }
 
 fn tx(file: &str, extra: &str) -> IngestResult {

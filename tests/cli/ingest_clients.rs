@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use crm_audit::config::AuditConfig;
-use crm_audit::ingest::{IngestResult, ingest_client_as_of};
+use crm_audit::ingest::{IngestOptions, IngestResult, ingest_client};
 use crm_audit::tables::TableKind;
 use polars::prelude::*;
 use std::path::Path;
@@ -15,7 +15,10 @@ fn ingest(client: &str) -> IngestResult {
         .join(client)
         .join("audit.toml");
     let cfg = AuditConfig::load(&path).unwrap();
-    ingest_client_as_of(&cfg, NaiveDate::from_ymd_opt(2026, 11, 23).unwrap())
+    ingest_client(
+        &cfg,
+        IngestOptions::as_of(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()),
+    )
 }
 
 fn table(r: &IngestResult, kind: TableKind) -> &DataFrame {

@@ -6,7 +6,7 @@
 use super::inputs::{GenFile, Input};
 use crate::config::{AuditConfig, CONFIG_FILE};
 use crate::ingest::parse::{amount, date, decimal, flag};
-use crate::ingest::{IngestResult, ingest_client_as_of};
+use crate::ingest::{IngestOptions, IngestResult, ingest_client};
 use crate::tables::TableKind;
 use std::path::Path;
 
@@ -69,7 +69,7 @@ pub(crate) fn check(input: &Input, dir: &Path) -> std::io::Result<Checked> {
             write(dir, file)?;
             let mut cfg = base_config(dir);
             cfg.sources.extend(source.iter().cloned());
-            let result = ingest_client_as_of(&cfg, today());
+            let result = ingest_client(&cfg, IngestOptions::as_of(today()));
             account(&result, &mut out);
             if let Some(twin) = lf_twin {
                 write(
@@ -79,7 +79,7 @@ pub(crate) fn check(input: &Input, dir: &Path) -> std::io::Result<Checked> {
                         bytes: twin.clone(),
                     },
                 )?;
-                let lf = ingest_client_as_of(&cfg, today());
+                let lf = ingest_client(&cfg, IngestOptions::as_of(today()));
                 let (a, b) = (rows_of(&result), rows_of(&lf));
                 if a != b {
                     out.ledgers.push_str("LF twin:\n");
@@ -109,7 +109,7 @@ pub(crate) fn check(input: &Input, dir: &Path) -> std::io::Result<Checked> {
                 if inside {
                     cfg.base_dir = dir.to_path_buf();
                     let _ = cfg.client_id();
-                    let result = ingest_client_as_of(&cfg, today());
+                    let result = ingest_client(&cfg, IngestOptions::as_of(today()));
                     account(&result, &mut out);
                 }
             }

@@ -34,7 +34,7 @@ fn pipeline(client: &str, without: Option<TableKind>) -> Run {
         cfg.sources.retain(|s| s.table != Some(t));
     }
     let today = NaiveDate::from_ymd_opt(2026, 10, 15).expect("date");
-    let ingested = crate::ingest::ingest_client_as_of(&cfg, today);
+    let ingested = crate::ingest::ingest_client(&cfg, crate::ingest::IngestOptions::as_of(today));
     let period: Period = "2026-Q3".parse().expect("period");
     let models = Models::fit(&ingested.tables, period, &cfg.clv);
     let indicators = crate::indicators::compute_all(
@@ -42,6 +42,7 @@ fn pipeline(client: &str, without: Option<TableKind>) -> Run {
         period,
         &cfg.indicators,
         models.values().as_ref(),
+        None,
     )
     .expect("indicators");
     Run {

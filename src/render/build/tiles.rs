@@ -1,9 +1,10 @@
-//! The ten KPI tiles of the executive summary: value, changes against P−1 and P−12m, target
+//! The ten KPI tiles of the executive summary, one per [`crate::headline::HEADLINES`] entry: value, changes against P−1 and P−12m, target
 //! light and 8-period sparkline (render stage, report builder).
 
 use super::compare::{Delta, change, light};
 use super::context::{Ctx, DASH, Fmt};
 use crate::figure::Figure;
+use crate::headline::{HEADLINES, Headline};
 use crate::render::document::{KpiTile, Light};
 
 /// One tile before formatting: the figure in P, P−1 and P−12m and how to print it.
@@ -125,147 +126,150 @@ pub(super) fn tiles(ctx: &Ctx) -> Vec<KpiTile> {
                 ],
             )
         });
-    vec![
-        tile(
-            ctx,
-            Spec {
-                key: "tile.active_customers",
-                figs: three(snaps, |s| s.base.end_base),
-                fmt: Fmt::Int,
-                delta: Delta::Relative,
-                up_is_good: true,
-                target: None,
-                note: None,
-                spark: spark(|p| p.active_customers),
-            },
-        ),
-        tile(
-            ctx,
-            Spec {
-                key: "tile.retention_rate",
-                figs: three(snaps, |s| s.base.retention_rate),
-                fmt: Fmt::Pct,
-                delta: Delta::Points,
-                up_is_good: true,
-                target: Some((
-                    targets.retention_rate,
-                    at_least(ctx.num(Fmt::Pct0, targets.retention_rate)),
-                )),
-                note: None,
-                spark: spark(|p| p.retention_rate),
-            },
-        ),
-        tile(
-            ctx,
-            Spec {
-                key: "tile.churn_rate",
-                figs: three(snaps, |s| s.base.churn_rate),
-                fmt: Fmt::Pct,
-                delta: Delta::Points,
-                up_is_good: false,
-                target: Some((
-                    targets.churn_rate,
-                    at_most(ctx.num(Fmt::Pct0, targets.churn_rate)),
-                )),
-                note: None,
-                spark: spark(|p| p.churn_rate),
-            },
-        ),
-        tile(
-            ctx,
-            Spec {
-                key: "tile.nrr",
-                figs: nrr_figs,
-                fmt: Fmt::Pct,
-                delta: Delta::Points,
-                up_is_good: true,
-                target: Some((
-                    targets.net_revenue_retention,
-                    at_least(ctx.num(Fmt::Pct0, targets.net_revenue_retention)),
-                )),
-                note: nrr_note,
-                spark: snapshot_spark(ctx, &nrr_figs),
-            },
-        ),
-        tile(
-            ctx,
-            Spec {
-                key: "tile.revenue",
-                figs: three(snaps, |s| s.revenue.revenue),
-                fmt: Fmt::Compact,
-                delta: Delta::Relative,
-                up_is_good: true,
-                target: None,
-                note: None,
-                spark: spark(|p| p.revenue),
-            },
-        ),
-        tile(
-            ctx,
-            Spec {
-                key: "tile.margin",
-                figs: three(snaps, |s| s.revenue.gross_margin_rate),
-                fmt: Fmt::Pct,
-                delta: Delta::Points,
-                up_is_good: true,
-                target: None,
-                note: margin_amount,
-                spark: trend
-                    .iter()
-                    .map(|p| match (p.gross_margin.value, p.revenue.value) {
-                        (Some(m), Some(r)) if r > 0.0 => Some(m / r),
-                        _ => None,
-                    })
-                    .collect(),
-            },
-        ),
-        clv_tile(ctx),
-        tile(
-            ctx,
-            Spec {
-                key: "tile.complaints_per_100",
-                figs: three(service, |s| s.complaints.per_100_active_customers),
-                fmt: Fmt::Num(1),
-                delta: Delta::Absolute(1),
-                up_is_good: false,
-                target: Some((
-                    targets.complaints_per_100,
-                    at_most(ctx.num(Fmt::Num(1), targets.complaints_per_100)),
-                )),
-                note: None,
-                spark: sspark(|p| p.complaints_per_100),
-            },
-        ),
-        tile(
-            ctx,
-            Spec {
-                key: "tile.median_resolution",
-                figs: three(service, |s| s.complaints.resolution.median_hours),
-                fmt: Fmt::Hours,
-                delta: Delta::Relative,
-                up_is_good: false,
-                target: Some((
-                    targets.median_resolution_hours,
-                    at_most(ctx.num(Fmt::Hours, targets.median_resolution_hours)),
-                )),
-                note: resolution_note,
-                spark: sspark(|p| p.median_resolution_hours),
-            },
-        ),
-        tile(
-            ctx,
-            Spec {
-                key: "tile.nps",
-                figs: three(service, |s| s.satisfaction.nps),
-                fmt: Fmt::Signed,
-                delta: Delta::Absolute(0),
-                up_is_good: true,
-                target: Some((targets.nps, at_least(ctx.num(Fmt::Signed, targets.nps)))),
-                note: nps_note,
-                spark: sspark(|p| p.nps),
-            },
-        ),
-    ]
+    HEADLINES
+        .iter()
+        .map(|&h| match h {
+            Headline::ActiveCustomers => tile(
+                ctx,
+                Spec {
+                    key: "tile.active_customers",
+                    figs: three(snaps, |s| s.base.end_base),
+                    fmt: Fmt::Int,
+                    delta: Delta::Relative,
+                    up_is_good: h.up_is_good(),
+                    target: None,
+                    note: None,
+                    spark: spark(|p| p.active_customers),
+                },
+            ),
+            Headline::RetentionRate => tile(
+                ctx,
+                Spec {
+                    key: "tile.retention_rate",
+                    figs: three(snaps, |s| s.base.retention_rate),
+                    fmt: Fmt::Pct,
+                    delta: Delta::Points,
+                    up_is_good: h.up_is_good(),
+                    target: Some((
+                        targets.retention_rate,
+                        at_least(ctx.num(Fmt::Pct0, targets.retention_rate)),
+                    )),
+                    note: None,
+                    spark: spark(|p| p.retention_rate),
+                },
+            ),
+            Headline::ChurnRate => tile(
+                ctx,
+                Spec {
+                    key: "tile.churn_rate",
+                    figs: three(snaps, |s| s.base.churn_rate),
+                    fmt: Fmt::Pct,
+                    delta: Delta::Points,
+                    up_is_good: h.up_is_good(),
+                    target: Some((
+                        targets.churn_rate,
+                        at_most(ctx.num(Fmt::Pct0, targets.churn_rate)),
+                    )),
+                    note: None,
+                    spark: spark(|p| p.churn_rate),
+                },
+            ),
+            Headline::NetRevenueRetention => tile(
+                ctx,
+                Spec {
+                    key: "tile.nrr",
+                    figs: nrr_figs,
+                    fmt: Fmt::Pct,
+                    delta: Delta::Points,
+                    up_is_good: h.up_is_good(),
+                    target: Some((
+                        targets.net_revenue_retention,
+                        at_least(ctx.num(Fmt::Pct0, targets.net_revenue_retention)),
+                    )),
+                    note: nrr_note.clone(),
+                    spark: snapshot_spark(ctx, &nrr_figs),
+                },
+            ),
+            Headline::Revenue => tile(
+                ctx,
+                Spec {
+                    key: "tile.revenue",
+                    figs: three(snaps, |s| s.revenue.revenue),
+                    fmt: Fmt::Compact,
+                    delta: Delta::Relative,
+                    up_is_good: h.up_is_good(),
+                    target: None,
+                    note: None,
+                    spark: spark(|p| p.revenue),
+                },
+            ),
+            Headline::GrossMargin => tile(
+                ctx,
+                Spec {
+                    key: "tile.margin",
+                    figs: three(snaps, |s| s.revenue.gross_margin_rate),
+                    fmt: Fmt::Pct,
+                    delta: Delta::Points,
+                    up_is_good: h.up_is_good(),
+                    target: None,
+                    note: margin_amount.clone(),
+                    spark: trend
+                        .iter()
+                        .map(|p| match (p.gross_margin.value, p.revenue.value) {
+                            (Some(m), Some(r)) if r > 0.0 => Some(m / r),
+                            _ => None,
+                        })
+                        .collect(),
+                },
+            ),
+            Headline::AverageClv => clv_tile(ctx),
+            Headline::ComplaintsPer100 => tile(
+                ctx,
+                Spec {
+                    key: "tile.complaints_per_100",
+                    figs: three(service, |s| s.complaints.per_100_active_customers),
+                    fmt: Fmt::Num(1),
+                    delta: Delta::Absolute(1),
+                    up_is_good: h.up_is_good(),
+                    target: Some((
+                        targets.complaints_per_100,
+                        at_most(ctx.num(Fmt::Num(1), targets.complaints_per_100)),
+                    )),
+                    note: None,
+                    spark: sspark(|p| p.complaints_per_100),
+                },
+            ),
+            Headline::MedianResolutionHours => tile(
+                ctx,
+                Spec {
+                    key: "tile.median_resolution",
+                    figs: three(service, |s| s.complaints.resolution.median_hours),
+                    fmt: Fmt::Hours,
+                    delta: Delta::Relative,
+                    up_is_good: h.up_is_good(),
+                    target: Some((
+                        targets.median_resolution_hours,
+                        at_most(ctx.num(Fmt::Hours, targets.median_resolution_hours)),
+                    )),
+                    note: resolution_note.clone(),
+                    spark: sspark(|p| p.median_resolution_hours),
+                },
+            ),
+            Headline::Nps => tile(
+                ctx,
+                Spec {
+                    key: "tile.nps",
+                    figs: three(service, |s| s.satisfaction.nps),
+                    fmt: Fmt::Signed,
+                    delta: Delta::Absolute(0),
+                    up_is_good: h.up_is_good(),
+                    target: Some((targets.nps, at_least(ctx.num(Fmt::Signed, targets.nps)))),
+                    note: nps_note.clone(),
+                    spark: sspark(|p| p.nps),
+                },
+            ),
+        })
+        .collect()
 }
 
 /// Predictive mean CLV when the scoring model ran (no comparison: the model is fitted at P.end
@@ -315,7 +319,7 @@ fn clv_tile(ctx: &Ctx) -> KpiTile {
             figs,
             fmt: Fmt::Money,
             delta: Delta::Relative,
-            up_is_good: true,
+            up_is_good: Headline::AverageClv.up_is_good(),
             target: None,
             note: Some(note),
             spark,
