@@ -49,7 +49,15 @@ fn a_seasonal_client_with_steady_retention_and_spend_has_no_change_finding() {
     Command::cargo_bin("crm-audit")
         .unwrap()
         .args([
-            "run", "--quiet", "--period", "2026-Q4", "--format", "json", "--config",
+            "run",
+            "--quiet",
+            "--period",
+            "2026-Q4",
+            "--as-of",
+            "2027-01-10",
+            "--format",
+            "json",
+            "--config",
         ])
         .arg(client.join("audit.toml"))
         .arg("--out")

@@ -7,7 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 const PERIOD: &str = "2026-Q3";
-const EPOCH: &str = "1790000000";
+const EPOCH: &str = "1793491200";
 
 fn bin() -> PathBuf {
     assert_cmd::cargo::cargo_bin("crm-audit")
