@@ -1,5 +1,6 @@
 //! Checks on the accepted rows of a source, as polars queries: exact duplicates, customer ids
-//! absent from the customers table, the date range and dates in the future. Rows are kept; the
+//! absent from the customers table, the date range, dates in the future and complaint statuses
+//! that contradict their resolution time. Rows are kept; the
 //! ledger counts them. Each frame carries its file row numbers in [`ROW_COLUMN`] until the checks
 //! are done. Part of the ingest stage.
 
@@ -420,6 +421,129 @@ pub(crate) fn future_dates(
         }
     }
     Ok(out)
+}
+
+/// What a complaint's `status` says, in the words helpdesks and Spanish exports use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StatusMeaning {
+    /// Still being worked on: open, pending, on hold, abierta, en curso, ...
+    Open,
+    /// Done with: solved, resolved, closed, resuelta, cerrada, ...
+    Closed,
+}
+
+/// The meaning of a status value, or `None` for a word not known. Case, accents, spaces,
+/// dashes and underscores do not matter (`In-Progress`, `EN CURSO`, `Resuelta`).
+pub(crate) fn status_meaning(value: &str) -> Option<StatusMeaning> {
+    let folded: String = value
+        .trim()
+        .to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'á' | 'à' => 'a',
+            'é' | 'è' => 'e',
+            'í' => 'i',
+            'ó' | 'ò' => 'o',
+            'ú' | 'ü' => 'u',
+            '-' | '_' => ' ',
+            c => c,
+        })
+        .collect();
+    let words: Vec<&str> = folded.split_whitespace().collect();
+    match words.join(" ").as_str() {
+        "open"
+        | "opened"
+        | "new"
+        | "pending"
+        | "on hold"
+        | "hold"
+        | "in progress"
+        | "waiting"
+        | "waiting on customer"
+        | "waiting on third party"
+        | "awaiting reply"
+        | "escalated"
+        | "reopened"
+        | "abierta"
+        | "abierto"
+        | "nueva"
+        | "nuevo"
+        | "pendiente"
+        | "en curso"
+        | "en proceso"
+        | "en espera"
+        | "en tramite"
+        | "escalada"
+        | "reabierta" => Some(StatusMeaning::Open),
+        "closed" | "solved" | "resolved" | "done" | "completed" | "fixed" | "cancelled"
+        | "canceled" | "resuelta" | "resuelto" | "cerrada" | "cerrado" | "solucionada"
+        | "solucionado" | "finalizada" | "finalizado" | "completada" | "cancelada" => {
+            Some(StatusMeaning::Closed)
+        }
+        _ => None,
+    }
+}
+
+/// Complaints whose `status` contradicts `resolved_at`, and status words not understood. The
+/// figures follow `resolved_at` (a ticket is open until it has one); these are counted so that an
+/// auditor sees where the helpdesk's own status disagrees.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct StatusConflicts {
+    /// Marked closed or resolved, without a `resolved_at`: they count as open.
+    pub closed_unresolved: usize,
+    /// Marked open or pending, with a `resolved_at`: they count as resolved.
+    pub open_resolved: usize,
+    /// The first rows marked closed without a `resolved_at` (`row 12: 'Cerrada'`).
+    pub examples: Vec<String>,
+    /// Distinct status values neither open nor closed, first seen first (at most five).
+    pub unknown: Vec<String>,
+}
+
+/// [`StatusConflicts`] of a complaints frame with both `status` and `resolved_at`; `None`
+/// when it lacks either or nothing is amiss.
+pub(crate) fn status_conflicts(df: &DataFrame) -> PolarsResult<Option<StatusConflicts>> {
+    let (Ok(status), Ok(resolved)) = (df.column("status"), df.column("resolved_at")) else {
+        return Ok(None);
+    };
+    let status = status.cast(&DataType::String)?;
+    let status = status.str()?;
+    let resolved = resolved.is_not_null();
+    let rows = df.column(ROW_COLUMN)?.cast(&DataType::UInt64)?;
+    let rows = rows.u64()?;
+    let mut out = StatusConflicts::default();
+    let mut seen_unknown = HashSet::new();
+    for (i, (value, has_resolved)) in status.iter().zip(resolved.iter()).enumerate() {
+        let Some(value) = value.filter(|v| !v.trim().is_empty()) else {
+            continue;
+        };
+        let has_resolved = has_resolved.unwrap_or(false);
+        let conflict = match status_meaning(value) {
+            Some(StatusMeaning::Closed) if !has_resolved => {
+                out.closed_unresolved += 1;
+                true
+            }
+            Some(StatusMeaning::Open) if has_resolved => {
+                out.open_resolved += 1;
+                false
+            }
+            Some(_) => false,
+            None => {
+                if out.unknown.len() < 5 && seen_unknown.insert(value.trim().to_string()) {
+                    out.unknown.push(value.trim().to_string());
+                }
+                false
+            }
+        };
+        if conflict && out.examples.len() < EXAMPLES_PER_REASON {
+            out.examples.push(format!(
+                "row {}: '{}'",
+                rows.get(i).unwrap_or(0),
+                value.trim()
+            ));
+        }
+    }
+    let amiss = out.closed_unresolved + out.open_resolved > 0 || !out.unknown.is_empty();
+    Ok(amiss.then_some(out))
 }
 
 fn as_days(c: &Column) -> PolarsResult<Int32Chunked> {

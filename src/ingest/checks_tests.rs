@@ -238,3 +238,77 @@ fn dates_after_today_and_after_the_data_end_are_counted_apart_with_examples_in_r
     assert_eq!((f[0].after_today, f[0].after_data_end), (1, 0));
     assert_eq!(f[0].examples, vec!["row 4: 2027-01-01"]);
 }
+
+#[test]
+fn status_words_of_helpdesks_and_spanish_exports_are_understood() {
+    use StatusMeaning::{Closed, Open};
+    for (v, want) in [
+        ("Open", Some(Open)),
+        ("PENDING", Some(Open)),
+        ("On-Hold", Some(Open)),
+        ("in_progress", Some(Open)),
+        ("En curso", Some(Open)),
+        ("  abierta ", Some(Open)),
+        ("En trámite", Some(Open)),
+        ("Solved", Some(Closed)),
+        ("closed", Some(Closed)),
+        ("Resuelta", Some(Closed)),
+        ("CERRADA", Some(Closed)),
+        ("Solucionado", Some(Closed)),
+        ("Archived?", None),
+        ("", None),
+    ] {
+        assert_eq!(status_meaning(v), want, "{v:?}");
+    }
+}
+
+#[test]
+fn statuses_that_contradict_resolved_at_are_counted_with_the_first_rows() {
+    let ts = |d: Option<&str>| {
+        d.map(|d| {
+            NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .unwrap()
+                .and_hms_opt(0, 0, 0)
+                .unwrap()
+                .and_utc()
+                .timestamp_millis()
+        })
+    };
+    // Rows 2 and 6 say closed without a resolution time; row 4 says open with one; row 5's and
+    // row 7's words are unknown (row 7's twice); row 3 and row 8 agree; row 9 has no status.
+    let rows: [(u32, Option<&str>, Option<&str>); 8] = [
+        (2, Some("Cerrada"), None),
+        (3, Some("Resuelta"), Some("2026-03-02")),
+        (4, Some("Pending"), Some("2026-03-04")),
+        (5, Some("Archivada"), None),
+        (6, Some("solved"), None),
+        (7, Some("Parked"), Some("2026-03-05")),
+        (8, Some("Parked"), None),
+        (9, None, None),
+    ];
+    let df = DataFrame::new(
+        rows.len(),
+        vec![
+            Column::new(
+                ROW_COLUMN.into(),
+                rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "status".into(),
+                rows.iter().map(|r| r.1).collect::<Vec<_>>(),
+            ),
+            Int64Chunked::from_iter_options("resolved_at".into(), rows.iter().map(|r| ts(r.2)))
+                .into_datetime(TimeUnit::Milliseconds, None)
+                .into_column(),
+        ],
+    )
+    .unwrap();
+    let s = status_conflicts(&df).unwrap().unwrap();
+    assert_eq!(s.closed_unresolved, 2);
+    assert_eq!(s.open_resolved, 1);
+    assert_eq!(s.examples, ["row 2: 'Cerrada'", "row 6: 'solved'"]);
+    assert_eq!(s.unknown, ["Archivada", "Parked"]);
+    // A frame that agrees with itself has nothing to report.
+    let calm = df.slice(1, 1);
+    assert_eq!(status_conflicts(&calm).unwrap(), None);
+}

@@ -320,6 +320,22 @@ fn run_checks(outcomes: &mut [SourceOutcome], today: chrono::NaiveDate) {
                     f.after_data_end,
                 ));
             }
+            if *table == TableKind::Complaints
+                && let Some(s) = checks::status_conflicts(df)?
+            {
+                if s.closed_unresolved > 0 {
+                    l.warnings.push(Msg::status_closed_unresolved(
+                        s.closed_unresolved,
+                        &s.examples,
+                    ));
+                }
+                if s.open_resolved > 0 {
+                    l.warnings.push(Msg::status_open_resolved(s.open_resolved));
+                }
+                if !s.unknown.is_empty() {
+                    l.notes.push(Msg::status_unknown(&s.unknown));
+                }
+            }
             Ok(())
         })();
         if let Err(e) = result {

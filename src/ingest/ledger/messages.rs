@@ -326,6 +326,30 @@ impl Msg {
         )
     }
 
+    pub(crate) fn status_closed_unresolved(n: usize, examples: &[String]) -> String {
+        format!(
+            "status: {} marked closed or resolved but without a resolved_at: counted as open, \
+             as resolved_at decides (rows kept; first: {})",
+            count(n, "complaint", "complaints"),
+            examples.join(", ")
+        )
+    }
+
+    pub(crate) fn status_open_resolved(n: usize) -> String {
+        format!(
+            "status: {} marked open or pending but with a resolved_at: counted as resolved, as \
+             resolved_at decides (rows kept)",
+            count(n, "complaint", "complaints")
+        )
+    }
+
+    pub(crate) fn status_unknown(values: &[String]) -> String {
+        format!(
+            "status: {} not recognised as open or closed; resolution follows resolved_at",
+            quoted_list(values)
+        )
+    }
+
     pub(crate) fn rejected_rows_truncated(kept: usize) -> String {
         format!("rejected_rows.csv lists the first {kept} rejected rows of this source")
     }
