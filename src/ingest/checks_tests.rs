@@ -250,6 +250,8 @@ fn status_words_of_helpdesks_and_spanish_exports_are_understood() {
         ("En curso", Some(Open)),
         ("  abierta ", Some(Open)),
         ("En trámite", Some(Open)),
+        ("Working", Some(Open)),
+        ("En revisión", Some(Open)),
         ("Solved", Some(Closed)),
         ("closed", Some(Closed)),
         ("Resuelta", Some(Closed)),
