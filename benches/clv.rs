@@ -44,7 +44,7 @@ fn main() {
         clock.elapsed().as_secs_f64()
     );
     let settings = ClvSettings {
-        model: "bgnbd".into(),
+        model: crm_audit::domain::ModelChoice::Bgnbd,
         ..ClvSettings::default()
     };
     let clock = Instant::now();

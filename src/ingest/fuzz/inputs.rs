@@ -293,7 +293,7 @@ pub(crate) fn number_value(r: &mut R) -> String {
             let digits = whole.to_string();
             let mut grouped = String::new();
             for (i, c) in digits.chars().enumerate() {
-                if i > 0 && (digits.len() - i) % 3 == 0 {
+                if i > 0 && (digits.len() - i).is_multiple_of(3) {
                     grouped.push('.');
                 }
                 grouped.push(c);
@@ -596,7 +596,7 @@ fn csv_text(r: &mut R, grid: &Grid, style: &CsvStyle) -> String {
             LineEnds::Lf => "\n",
             LineEnds::CrLf => "\r\n",
             LineEnds::Cr => "\r",
-            LineEnds::Mixed => *pick(r, &["\n", "\r\n", "\r"]),
+            LineEnds::Mixed => ["\n", "\r\n", "\r"][r.random_range(0..3)],
         }
     };
     if style.sep_line {
