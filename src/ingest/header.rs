@@ -4,6 +4,7 @@
 
 use super::synonyms::{normalize_header, synonyms};
 use crate::tables::TableKind;
+use std::collections::{HashMap, HashSet};
 
 /// How many leading rows are searched for the header.
 pub(crate) const HEADER_SEARCH_ROWS: usize = 30;
@@ -46,6 +47,12 @@ pub(crate) fn detect_header_row(rows: &[Vec<String>], table: Option<TableKind>) 
 /// a repeated one suffixed (`Importe (2)`), so every column can be named in messages.
 pub(crate) fn clean_headers(cells: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(cells.len());
+    // Names taken so far, and per base name the next suffix to try: a header repeated thousands
+    // of times (a merged region across a whole row) took cubic time with a search of the list
+    // for every suffix (found by fuzzing, issue 17). Names are never released, so every suffix
+    // below a base's counter is still taken and the names given are the same.
+    let mut taken: HashSet<String> = HashSet::with_capacity(cells.len());
+    let mut next: HashMap<String, usize> = HashMap::new();
     for (i, c) in cells.iter().enumerate() {
         let base = c
             .trim()
@@ -57,11 +64,16 @@ pub(crate) fn clean_headers(cells: &[String]) -> Vec<String> {
             base
         };
         let mut name = base.clone();
-        let mut n = 2;
-        while out.contains(&name) {
+        if taken.contains(&name) {
+            let n = next.entry(base.clone()).or_insert(2);
             name = format!("{base} ({n})");
-            n += 1;
+            while taken.contains(&name) {
+                *n += 1;
+                name = format!("{base} ({n})");
+            }
+            *n += 1;
         }
+        taken.insert(name.clone());
         out.push(name);
     }
     out
@@ -117,5 +129,68 @@ mod tests {
             clean_headers(&cells),
             vec!["Importe", "column 2", "Importe (2)", "Fecha"]
         );
+    }
+
+    /// The names as first written: the first free of `base`, `base (2)`, `base (3)`, ...
+    fn naive(cells: &[String]) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for (i, c) in cells.iter().enumerate() {
+            let base = c
+                .trim()
+                .trim_start_matches('\u{feff}')
+                .replace(['\r', '\n'], " ");
+            let base = if base.is_empty() {
+                format!("column {}", i + 1)
+            } else {
+                base
+            };
+            let (mut name, mut n) = (base.clone(), 2);
+            while out.contains(&name) {
+                name = format!("{base} ({n})");
+                n += 1;
+            }
+            out.push(name);
+        }
+        out
+    }
+
+    #[test]
+    fn repeated_names_get_the_same_suffixes_as_a_plain_search() {
+        // Literal names that collide with generated suffixes, blanks whose generated name is
+        // also a literal, and long runs of one name.
+        let words = [
+            "a",
+            "a (2)",
+            "a (3)",
+            "b",
+            "",
+            "column 6",
+            "a (2) (2)",
+            " a ",
+        ];
+        let mut state = 7u64;
+        for _ in 0..300 {
+            let len = (state % 40) as usize;
+            let cells: Vec<String> = (0..len)
+                .map(|_| {
+                    state = state
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    words[(state >> 33) as usize % words.len()].to_string()
+                })
+                .collect();
+            assert_eq!(clean_headers(&cells), naive(&cells), "{cells:?}");
+        }
+    }
+
+    #[test]
+    fn a_header_repeated_across_a_whole_row_is_named_at_once() {
+        // 16,384 copies: what a merged region over a whole sheet row gives (a fuzzer input that
+        // used to run for hours).
+        let cells = vec!["customer_id".to_string(); 16_384];
+        let names = clean_headers(&cells);
+        assert_eq!(names[0], "customer_id");
+        assert_eq!(names[16_383], "customer_id (16384)");
+        assert_eq!(names.iter().collect::<HashSet<_>>().len(), 16_384);
     }
 }
