@@ -151,7 +151,7 @@ impl<'a> AuditResults<'a> {
 }
 
 /// Rounds floats to 12 significant digits and drops wall-clock timings, in place.
-fn strip_volatile(v: &mut serde_json::Value) {
+pub(crate) fn strip_volatile(v: &mut serde_json::Value) {
     use serde_json::Value;
     match v {
         Value::Number(n) if n.is_f64() => {
