@@ -433,24 +433,10 @@ pub(crate) enum StatusMeaning {
 }
 
 /// The meaning of a status value, or `None` for a word not known. Case, accents, spaces,
-/// dashes and underscores do not matter (`In-Progress`, `EN CURSO`, `Resuelta`).
+/// dashes, underscores and camel case do not matter (`In-Progress`, `EN CURSO`, `OnHold`).
 pub(crate) fn status_meaning(value: &str) -> Option<StatusMeaning> {
-    let folded: String = value
-        .trim()
-        .to_lowercase()
-        .chars()
-        .map(|c| match c {
-            'á' | 'à' => 'a',
-            'é' | 'è' => 'e',
-            'í' => 'i',
-            'ó' | 'ò' => 'o',
-            'ú' | 'ü' => 'u',
-            '-' | '_' => ' ',
-            c => c,
-        })
-        .collect();
-    let words: Vec<&str> = folded.split_whitespace().collect();
-    match words.join(" ").as_str() {
+    // The headers' folding: lower case, accents and punctuation dropped, camel case split.
+    match super::synonyms::normalize_words(value).as_str() {
         "open"
         | "opened"
         | "new"

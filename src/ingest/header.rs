@@ -54,15 +54,7 @@ pub(crate) fn clean_headers(cells: &[String]) -> Vec<String> {
     let mut taken: HashSet<String> = HashSet::with_capacity(cells.len());
     let mut next: HashMap<String, usize> = HashMap::new();
     for (i, c) in cells.iter().enumerate() {
-        let base = c
-            .trim()
-            .trim_start_matches('\u{feff}')
-            .replace(['\r', '\n'], " ");
-        let base = if base.is_empty() {
-            format!("column {}", i + 1)
-        } else {
-            base
-        };
+        let base = base_name(c, i);
         let mut name = base.clone();
         if taken.contains(&name) {
             let n = next.entry(base.clone()).or_insert(2);
@@ -77,6 +69,19 @@ pub(crate) fn clean_headers(cells: &[String]) -> Vec<String> {
         out.push(name);
     }
     out
+}
+
+/// A header cell trimmed (byte-order mark and line breaks too), or `column N` when blank.
+fn base_name(cell: &str, i: usize) -> String {
+    let base = cell
+        .trim()
+        .trim_start_matches('\u{feff}')
+        .replace(['\r', '\n'], " ");
+    if base.is_empty() {
+        format!("column {}", i + 1)
+    } else {
+        base
+    }
 }
 
 #[cfg(test)]
@@ -135,15 +140,7 @@ mod tests {
     fn naive(cells: &[String]) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for (i, c) in cells.iter().enumerate() {
-            let base = c
-                .trim()
-                .trim_start_matches('\u{feff}')
-                .replace(['\r', '\n'], " ");
-            let base = if base.is_empty() {
-                format!("column {}", i + 1)
-            } else {
-                base
-            };
+            let base = base_name(c, i);
             let (mut name, mut n) = (base.clone(), 2);
             while out.contains(&name) {
                 name = format!("{base} ({n})");

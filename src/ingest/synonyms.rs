@@ -209,7 +209,7 @@ fn marker_word(w: &str) -> bool {
     )
 }
 
-fn normalize_words(h: &str) -> String {
+pub(crate) fn normalize_words(h: &str) -> String {
     let chars: Vec<char> = h
         .trim_matches(|c: char| c == '\u{feff}' || c.is_whitespace())
         .chars()
