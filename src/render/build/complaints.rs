@@ -224,33 +224,34 @@ fn loyalty_blocks(ctx: &Ctx) -> Vec<Block> {
     let cc = &ctx.snapshots()[0].complainer_churn;
     let risk = &ctx.ind().core.clv_at_risk;
     let mut out = vec![Block::Subheading(ctx.t("complaints.loyalty_title"))];
-    let row = |key: &str, n: &Figure, lapsed: &Figure, churn: &Figure| {
+    let row = |label: String, n: &Figure, lapsed: &Figure, churn: &Figure| {
         vec![
-            ctx.t(key),
+            label,
             ctx.fig(n, Fmt::Int),
             ctx.fig(lapsed, Fmt::Int),
             ctx.fig(churn, Fmt::Pct),
         ]
     };
     let window = ctx.ind().core.activity_window_days.to_string();
+    let days = [("days", window.as_str())];
     out.push(ctx.table(
         "table.group",
         &["table.customers", "flow.lapsed", "table.churn"],
         vec![
             row(
-                "complaints.group_complainers",
+                ctx.fill("complaints.group_complainers", &days),
                 &cc.complainers,
                 &cc.complainers_lapsed,
                 &cc.complainer_churn_rate,
             ),
             row(
-                "complaints.group_others",
+                ctx.t("complaints.group_others"),
                 &cc.others,
                 &cc.others_lapsed,
                 &cc.other_churn_rate,
             ),
         ],
-        Some(ctx.fill("complaints.loyalty_caption", &[("days", &window)])),
+        Some(ctx.fill("complaints.loyalty_caption", &days)),
     ));
     let basis = match risk.basis {
         crate::indicators::clv_hist::ClvBasis::Predictive => ctx.t("value.basis_predictive"),
