@@ -14,6 +14,17 @@ fn lang_name(lang: Lang) -> &'static str {
     }
 }
 
+/// The first `{word}` in `text`: a string template whose placeholder was never filled.
+fn unfilled(text: &str) -> Option<&str> {
+    text.match_indices('{').find_map(|(i, _)| {
+        let rest = &text[i + 1..];
+        let end = rest.find('}')?;
+        let word = &rest[..end];
+        (!word.is_empty() && word.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+            .then(|| &text[i..i + end + 2])
+    })
+}
+
 #[test]
 fn report_model_as_json() {
     for lang in [Lang::Es, Lang::En] {
@@ -24,6 +35,11 @@ fn report_model_as_json() {
         let mut value = serde_json::to_value(&report).expect("the report model serialises");
         crate::results::strip_volatile(&mut value);
         let json = serde_json::to_string_pretty(&value).expect("the report model serialises");
+        assert_eq!(
+            unfilled(&json),
+            None,
+            "a template placeholder left unfilled"
+        );
         insta::assert_snapshot!(format!("report_model_{}", lang_name(lang)), json);
     }
 }
