@@ -1,7 +1,7 @@
 //! Every chart of a report drawn once as SVG, in the report's structure, so that the HTML and
 //! the PDF show the same pictures (render stage; depends on the model and the chart drawers).
 
-use super::charts::{self, ChartSpec, Drawn};
+use super::charts::{self, ChartSpec, Drawn, Picture};
 use super::document::{Block, Report};
 
 /// Width and height of the summary's small charts, in points.
@@ -11,11 +11,11 @@ pub(crate) const FULL: (f32, f32) = (495.0, 220.0);
 /// Width and height of a tile's sparkline, in points.
 pub(crate) const SPARK: (f32, f32) = (84.0, 18.0);
 
-/// The SVG of every chart, addressed like the report: tiles, summary charts, and per section
+/// Every chart drawn (SVG and shapes), addressed like the report: tiles, summary charts, and per section
 /// one entry per block (`Some` for chart blocks).
 #[derive(Debug, Clone)]
 pub(crate) struct ChartSet {
-    pub(crate) tiles: Vec<String>,
+    pub(crate) tiles: Vec<Picture>,
     pub(crate) summary: Vec<Drawn>,
     pub(crate) sections: Vec<Vec<Option<Drawn>>>,
 }

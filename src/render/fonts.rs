@@ -6,7 +6,6 @@
 //! advances the PDF viewer will use.
 
 use printpdf as pp;
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 /// DejaVu Sans, regular.
@@ -96,17 +95,6 @@ pub(crate) fn fonts() -> Option<&'static Fonts> {
             })
         })
         .as_ref()
-}
-
-/// The fonts handed to the SVG parser for chart text.
-pub(crate) fn svg_font_map() -> &'static BTreeMap<String, Vec<u8>> {
-    static MAP: OnceLock<BTreeMap<String, Vec<u8>>> = OnceLock::new();
-    MAP.get_or_init(|| {
-        BTreeMap::from([
-            ("DejaVuSans".to_string(), REGULAR_TTF.to_vec()),
-            ("DejaVuSans-Bold".to_string(), BOLD_TTF.to_vec()),
-        ])
-    })
 }
 
 /// Width of `text` in the regular face at `size`, with a fallback estimate if the fonts failed.

@@ -39,7 +39,7 @@ struct View<'a> {
     lang: &'static str,
     t: &'a toml::Table,
     has_summary: bool,
-    sparklines: &'a [String],
+    sparklines: Vec<&'a str>,
     summary_charts: Vec<&'a str>,
     sections: Vec<SectionView<'a>>,
     footer: String,
@@ -118,7 +118,7 @@ pub(super) fn render(
         },
         t: s.table(),
         has_summary: report.has_summary(),
-        sparklines: &charts.tiles,
+        sparklines: charts.tiles.iter().map(|p| p.svg.as_str()).collect(),
         summary_charts: charts.summary.iter().map(|d| d.svg.as_str()).collect(),
         sections,
         footer: s.fill(

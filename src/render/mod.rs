@@ -2,8 +2,8 @@
 //!
 //! Depends on the report model only (never on the indicators' types): the lead fills a
 //! [`Report`] with figures already formatted by [`Locale`], and both renderers lay it out. Charts
-//! are drawn once as SVG ([`charts`]) and used inline by the HTML and as vector XObjects by the
-//! PDF. Labels live in `templates/i18n/{es,en}.toml`, the HTML templates in `templates/`.
+//! are drawn once ([`charts`]): as SVG inline in the HTML, and as the same marks recorded as
+//! shapes that the PDF draws with its own vector operators. Labels live in `templates/i18n/{es,en}.toml`, the HTML templates in `templates/`.
 
 pub mod build;
 mod chart_set;

@@ -4,10 +4,11 @@
 use super::BarChart;
 use super::axis::{Plot, nice_ticks, range};
 use super::palette::{ACCENT, INK, MID, MUTED};
+use super::shape::Picture;
 use super::svg::{Anchor, Svg, TextStyle};
 use crate::render::locale::Locale;
 
-pub(super) fn render(c: &BarChart, locale: &Locale, width: f32, height: f32) -> String {
+pub(super) fn render(c: &BarChart, locale: &Locale, width: f32, height: f32) -> Picture {
     let (lo, hi) = range(c.values.iter().copied(), true);
     let (lo, hi, step) = nice_ticks(lo, hi * 1.08, 4);
     let tick_style = TextStyle::new(7.5, Anchor::End, MUTED);

@@ -2,6 +2,7 @@
 //! lightness and carry their value where it fits, so the reading does not depend on colour.
 
 use super::palette::{ACCENT, INK, MUTED, WHITE, sequential};
+use super::shape::Picture;
 use super::svg::{Anchor, Svg, TextStyle, fit};
 use super::{Heatmap, RfmGrid, ValueFormat};
 use crate::render::locale::Locale;
@@ -18,7 +19,7 @@ fn cell(svg: &mut Svg, x: f32, y: f32, w: f32, h: f32, t: f64, label: Option<&st
     }
 }
 
-pub(super) fn render(c: &Heatmap, locale: &Locale, width: f32) -> (String, f32) {
+pub(super) fn render(c: &Heatmap, locale: &Locale, width: f32) -> (Picture, f32) {
     let label_style = TextStyle::new(7.0, Anchor::End, INK);
     let row_w = c
         .row_labels
@@ -74,7 +75,7 @@ pub(super) fn render(c: &Heatmap, locale: &Locale, width: f32) -> (String, f32) 
     (svg.finish(), height)
 }
 
-pub(super) fn render_rfm(c: &RfmGrid, locale: &Locale, width: f32, height: f32) -> String {
+pub(super) fn render_rfm(c: &RfmGrid, locale: &Locale, width: f32, height: f32) -> Picture {
     let left = 34.0;
     let top = 6.0;
     let bottom = 30.0;

@@ -3,6 +3,7 @@
 
 use super::axis::{Plot, nice_ticks, range};
 use super::palette::{INK, MUTED, SERIES, WARM};
+use super::shape::Picture;
 use super::svg::{Anchor, Svg, TextStyle};
 use super::{LineChart, Series};
 use crate::render::locale::Locale;
@@ -14,13 +15,13 @@ fn legend(svg: &mut Svg, series: &[Series], x0: f32) {
     for (i, s) in series.iter().enumerate() {
         let (colour, dash, marker) = SERIES[i % SERIES.len()];
         svg.line((x, 8.0), (x + 16.0, 8.0), colour, 1.6, dash);
-        svg.path(&marker.path(x + 8.0, 8.0, 2.2), colour, None);
+        svg.marker(marker, (x + 8.0, 8.0), 2.2, colour, None);
         svg.text(x + 20.0, 10.6, &s.name, style);
         x += 28.0 + style.width(&s.name);
     }
 }
 
-pub(super) fn render(c: &LineChart, locale: &Locale, width: f32, height: f32) -> String {
+pub(super) fn render(c: &LineChart, locale: &Locale, width: f32, height: f32) -> Picture {
     let values = c
         .series
         .iter()
@@ -85,8 +86,10 @@ pub(super) fn render(c: &LineChart, locale: &Locale, width: f32, height: f32) ->
         svg.polyline(&run, colour, width_px, dash);
         for (i, v) in s.values.iter().enumerate() {
             if let Some(v) = v {
-                svg.path(
-                    &marker.path(x_at(i), plot.y(*v), 2.4),
+                svg.marker(
+                    marker,
+                    (x_at(i), plot.y(*v)),
+                    2.4,
                     colour,
                     Some(("#ffffff", 0.6)),
                 );

@@ -1,8 +1,9 @@
-//! Charts as SVG strings, drawn once from typed specs and used by both outputs: inline in the
-//! HTML, as vector XObjects in the PDF (render stage; depends on the locale and the fonts).
+//! Charts drawn once from typed specs and used by both outputs: as SVG inline in the HTML, and
+//! as the same marks recorded as shapes ([`Shape`]) that the PDF draws with its own operators
+//! (render stage; depends on the locale and the fonts).
 //!
-//! The SVG uses only rect, line, polyline, path and text, with DejaVu Sans named for text, so
-//! that browsers and printpdf's svg2pdf draw the same picture. Colours differ in lightness and
+//! The SVG uses only rect, line, polyline, path and text, with DejaVu Sans named for text, the
+//! font the PDF embeds, so that browsers and the PDF show the same picture. Colours differ in lightness and
 //! marks carry labels, so the charts survive black-and-white printing.
 
 mod axis;
@@ -11,13 +12,16 @@ mod heatmap;
 mod line;
 mod palette;
 mod pareto;
+mod shape;
 mod sparkline;
 mod stacked;
 mod svg;
 mod waterfall;
 mod whale;
 
+pub(crate) use shape::{Colour, Fill, PathPoint, Picture, Shape, Stroke, hatch_lines};
 pub(crate) use sparkline::sparkline;
+pub(crate) use svg::Anchor;
 
 use super::locale::Locale;
 use serde::Serialize;
@@ -261,10 +265,11 @@ pub struct StackedBars {
     pub values: Vec<Vec<f64>>,
 }
 
-/// A chart drawn as SVG, with its size in points (1 SVG px = 1 pt in the PDF).
+/// A chart drawn as SVG and as shapes, with its size in points (1 SVG px = 1 pt in the PDF).
 #[derive(Debug, Clone)]
 pub(crate) struct Drawn {
     pub(crate) svg: String,
+    pub(crate) shapes: Vec<Shape>,
     pub(crate) width: f32,
     pub(crate) height: f32,
 }
@@ -279,7 +284,7 @@ pub(crate) fn render(
     height: f32,
     uid: &str,
 ) -> Drawn {
-    let (svg, height) = match spec {
+    let (picture, height) = match spec {
         ChartSpec::Line(c) => (line::render(c, locale, width, height), height),
         ChartSpec::Waterfall(c) => (waterfall::render(c, locale, width, height), height),
         ChartSpec::Heatmap(c) => heatmap::render(c, locale, width),
@@ -289,7 +294,12 @@ pub(crate) fn render(
         ChartSpec::Pareto(c) => (pareto::render(c, locale, width, height), height),
         ChartSpec::Stacked(c) => stacked::render(c, locale, width, uid),
     };
-    Drawn { svg, width, height }
+    Drawn {
+        svg: picture.svg,
+        shapes: picture.shapes,
+        width,
+        height,
+    }
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 use super::Pareto;
 use super::axis::{Plot, nice_ticks, range};
 use super::palette::{ACCENT, INK, MUTED, WARM};
+use super::shape::Picture;
 use super::svg::{Anchor, Svg, TextStyle};
 use crate::render::locale::Locale;
 
@@ -20,7 +21,7 @@ fn cumulative(values: &[f64]) -> Vec<f64> {
         .collect()
 }
 
-pub(super) fn render(c: &Pareto, locale: &Locale, width: f32, height: f32) -> String {
+pub(super) fn render(c: &Pareto, locale: &Locale, width: f32, height: f32) -> Picture {
     let (lo, hi) = range(c.values.iter().copied(), true);
     // Headroom for the value labels and the legend row above the tallest bar.
     let (lo, hi, step) = nice_ticks(lo, hi * 1.22, 4);
@@ -78,11 +79,7 @@ pub(super) fn render(c: &Pareto, locale: &Locale, width: f32, height: f32) -> St
     // Share labels sit above their points on a white plate, readable over the bars.
     let share_style = TextStyle::new(6.5, Anchor::Middle, WARM).bold();
     for (i, ((x, y), s)) in pts.iter().zip(&cum).enumerate() {
-        svg.path(
-            &super::palette::Marker::Square.path(*x, *y, 2.2),
-            WARM,
-            None,
-        );
+        svg.marker(super::palette::Marker::Square, (*x, *y), 2.2, WARM, None);
         // The last point is always 100 %, which the right-hand scale already says.
         if i + 1 == pts.len() {
             continue;
@@ -98,8 +95,10 @@ pub(super) fn render(c: &Pareto, locale: &Locale, width: f32, height: f32) -> St
     svg.text(plot.left + 14.0, 11.0, &c.y_title, legend);
     let x2 = plot.left + 30.0 + legend.width(&c.y_title);
     svg.line((x2, 8.0), (x2 + 16.0, 8.0), WARM, 1.6, Some("4 2"));
-    svg.path(
-        &super::palette::Marker::Square.path(x2 + 8.0, 8.0, 2.2),
+    svg.marker(
+        super::palette::Marker::Square,
+        (x2 + 8.0, 8.0),
+        2.2,
         WARM,
         None,
     );

@@ -2,6 +2,7 @@
 //! marked, coloured by whether the recent trend is good news.
 
 use super::palette::{ACCENT, BAD};
+use super::shape::Picture;
 use super::svg::Svg;
 
 /// Draws `values` (oldest first) in a `width` × `height` box. The line is red when it moved
@@ -11,7 +12,7 @@ pub(crate) fn sparkline(
     up_is_good: bool,
     width: f32,
     height: f32,
-) -> String {
+) -> Picture {
     let present: Vec<(usize, f64)> = values
         .iter()
         .enumerate()
@@ -40,11 +41,7 @@ pub(crate) fn sparkline(
         let pts: Vec<(f32, f32)> = present.iter().map(|(i, v)| (x(*i), y(*v))).collect();
         svg.polyline(&pts, colour, 1.4, None);
         let (lx, ly) = pts[pts.len() - 1];
-        svg.path(
-            &super::palette::Marker::Circle.path(lx, ly, 1.8),
-            colour,
-            None,
-        );
+        svg.marker(super::palette::Marker::Circle, (lx, ly), 1.8, colour, None);
     }
     svg.finish()
 }

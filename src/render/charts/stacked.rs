@@ -4,6 +4,7 @@
 
 use super::StackedBars;
 use super::palette::{INK, SEGMENTS, WHITE, dark};
+use super::shape::{Colour, Fill, Picture};
 use super::svg::{Anchor, Svg, TextStyle, fit};
 use crate::render::locale::Locale;
 
@@ -11,18 +12,23 @@ const ROW_H: f32 = 16.0;
 const GAP: f32 = 6.0;
 
 /// Pattern definitions: diagonal hatching over a fill, one per segment colour that uses it.
+/// The hatch of the light segments: tile size, line colour and width.
+const HATCH_TILE: f32 = 5.0;
+const HATCH_LINE: &str = "#7a8794";
+const HATCH_WIDTH: f32 = 0.7;
+
 fn defs(uid: &str) -> String {
     let mut s = String::from("<defs>");
     for (i, fill) in SEGMENTS.iter().enumerate().filter(|(i, _)| i % 2 == 1) {
         s.push_str(&format!(
-            r##"<pattern id="{uid}-h{i}" patternUnits="userSpaceOnUse" width="5" height="5"><rect x="0" y="0" width="5" height="5" fill="{fill}"/><path d="M0,5 L5,0" stroke="#7a8794" stroke-width="0.7"/></pattern>"##
+            r##"<pattern id="{uid}-h{i}" patternUnits="userSpaceOnUse" width="{HATCH_TILE}" height="{HATCH_TILE}"><rect x="0" y="0" width="{HATCH_TILE}" height="{HATCH_TILE}" fill="{fill}"/><path d="M0,{HATCH_TILE} L{HATCH_TILE},0" stroke="{HATCH_LINE}" stroke-width="{HATCH_WIDTH}"/></pattern>"##
         ));
     }
     s.push_str("</defs>");
     s
 }
 
-pub(super) fn render(c: &StackedBars, locale: &Locale, width: f32, uid: &str) -> (String, f32) {
+pub(super) fn render(c: &StackedBars, locale: &Locale, width: f32, uid: &str) -> (Picture, f32) {
     let label_style = TextStyle::new(7.5, Anchor::End, INK);
     let left = c
         .rows
@@ -47,6 +53,17 @@ pub(super) fn render(c: &StackedBars, locale: &Locale, width: f32, uid: &str) ->
     let height = top + c.rows.len() as f32 * (ROW_H + GAP) + 2.0;
     let mut svg = Svg::new(width, height);
     svg.raw(&defs(uid));
+    for (i, fill) in SEGMENTS.iter().enumerate().filter(|(i, _)| i % 2 == 1) {
+        if let (Some(base), Some(line)) = (Colour::parse(fill), Colour::parse(HATCH_LINE)) {
+            let hatch = Fill::Hatched {
+                base,
+                line,
+                spacing: HATCH_TILE,
+                width: HATCH_WIDTH,
+            };
+            svg.name_pattern(&format!("{uid}-h{i}"), hatch);
+        }
+    }
     let fill_of = |k: usize| {
         let i = k % SEGMENTS.len();
         if i % 2 == 1 {

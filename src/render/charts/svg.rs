@@ -1,11 +1,14 @@
-//! A minimal SVG writer: the few elements the charts use, with escaped text (render stage).
+//! A minimal SVG writer: the few elements the charts use, with escaped text (render stage). Every
+//! element is also recorded as a [`Shape`], which the PDF draws.
 
+use super::palette::Marker;
+use super::shape::{self, Colour, Fill, PathPoint, Picture, Shape, Stroke};
 use crate::render::fonts::{self, SVG_FAMILY, SVG_FAMILY_BOLD, Weight};
 use std::fmt::Write;
 
 /// Horizontal anchor of a text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Anchor {
+pub(crate) enum Anchor {
     Start,
     Middle,
     End,
@@ -56,9 +59,16 @@ pub(super) fn escape(s: &str) -> String {
     out
 }
 
-/// An SVG document being written.
+/// An SVG document being written, and its shapes.
 pub(super) struct Svg {
     out: String,
+    shapes: Vec<Shape>,
+    /// Fills named by `url(#id)` references (patterns written with [`Svg::raw`]).
+    patterns: Vec<(String, Fill)>,
+}
+
+fn stroke_of(stroke: Option<(&str, f32)>) -> Option<Stroke> {
+    stroke.and_then(|(c, w)| Colour::parse(c).map(|c| Stroke::solid(c, w)))
 }
 
 impl Svg {
@@ -68,12 +78,32 @@ impl Svg {
             out,
             r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" font-family="{SVG_FAMILY}">"#
         );
-        Svg { out }
+        Svg {
+            out,
+            shapes: Vec::new(),
+            patterns: Vec::new(),
+        }
     }
 
     /// Raw markup (defs).
     pub(super) fn raw(&mut self, s: &str) {
         self.out.push_str(s);
+    }
+
+    /// Says what a fill of `url(#id)` paints, for the shapes; the pattern's markup itself goes
+    /// through [`Svg::raw`].
+    pub(super) fn name_pattern(&mut self, id: &str, fill: Fill) {
+        self.patterns.push((format!("url(#{id})"), fill));
+    }
+
+    fn fill_of(&self, fill: &str) -> Fill {
+        if let Some(c) = Colour::parse(fill) {
+            return Fill::Solid(c);
+        }
+        self.patterns
+            .iter()
+            .find(|(name, _)| name == fill)
+            .map_or(Fill::None, |(_, f)| *f)
     }
 
     pub(super) fn rect(
@@ -85,8 +115,8 @@ impl Svg {
         fill: &str,
         stroke: Option<(&str, f32)>,
     ) {
-        // A rectangle that rounds to nothing draws nothing, and SVG readers (usvg in the PDF
-        // path) reject a zero height or width with a warning: leave it out.
+        // A rectangle that rounds to nothing draws nothing, and SVG readers reject a zero
+        // height or width with a warning: leave it out.
         let (w, h) = (w.max(0.0), h.max(0.0));
         if w < 0.005 || h < 0.005 {
             return;
@@ -99,6 +129,14 @@ impl Svg {
             let _ = write!(self.out, r#" stroke="{c}" stroke-width="{sw}""#);
         }
         self.out.push_str("/>");
+        self.shapes.push(Shape::Rect {
+            x,
+            y,
+            w,
+            h,
+            fill: self.fill_of(fill),
+            stroke: stroke_of(stroke),
+        });
     }
 
     pub(super) fn line(
@@ -117,6 +155,17 @@ impl Svg {
             let _ = write!(self.out, r#" stroke-dasharray="{d}""#);
         }
         self.out.push_str("/>");
+        if let Some(colour) = Colour::parse(stroke) {
+            self.shapes.push(Shape::Path {
+                points: shape::polyline(&[(x1, y1), (x2, y2)]),
+                closed: false,
+                fill: None,
+                stroke: Some(Stroke {
+                    dash: shape::dash(dash),
+                    ..Stroke::solid(colour, width)
+                }),
+            });
+        }
     }
 
     pub(super) fn polyline(
@@ -142,14 +191,43 @@ impl Svg {
             let _ = write!(self.out, r#" stroke-dasharray="{d}""#);
         }
         self.out.push_str("/>");
+        if let Some(colour) = Colour::parse(stroke) {
+            self.shapes.push(Shape::Path {
+                points: shape::polyline(points),
+                closed: false,
+                fill: None,
+                stroke: Some(Stroke {
+                    colour,
+                    width,
+                    dash: shape::dash(dash),
+                    round: true,
+                }),
+            });
+        }
     }
 
-    pub(super) fn path(&mut self, d: &str, fill: &str, stroke: Option<(&str, f32)>) {
+    /// A point marker of radius `r` centred on (x, y), as a path.
+    pub(super) fn marker(
+        &mut self,
+        marker: Marker,
+        (x, y): (f32, f32),
+        r: f32,
+        fill: &str,
+        stroke: Option<(&str, f32)>,
+    ) {
+        let d = marker.path(x, y, r);
         let _ = write!(self.out, r#"<path d="{d}" fill="{fill}""#);
         if let Some((c, sw)) = stroke {
             let _ = write!(self.out, r#" stroke="{c}" stroke-width="{sw}""#);
         }
         self.out.push_str("/>");
+        let points: Vec<PathPoint> = marker.outline(x, y, r);
+        self.shapes.push(Shape::Path {
+            points,
+            closed: true,
+            fill: Colour::parse(fill),
+            stroke: stroke_of(stroke),
+        });
     }
 
     pub(super) fn text(&mut self, x: f32, y: f32, s: &str, style: TextStyle) {
@@ -170,6 +248,30 @@ impl Svg {
             );
         }
         let _ = write!(self.out, ">{}</text>", escape(s));
+        self.text_shape(x, y, s, style, false);
+    }
+
+    fn text_shape(&mut self, x: f32, y: f32, s: &str, style: TextStyle, vertical: bool) {
+        if let Some(fill) = Colour::parse(style.fill) {
+            self.shapes.push(Shape::Text {
+                x,
+                y,
+                text: s.to_string(),
+                size: style.size,
+                anchor: if vertical {
+                    Anchor::Middle
+                } else {
+                    style.anchor
+                },
+                weight: if vertical {
+                    Weight::Regular
+                } else {
+                    style.weight
+                },
+                fill,
+                vertical,
+            });
+        }
     }
 
     /// Vertical text reading bottom to top (value-axis titles).
@@ -181,11 +283,15 @@ impl Svg {
             style.fill,
             escape(s)
         );
+        self.text_shape(x, y, s, style, true);
     }
 
-    pub(super) fn finish(mut self) -> String {
+    pub(super) fn finish(mut self) -> Picture {
         self.out.push_str("</svg>");
-        self.out
+        Picture {
+            svg: self.out,
+            shapes: self.shapes,
+        }
     }
 }
 

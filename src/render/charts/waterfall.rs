@@ -5,6 +5,7 @@
 
 use super::axis::{Plot, nice_ticks};
 use super::palette::{ACCENT, INK, MUTED, WHITE};
+use super::shape::Picture;
 use super::svg::{Anchor, Svg, TextStyle};
 use super::{StepKind, Waterfall};
 use crate::render::locale::Locale;
@@ -34,7 +35,7 @@ fn spans(c: &Waterfall) -> Vec<(f64, f64)> {
         .collect()
 }
 
-pub(super) fn render(c: &Waterfall, locale: &Locale, width: f32, height: f32) -> String {
+pub(super) fn render(c: &Waterfall, locale: &Locale, width: f32, height: f32) -> Picture {
     let spans = spans(c);
     let top = spans.iter().map(|s| s.1).fold(0.0, f64::max);
     let flow_low = c

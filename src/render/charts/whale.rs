@@ -5,6 +5,7 @@
 use super::WhaleCurve;
 use super::axis::{Plot, nice_ticks, range};
 use super::palette::{ACCENT, INK, MUTED, WARM};
+use super::shape::Picture;
 use super::svg::{Anchor, Svg, TextStyle};
 use crate::render::i18n::strings;
 use crate::render::locale::Locale;
@@ -24,7 +25,7 @@ fn at(points: &[(f64, f64)], x: f64) -> Option<f64> {
         })
 }
 
-pub(super) fn render(c: &WhaleCurve, locale: &Locale, width: f32, height: f32) -> String {
+pub(super) fn render(c: &WhaleCurve, locale: &Locale, width: f32, height: f32) -> Picture {
     let (lo, hi) = range(c.points.iter().map(|p| p.1).chain([0.0, 1.0]), true);
     let (lo, hi, step) = nice_ticks(lo, hi * 1.05, 5);
     let pct = super::ValueFormat::Percent { decimals: 0 };
@@ -82,7 +83,7 @@ pub(super) fn render(c: &WhaleCurve, locale: &Locale, width: f32, height: f32) -
     if let Some(y20) = at(&c.points, 0.2) {
         let (x, y) = (x_of(0.2), plot.y(y20));
         svg.line((x, plot.bottom), (x, y), WARM, 0.9, Some("2 2"));
-        svg.path(&super::palette::Marker::Circle.path(x, y, 2.6), WARM, None);
+        svg.marker(super::palette::Marker::Circle, (x, y), 2.6, WARM, None);
         let text = format!("{} → {}", locale.percent(0.2, 0), locale.percent(y20, 0));
         svg.text(x + 5.0, y + 11.0, &text, label);
     }
@@ -91,11 +92,7 @@ pub(super) fn render(c: &WhaleCurve, locale: &Locale, width: f32, height: f32) -
     {
         {
             let (x, y) = (x_of(px), plot.y(py));
-            svg.path(
-                &super::palette::Marker::Circle.path(x, y, 2.6),
-                ACCENT,
-                None,
-            );
+            svg.marker(super::palette::Marker::Circle, (x, y), 2.6, ACCENT, None);
             let text =
                 strings(locale.lang).fill("chart.peak", &[("value", &locale.percent(py, 0))]);
             let anchor = if px > 0.7 { Anchor::End } else { Anchor::Start };

@@ -4,6 +4,8 @@
 //! Layout works top-down like a reader; PDF's origin is at the bottom left, so the flip happens
 //! once, here.
 
+use super::chart::{Placement, push_chart};
+use crate::render::charts::Shape;
 use crate::render::fonts::Weight;
 use printpdf as pp;
 
@@ -78,8 +80,8 @@ pub(super) enum Item {
         r: f32,
         fill: Rgb,
     },
-    /// A chart: index into the document's SVG list, top-left corner and drawn size.
-    Svg {
+    /// A chart: index into the document's chart list, top-left corner and drawn size.
+    Chart {
         index: usize,
         x: f32,
         y: f32,
@@ -101,12 +103,12 @@ fn pt(x: f32, y: f32) -> pp::Point {
     }
 }
 
-/// The fonts and chart XObjects the operations refer to.
+/// The fonts and the charts' shapes the operations refer to.
 pub(super) struct Resources<'a> {
     pub(super) regular: &'a pp::FontId,
     pub(super) bold: &'a pp::FontId,
-    /// XObject id and natural width and height of each chart.
-    pub(super) svgs: &'a [(pp::XObjectId, f32, f32)],
+    /// Shapes and natural width and height of each chart.
+    pub(super) charts: &'a [(Vec<Shape>, f32, f32)],
 }
 
 fn circle(cx: f32, cy: f32, r: f32) -> pp::Polygon {
@@ -232,19 +234,16 @@ fn push_item(ops: &mut Vec<pp::Op>, item: &Item, res: &Resources) {
                 polygon: circle(*cx, *cy, *r),
             });
         }
-        Item::Svg { index, x, y, w, h } => {
-            if let Some((id, nw, nh)) = res.svgs.get(*index) {
-                ops.push(pp::Op::UseXobject {
-                    id: id.clone(),
-                    transform: pp::XObjectTransform {
-                        translate_x: Some(pp::Pt(*x)),
-                        translate_y: Some(pp::Pt(PAGE_H - y - h)),
-                        scale_x: Some(w / nw),
-                        scale_y: Some(h / nh),
-                        dpi: Some(72.0),
-                        ..Default::default()
-                    },
-                });
+        Item::Chart { index, x, y, w, h } => {
+            if let Some((shapes, nw, nh)) = res.charts.get(*index) {
+                let at = Placement {
+                    x: *x,
+                    y: *y,
+                    w: *w,
+                    h: *h,
+                    natural: (*nw, *nh),
+                };
+                push_chart(ops, shapes, at, res);
             }
         }
     }

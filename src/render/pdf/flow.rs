@@ -3,6 +3,7 @@
 
 use super::canvas::{ACCENT, INK, Item, LINE, MUTED, PAGE_H, PAGE_W, Page, Rgb, SOFT};
 use super::text::{Line, wrap_plain, wrap_rich};
+use crate::render::charts::Shape;
 use crate::render::fonts::{Fonts, Weight};
 use crate::render::rich::RichText;
 
@@ -23,8 +24,8 @@ pub(super) struct Flow<'a> {
     pub(super) fonts: &'a Fonts,
     pub(super) pages: Vec<Page>,
     pub(super) y: f32,
-    /// SVG source and natural size of every chart placed, in order.
-    pub(super) svgs: Vec<(String, f32, f32)>,
+    /// Shapes and natural size of every chart placed, in order.
+    pub(super) charts: Vec<(Vec<Shape>, f32, f32)>,
     /// (title, 1-based page) of each section, for the PDF outline.
     pub(super) bookmarks: Vec<(String, usize)>,
 }
@@ -35,7 +36,7 @@ impl<'a> Flow<'a> {
             fonts,
             pages: Vec::new(),
             y: TOP,
-            svgs: Vec::new(),
+            charts: Vec::new(),
             bookmarks: Vec::new(),
         }
     }
@@ -165,7 +166,7 @@ impl<'a> Flow<'a> {
     pub(super) fn chart(
         &mut self,
         title: &str,
-        svg: &str,
+        shapes: &[Shape],
         size: (f32, f32),
         caption: Option<&str>,
     ) {
@@ -181,9 +182,9 @@ impl<'a> Flow<'a> {
         self.ensure(total);
         self.lines(&title_lines, MARGIN_X, 10.0, ACCENT);
         self.y += 4.0;
-        let index = self.svgs.len();
-        self.svgs.push((svg.to_string(), nw, nh));
-        self.push(Item::Svg {
+        let index = self.charts.len();
+        self.charts.push((shapes.to_vec(), nw, nh));
+        self.push(Item::Chart {
             index,
             x: MARGIN_X,
             y: self.y,

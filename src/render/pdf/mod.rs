@@ -7,6 +7,7 @@
 //! from the content instead of printpdf's process-wide counter.
 
 mod canvas;
+mod chart;
 mod chrome;
 mod cover;
 mod findings;
@@ -18,7 +19,7 @@ mod text;
 use super::RenderError;
 use super::chart_set::ChartSet;
 use super::document::{Block, Report};
-use super::fonts::{self, fonts};
+use super::fonts::fonts;
 use super::i18n::strings;
 use canvas::Resources;
 use chrono::Datelike;
@@ -37,7 +38,12 @@ fn sections(flow: &mut Flow, report: &Report, charts: &ChartSet) {
                 Block::Note(t) => flow.note(t),
                 Block::Chart(c) => {
                     if let Some(Some(d)) = charts.sections.get(i).and_then(|v| v.get(j)) {
-                        flow.chart(&c.title, &d.svg, (d.width, d.height), c.caption.as_deref());
+                        flow.chart(
+                            &c.title,
+                            &d.shapes,
+                            (d.width, d.height),
+                            c.caption.as_deref(),
+                        );
                     }
                 }
                 Block::Table(t) => table::table(flow, t),
@@ -146,22 +152,6 @@ pub(super) fn render(report: &Report, charts: &ChartSet) -> Result<Vec<u8>, Rend
         .map
         .insert(bold.clone(), pp::PdfFont::new(f.bold.parsed.clone()));
     let mut warnings = Vec::new();
-    let mut svgs = Vec::with_capacity(flow.svgs.len());
-    for (k, (svg, w, h)) in flow.svgs.iter().enumerate() {
-        let mut xobject = pp::Svg::parse_with_fonts(svg, fonts::svg_font_map(), &mut warnings)
-            .map_err(|message| RenderError::Chart {
-                title: format!("#{k}"),
-                message,
-            })?;
-        // Chart text arrives as glyph outlines; deflate shrinks them about tenfold.
-        xobject.stream.compress = true;
-        let id = pp::XObjectId(format!("X{k}"));
-        doc.resources
-            .xobjects
-            .map
-            .insert(id.clone(), pp::XObject::External(xobject));
-        svgs.push((id, *w, *h));
-    }
     for (k, (name, page)) in flow.bookmarks.iter().enumerate() {
         doc.bookmarks.map.insert(
             pp::PageAnnotId(format!("B{k:03}")),
@@ -174,7 +164,7 @@ pub(super) fn render(report: &Report, charts: &ChartSet) -> Result<Vec<u8>, Rend
     let res = Resources {
         regular: &regular,
         bold: &bold,
-        svgs: &svgs,
+        charts: &flow.charts,
     };
     let pages = flow
         .pages

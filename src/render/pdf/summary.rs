@@ -6,6 +6,7 @@ use super::findings::{self, FindingLayout};
 use super::flow::{BOTTOM, Flow, LEADING, MARGIN_X, TOP, WIDTH};
 use super::text::{Line, Run, wrap_plain, wrap_rich};
 use crate::render::chart_set::{ChartSet, SMALL, SPARK};
+use crate::render::charts::Shape;
 use crate::render::document::{KpiTile, Light, Report, Tone};
 use crate::render::fonts::Weight;
 use crate::render::i18n::strings;
@@ -99,7 +100,7 @@ fn draw_tile(
     flow: &mut Flow,
     t: &KpiTile,
     l: &TileLayout,
-    spark: &str,
+    spark: &[Shape],
     (x, y, w, h): (f32, f32, f32, f32),
 ) {
     flow.push(Item::Rect {
@@ -149,10 +150,10 @@ fn draw_tile(
         flow.draw_line(ix, cy + 6.3 * 0.95, line, 6.3, MUTED);
         cy += 6.3 * 1.3;
     }
-    let index = flow.svgs.len();
-    flow.svgs.push((spark.to_string(), SPARK.0, SPARK.1));
+    let index = flow.charts.len();
+    flow.charts.push((spark.to_vec(), SPARK.0, SPARK.1));
     let sw = w - 2.0 * TILE_PAD;
-    flow.push(Item::Svg {
+    flow.push(Item::Chart {
         index,
         x: ix,
         y: y + h - TILE_PAD - SPARK.1,
@@ -240,7 +241,7 @@ pub(super) fn summary(flow: &mut Flow, report: &Report, charts: &ChartSet) {
         let h = row.iter().map(TileLayout::height).fold(0.0, f32::max);
         for (i, l) in row.iter().enumerate() {
             let k = r * 5 + i;
-            let spark = charts.tiles.get(k).map(String::as_str).unwrap_or("");
+            let spark = charts.tiles.get(k).map_or(&[][..], |p| &p.shapes[..]);
             draw_tile(
                 flow,
                 tiles[k],
@@ -312,13 +313,13 @@ pub(super) fn summary(flow: &mut Flow, report: &Report, charts: &ChartSet) {
             color: LINE,
             width: 0.7,
         });
-        let index = flow.svgs.len();
+        let index = flow.charts.len();
         let Some(drawn) = charts.summary.get(i) else {
             continue;
         };
-        flow.svgs
-            .push((drawn.svg.clone(), drawn.width, drawn.height));
-        flow.push(Item::Svg {
+        flow.charts
+            .push((drawn.shapes.clone(), drawn.width, drawn.height));
+        flow.push(Item::Chart {
             index,
             x,
             y: y + 6.0,
