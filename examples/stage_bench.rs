@@ -13,6 +13,10 @@ use polars::prelude::*;
 use std::path::PathBuf;
 use std::time::Instant;
 
+// The allocator the binary uses, so that the stages' page faults are as in a real run.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())

@@ -2,7 +2,7 @@
 //!
 //! Depends on [`super::context`] (daily frame and first purchases).
 
-use super::context::{Context, day_number};
+use super::context::{Context, date_of, day_number};
 use super::definition::Definition;
 use crate::figure::Missing;
 use crate::period::Period;
@@ -42,13 +42,6 @@ pub struct Cohorts {
     pub missing: Option<Missing>,
 }
 
-fn month_of(expr: Expr) -> Expr {
-    let date = expr.cast(DataType::Date);
-    date.clone().dt().year().cast(DataType::Int32) * lit(12)
-        + date.dt().month().cast(DataType::Int32)
-        - lit(1)
-}
-
 fn month_index(d: NaiveDate) -> i32 {
     d.year() * 12 + d.month0() as i32
 }
@@ -65,74 +58,22 @@ pub(crate) fn compute(ctx: &Context, period: Period) -> PolarsResult<Cohorts> {
             missing: Some(Missing::OutsideData),
         });
     };
-    let last = month_index(period.end);
-    let first = last - COHORT_MONTHS + 1;
-    let cohort_of = ctx
-        .first_purchases
-        .clone()
-        .lazy()
-        .with_column(month_of(col("first_purchase")).alias("cohort"))
-        .filter(
-            col("cohort")
-                .gt_eq(lit(first))
-                .and(col("cohort").lt_eq(lit(last))),
-        )
-        .select([col("key"), col("cohort")]);
-    let sizes = cohort_of
-        .clone()
-        .group_by([col("cohort")])
-        .agg([len().alias("size")]);
-    let cells = ctx
-        .daily
-        .clone()
-        .lazy()
-        .filter(col("day").lt_eq(lit(day_number(period.end))))
-        .join(
-            cohort_of,
-            [col("key")],
-            [col("key")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .with_column((month_of(col("day")) - col("cohort")).alias("k"))
-        .filter(col("k").gt_eq(lit(0)))
-        .group_by([col("cohort"), col("k")])
-        .agg([
-            col("key")
-                .filter(col("purchase"))
-                .n_unique()
-                .alias("active"),
-            col("net").sum().alias("revenue"),
-        ])
-        .collect()?;
-    let sizes = sizes.sort(["cohort"], Default::default()).collect()?;
+    let cells = Cells::count(ctx, period, range.first)?;
     let censor_until = month_index(range.first + Duration::days(ctx.settings.activity_window_days));
-    let (cohort, size) = (
-        sizes.column("cohort")?.i32()?,
-        sizes.column("size")?.cast(&DataType::UInt64)?,
-    );
-    let size = size.u64()?;
-    let (cc, ck) = (cells.column("cohort")?.i32()?, cells.column("k")?.i32()?);
-    let (ca, cr) = (
-        cells.column("active")?.cast(&DataType::UInt64)?,
-        cells.column("revenue")?,
-    );
-    let (ca, cr) = (ca.u64()?, cr.f64()?);
-    let rows = (0..sizes.height())
-        .filter_map(|i| Some((cohort.get(i)?, size.get(i)?)))
-        .map(|(m0, n)| {
-            let width = (last - m0 + 1) as usize;
-            let (mut active, mut revenue) = (vec![0u64; width], vec![0.0; width]);
-            for j in (0..cells.height()).filter(|&j| cc.get(j) == Some(m0)) {
-                let k = ck.get(j).unwrap_or(0) as usize;
-                active[k] = ca.get(j).unwrap_or(0);
-                revenue[k] = cr.get(j).unwrap_or(0.0);
-            }
+    let rows = (0..COHORT_MONTHS)
+        .filter(|&c| cells.sizes[c as usize] > 0)
+        .map(|c| {
+            let m0 = cells.first + c;
+            let n = cells.sizes[c as usize];
+            let width = (cells.last - m0 + 1) as usize;
+            let at = c as usize * COHORT_MONTHS as usize;
+            let active = cells.active[at..at + width].to_vec();
             CohortRow {
                 cohort: month_label(m0),
                 size: n,
                 retention: active.iter().map(|&a| a as f64 / n as f64).collect(),
                 active,
-                revenue,
+                revenue: cells.revenue[at..at + width].to_vec(),
                 left_censored: m0 < censor_until,
             }
         })
@@ -141,6 +82,100 @@ pub(crate) fn compute(ctx: &Context, period: Period) -> PolarsResult<Cohorts> {
         rows,
         missing: None,
     })
+}
+
+/// The cohort matrices as flat arrays, row c (cohort month `first + c`) by column k.
+struct Cells {
+    first: i32,
+    last: i32,
+    sizes: Vec<u64>,
+    active: Vec<u64>,
+    revenue: Vec<f64>,
+}
+
+impl Cells {
+    /// One pass over the customer days (sorted by key, then day): each day of a cohort
+    /// customer adds its net to its cell, and a purchase day counts the customer once per cell,
+    /// since a customer's days of one month follow each other.
+    fn count(ctx: &Context, period: Period, data_first: NaiveDate) -> PolarsResult<Cells> {
+        let last = month_index(period.end);
+        let first = last - COHORT_MONTHS + 1;
+        let months = COHORT_MONTHS as usize;
+        let mut cohort_of = vec![i32::MIN; ctx.keys.height()];
+        let mut sizes = vec![0u64; months];
+        let fp = &ctx.first_purchases;
+        let (fp_key, fp_day) = (
+            fp.column("key")?.u32()?,
+            fp.column("first_purchase")?.i32()?,
+        );
+        for (key, day) in fp_key.iter().zip(fp_day.iter()) {
+            let (Some(key), Some(day)) = (key, day) else {
+                continue;
+            };
+            let m = month_index(date_of(day));
+            if (first..=last).contains(&m)
+                && let Some(slot) = cohort_of.get_mut(key as usize)
+            {
+                *slot = m;
+                sizes[(m - first) as usize] += 1;
+            }
+        }
+        // Month index of every day from the data's first to P.end, looked up instead of
+        // converted per row.
+        let (day0, end) = (day_number(data_first), day_number(period.end));
+        let month_at: Vec<i32> = (day0..=end.max(day0))
+            .map(|d| month_index(date_of(d)))
+            .collect();
+        let month = |d: i32| {
+            usize::try_from(d - day0)
+                .ok()
+                .and_then(|i| month_at.get(i).copied())
+                .unwrap_or_else(|| month_index(date_of(d)))
+        };
+        let mut active = vec![0u64; months * months];
+        let mut revenue = vec![0.0f64; months * months];
+        let daily = &ctx.daily;
+        let (key, day, net, purchase) = (
+            daily.column("key")?.u32()?,
+            daily.column("day")?.i32()?,
+            daily.column("net")?.f64()?,
+            daily.column("purchase")?.bool()?,
+        );
+        let mut counted: Option<(u32, i32)> = None;
+        let rows = key
+            .iter()
+            .zip(day.iter())
+            .zip(net.iter().zip(purchase.iter()));
+        for ((key, day), (net, purchase)) in rows {
+            let (Some(key), Some(day)) = (key, day) else {
+                continue;
+            };
+            if day > end {
+                continue;
+            }
+            let c = cohort_of.get(key as usize).copied().unwrap_or(i32::MIN);
+            if c == i32::MIN {
+                continue;
+            }
+            let k = month(day) - c;
+            if k < 0 {
+                continue;
+            }
+            let cell = (c - first) as usize * months + k as usize;
+            revenue[cell] += net.unwrap_or(0.0);
+            if purchase == Some(true) && counted != Some((key, k)) {
+                active[cell] += 1;
+                counted = Some((key, k));
+            }
+        }
+        Ok(Cells {
+            first,
+            last,
+            sizes,
+            active,
+            revenue,
+        })
+    }
 }
 
 /// Methodology text of the cohort family.
@@ -226,5 +261,117 @@ mod tests {
             month_label(month_index(fixture::d("2026-01-31")) - COHORT_MONTHS + 1),
             "2024-02"
         );
+    }
+
+    /// The cohort cells as a polars query: the definition the one-pass count must agree with.
+    fn reference(ctx: &Context, period: Period) -> Vec<(i32, i32, u64, f64)> {
+        let month_of = |expr: Expr| {
+            let date = expr.cast(DataType::Date);
+            date.clone().dt().year().cast(DataType::Int32) * lit(12)
+                + date.dt().month().cast(DataType::Int32)
+                - lit(1)
+        };
+        let last = month_index(period.end);
+        let first = last - COHORT_MONTHS + 1;
+        let cohort_of = ctx
+            .first_purchases
+            .clone()
+            .lazy()
+            .with_column(month_of(col("first_purchase")).alias("cohort"))
+            .filter(
+                col("cohort")
+                    .gt_eq(lit(first))
+                    .and(col("cohort").lt_eq(lit(last))),
+            )
+            .select([col("key"), col("cohort")]);
+        let cells = ctx
+            .daily
+            .clone()
+            .lazy()
+            .filter(col("day").lt_eq(lit(day_number(period.end))))
+            .join(
+                cohort_of,
+                [col("key")],
+                [col("key")],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .with_column((month_of(col("day")) - col("cohort")).alias("k"))
+            .filter(col("k").gt_eq(lit(0)))
+            .group_by([col("cohort"), col("k")])
+            .agg([
+                col("key")
+                    .filter(col("purchase"))
+                    .n_unique()
+                    .alias("active"),
+                col("net").sum().alias("revenue"),
+            ])
+            .sort(["cohort", "k"], Default::default())
+            .collect()
+            .unwrap();
+        let (c, k) = (cells.column("cohort").unwrap(), cells.column("k").unwrap());
+        let a = cells
+            .column("active")
+            .unwrap()
+            .cast(&DataType::UInt64)
+            .unwrap();
+        let r = cells.column("revenue").unwrap();
+        (0..cells.height())
+            .map(|i| {
+                (
+                    c.i32().unwrap().get(i).unwrap(),
+                    k.i32().unwrap().get(i).unwrap(),
+                    a.u64().unwrap().get(i).unwrap(),
+                    r.f64().unwrap().get(i).unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_one_pass_count_agrees_with_the_polars_definition_for_every_period() {
+        for (tables, settings) in [
+            (fixture::tables(), fixture::settings()),
+            (
+                crate::indicators::service_fixture::tables(),
+                fixture::settings(),
+            ),
+        ] {
+            let ctx = Context::prepare(&tables, &settings).unwrap();
+            let mut checked = 0;
+            for p in [
+                "2024-12", "2025-03", "2025-Q2", "2025-Q4", "2026-02", "2026-Q2", "2026-06",
+            ] {
+                let period: Period = p.parse().unwrap();
+                let got = compute(&ctx, period).unwrap();
+                if got.missing.is_some() {
+                    continue;
+                }
+                let mut cells: Vec<(i32, i32, u64, f64)> = Vec::new();
+                for row in &got.rows {
+                    let (y, m) = row.cohort.split_once('-').unwrap();
+                    let m0 = y.parse::<i32>().unwrap() * 12 + m.parse::<i32>().unwrap() - 1;
+                    for (k, (&a, &r)) in row.active.iter().zip(&row.revenue).enumerate() {
+                        cells.push((m0, k as i32, a, r));
+                    }
+                }
+                // The reference lists the cells with days only; the rows hold zeros elsewhere.
+                let expected = reference(&ctx, period);
+                for (c, k, a, r) in &expected {
+                    let found = cells
+                        .iter()
+                        .find(|x| x.0 == *c && x.1 == *k)
+                        .unwrap_or_else(|| panic!("{p}: cohort {c} k {k} missing"));
+                    assert_eq!(found.2, *a, "{p}: cohort {c} k {k}");
+                    assert!((found.3 - r).abs() < 1e-9, "{p}: cohort {c} k {k}");
+                    checked += 1;
+                }
+                for x in &cells {
+                    if !expected.iter().any(|e| e.0 == x.0 && e.1 == x.1) {
+                        assert_eq!((x.2, x.3), (0, 0.0), "{p}: cell without days");
+                    }
+                }
+            }
+            assert!(checked > 20, "only {checked} cells compared");
+        }
     }
 }

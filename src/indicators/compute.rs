@@ -83,7 +83,7 @@ pub(crate) fn compute_over_lines(
 ) -> Result<Indicators, IndicatorError> {
     let mut ctx = timed("prepare", || Context::prepare_with(tables, settings, days))?;
     ctx.lines = lines;
-    let values = keyed_values(&ctx, values)?;
+    let values = timed("keyed_values", || keyed_values(&ctx, values))?;
     let (previous, year_ago) = (period.previous(), period.year_ago());
     let snapshot_periods = [period, previous, year_ago];
     let mut periods = period.trailing(TREND_PERIODS);

@@ -135,14 +135,7 @@ impl<'a> Context<'a> {
             .daily
             .select(["key", "day", "net", "margin", "purchase"])
             .family("context")?;
-        let first_purchases = daily
-            .clone()
-            .lazy()
-            .filter(col("purchase"))
-            .group_by([col("key")])
-            .agg([col("day").min().alias("first_purchase")])
-            .collect()
-            .family("context")?;
+        let first_purchases = first_purchases(&daily).family("context")?;
         let complaints = match &tables.complaints {
             Some(c) => Some(keyed_complaints(c, &keys).family("context")?),
             None => None,
@@ -192,6 +185,42 @@ impl<'a> Context<'a> {
     }
 }
 
+/// `key`, `first_purchase`: the day of each customer's first purchase day, in key order. The
+/// customer days are sorted by (key, day), so it is the first purchase row of each key: one
+/// pass instead of a group-by hashing every customer day.
+fn first_purchases(daily: &DataFrame) -> PolarsResult<DataFrame> {
+    let (key, day, purchase) = (
+        daily.column("key")?.u32()?,
+        daily.column("day")?.i32()?,
+        daily.column("purchase")?.bool()?,
+    );
+    let (mut keys, mut days): (Vec<u32>, Vec<i32>) = (Vec::new(), Vec::new());
+    let mut last: Option<u32> = None;
+    for ((key, day), purchase) in key.iter().zip(day.iter()).zip(purchase.iter()) {
+        let (Some(key), Some(day), Some(true)) = (key, day, purchase) else {
+            continue;
+        };
+        if last == Some(key) {
+            // A later purchase day of the same customer (its days ascend).
+            if let Some(d) = days.last_mut() {
+                *d = (*d).min(day);
+            }
+            continue;
+        }
+        last = Some(key);
+        keys.push(key);
+        days.push(day);
+    }
+    let height = keys.len();
+    DataFrame::new(
+        height,
+        vec![
+            UInt32Chunked::from_vec("key".into(), keys).into_column(),
+            Int32Chunked::from_vec("first_purchase".into(), days).into_column(),
+        ],
+    )
+}
+
 fn keyed_complaints(complaints: &DataFrame, keys: &DataFrame) -> PolarsResult<DataFrame> {
     keyed_complaints_with(complaints, keys, &[])
 }
@@ -238,4 +267,37 @@ fn data_range(daily: &DataFrame) -> PolarsResult<Option<DataRange>> {
         }),
         _ => None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::fixture;
+
+    #[test]
+    fn first_purchases_agree_with_the_group_by_definition() {
+        for tables in [
+            fixture::tables(),
+            crate::indicators::service_fixture::tables(),
+        ] {
+            let settings = fixture::settings();
+            let ctx = Context::prepare(&tables, &settings).unwrap();
+            let want = ctx
+                .daily
+                .clone()
+                .lazy()
+                .filter(col("purchase"))
+                .group_by([col("key")])
+                .agg([col("day").min().alias("first_purchase")])
+                .sort(["key"], Default::default())
+                .collect()
+                .unwrap();
+            assert!(want.height() > 5);
+            assert!(
+                ctx.first_purchases.equals(&want),
+                "{:?}",
+                ctx.first_purchases
+            );
+        }
+    }
 }
