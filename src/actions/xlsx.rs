@@ -241,13 +241,6 @@ fn list_sheet(
                     ws.write_string(row, c, t)?;
                 }
                 (Cell::Number(v), Some(fmt)) => {
-                    // Amounts to the cent, as the CSVs write them: a sum of lines carries
-                    // floating-point noise (55998.130000000005) that a spreadsheet would show.
-                    let v = if col.kind == Kind::Money {
-                        (v * 100.0).round() / 100.0
-                    } else {
-                        v
-                    };
                     ws.write_number_with_format(row, c, v, fmt)?;
                 }
                 (Cell::Number(v), None) => {
