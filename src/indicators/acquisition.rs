@@ -55,16 +55,36 @@ pub(crate) fn costs(ctx: &Context) -> PolarsResult<Costs> {
     if !known.unwrap_or(false) {
         return Ok(Err(Missing::NoColumn));
     }
-    let by_id = customers
-        .clone()
-        .lazy()
-        .filter(col("acquisition_cost").is_not_null())
-        .group_by([col("customer_id")])
-        .agg([col("acquisition_cost").first().alias("cost")]);
-    Ok(Ok(ctx
-        .with_keys(by_id)
-        .select([col("key"), col("cost")])
-        .collect()?))
+    // Per transacting customer, the first known cost in file order; in one pass over the
+    // customers with the key index, in key order (a group-by and a join of a million text ids
+    // took most of a second at a million customers).
+    let ids = customers.column("customer_id")?.str()?;
+    let cost = customers.column("acquisition_cost")?.f64()?;
+    let index = ctx.key_index()?;
+    let mut first: Vec<Option<f64>> = vec![None; ctx.keys.height()];
+    for (id, cost) in ids.iter().zip(cost.iter()) {
+        let (Some(id), Some(cost)) = (id, cost) else {
+            continue;
+        };
+        if let Some(slot) = index.get(id).and_then(|&k| first.get_mut(k as usize))
+            && slot.is_none()
+        {
+            *slot = Some(cost);
+        }
+    }
+    let (keys, costs): (Vec<u32>, Vec<f64>) = first
+        .iter()
+        .enumerate()
+        .filter_map(|(k, c)| c.map(|c| (k as u32, c)))
+        .unzip();
+    let height = keys.len();
+    Ok(Ok(DataFrame::new(
+        height,
+        vec![
+            UInt32Chunked::from_vec("key".into(), keys).into_column(),
+            Float64Chunked::from_vec("cost".into(), costs).into_column(),
+        ],
+    )?))
 }
 
 pub(crate) fn compute(
@@ -260,5 +280,27 @@ mod tests {
         )
         .unwrap();
         assert_missing(a.cac, Missing::NoTable);
+    }
+
+    #[test]
+    fn costs_read_in_one_pass_agree_with_the_group_by_and_join_definition() {
+        let (tables, settings) = (fixture::tables(), fixture::settings());
+        let ctx = Context::prepare(&tables, &settings).unwrap();
+        let customers = tables.customers.as_ref().unwrap();
+        let by_id = customers
+            .clone()
+            .lazy()
+            .filter(col("acquisition_cost").is_not_null())
+            .group_by([col("customer_id")])
+            .agg([col("acquisition_cost").first().alias("cost")]);
+        let want = ctx
+            .with_keys(by_id)
+            .select([col("key"), col("cost")])
+            .sort(["key"], Default::default())
+            .collect()
+            .unwrap();
+        let got = costs(&ctx).unwrap().unwrap();
+        assert!(want.height() > 3);
+        assert!(got.equals(&want), "{got:?} against {want:?}");
     }
 }

@@ -133,18 +133,31 @@ pub(crate) fn keyed_values(
             });
         }
     }
-    let keyed = ctx
-        .with_keys(
-            v.clone()
-                .lazy()
-                .select([col("customer_id"), col("clv"), col("p_alive")]),
-        )
-        .select([col("key"), col("clv"), col("p_alive")])
-        .collect()
-        .map_err(|source| IndicatorError::Query {
-            family: "clv_hist",
-            source,
-        })?;
+    // Keyed in one pass with the key index rather than a join by text id; rows of customers
+    // without transactions are dropped, as by an inner join, and the rest keep their order.
+    let query = |source| IndicatorError::Query {
+        family: "clv_hist",
+        source,
+    };
+    let index = ctx.key_index().map_err(query)?;
+    let ids = v
+        .column("customer_id")
+        .and_then(|c| c.str())
+        .map_err(query)?;
+    let rows: Vec<(u32, IdxSize)> = ids
+        .iter()
+        .enumerate()
+        .filter_map(|(row, id)| Some((*index.get(id?)?, row as IdxSize)))
+        .collect();
+    let (keys, rows): (Vec<u32>, Vec<IdxSize>) = rows.into_iter().unzip();
+    let rows = IdxCa::from_vec("rows".into(), rows);
+    let picked = v
+        .select(["clv", "p_alive"])
+        .and_then(|f| f.take(&rows))
+        .map_err(query)?;
+    let mut columns = vec![UInt32Chunked::from_vec("key".into(), keys).into_column()];
+    columns.extend(picked.columns().iter().cloned());
+    let keyed = DataFrame::new(picked.height(), columns).map_err(query)?;
     Ok(Some(keyed))
 }
 
@@ -286,5 +299,48 @@ mod tests {
             }
             assert!(compared > 100, "only {compared} customers compared");
         }
+    }
+
+    #[test]
+    fn model_values_keyed_in_one_pass_agree_with_the_join_definition() {
+        let (tables, settings) = (fixture::tables(), fixture::settings());
+        let ctx = Context::prepare(&tables, &settings).unwrap();
+        let known: Vec<String> = ctx
+            .keys
+            .column("customer_id")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .flatten()
+            .map(String::from)
+            .collect();
+        // Known ids in reverse order, with unknown ones between them.
+        let mut ids: Vec<String> = Vec::new();
+        for (i, id) in known.iter().rev().enumerate() {
+            ids.push(id.clone());
+            if i % 3 == 0 {
+                ids.push(format!("unknown-{i}"));
+            }
+        }
+        let n = ids.len();
+        let values = df!(
+            "customer_id" => ids,
+            "clv" => (0..n).map(|i| i as f64 * 1.5).collect::<Vec<_>>(),
+            "p_alive" => (0..n).map(|i| 1.0 / (i as f64 + 1.0)).collect::<Vec<_>>(),
+        )
+        .unwrap();
+        let got = keyed_values(&ctx, Some(&values)).unwrap().unwrap();
+        let want = ctx
+            .with_keys(values.clone().lazy())
+            .select([col("key"), col("clv"), col("p_alive")])
+            .collect()
+            .unwrap();
+        let sorted = |f: &DataFrame| f.sort(["key"], Default::default()).unwrap();
+        assert_eq!(got.height(), known.len());
+        assert!(
+            sorted(&got).equals(&sorted(&want)),
+            "{got:?} against {want:?}"
+        );
     }
 }
