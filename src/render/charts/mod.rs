@@ -19,7 +19,9 @@ mod svg;
 mod waterfall;
 mod whale;
 
-pub(crate) use shape::{Colour, Fill, PathPoint, Picture, Shape, Stroke, hatch_lines};
+pub(crate) use shape::{
+    Colour, Fill, PathPoint, Picture, Shape, Stroke, circle, hatch_lines, polyline,
+};
 pub(crate) use sparkline::sparkline;
 pub(crate) use svg::Anchor;
 

@@ -5,7 +5,7 @@
 //! once, here.
 
 use super::chart::{Placement, push_chart};
-use crate::render::charts::Shape;
+use crate::render::charts::{self, Shape};
 use crate::render::fonts::Weight;
 use printpdf as pp;
 
@@ -112,27 +112,13 @@ pub(super) struct Resources<'a> {
 }
 
 fn circle(cx: f32, cy: f32, r: f32) -> pp::Polygon {
-    // Four cubic arcs; 0.5523 is the usual control-point distance for a quarter circle.
-    let k = 0.5523 * r;
-    let p = |x: f32, y: f32, bezier: bool| pp::LinePoint {
-        p: pt(x, y),
-        bezier,
-    };
-    let points = vec![
-        p(cx + r, cy, false),
-        p(cx + r, cy + k, true),
-        p(cx + k, cy + r, true),
-        p(cx, cy + r, false),
-        p(cx - k, cy + r, true),
-        p(cx - r, cy + k, true),
-        p(cx - r, cy, false),
-        p(cx - r, cy - k, true),
-        p(cx - k, cy - r, true),
-        p(cx, cy - r, false),
-        p(cx + k, cy - r, true),
-        p(cx + r, cy - k, true),
-        p(cx + r, cy, false),
-    ];
+    let points = charts::circle(cx, cy, r)
+        .iter()
+        .map(|q| pp::LinePoint {
+            p: pt(q.x, q.y),
+            bezier: q.control,
+        })
+        .collect();
     pp::Polygon {
         rings: vec![pp::PolygonRing { points }],
         mode: pp::PaintMode::Fill,

@@ -6,7 +6,9 @@
 //! rest of the report.
 
 use super::canvas::{PAGE_H, Resources};
-use crate::render::charts::{Anchor, Colour, Fill, PathPoint, Shape, Stroke, hatch_lines};
+use crate::render::charts::{
+    Anchor, Colour, Fill, PathPoint, Shape, Stroke, hatch_lines, polyline,
+};
 use crate::render::fonts::{self, Weight};
 use printpdf as pp;
 
@@ -127,7 +129,7 @@ impl Painter<'_> {
         {
             self.stroke(&Stroke::solid(line, width));
             for ((ax, ay), (bx, by)) in hatch_lines(x, y, w, h, spacing) {
-                let points = self.line_points(&shape_line(ax, ay, bx, by));
+                let points = self.line_points(&polyline(&[(ax, ay), (bx, by)]));
                 self.ops.push(pp::Op::DrawLine {
                     line: pp::Line {
                         points,
@@ -236,21 +238,6 @@ impl Painter<'_> {
             pp::Op::EndTextSection,
         ]);
     }
-}
-
-fn shape_line(ax: f32, ay: f32, bx: f32, by: f32) -> [PathPoint; 2] {
-    [
-        PathPoint {
-            x: ax,
-            y: ay,
-            control: false,
-        },
-        PathPoint {
-            x: bx,
-            y: by,
-            control: false,
-        },
-    ]
 }
 
 /// Appends the operators that draw `shapes` into `at`, inside a saved graphics state so that
