@@ -3,6 +3,7 @@
 //! side by side with rayon. This is the model `indicators.json` serialises.
 
 use super::complaints::{ComplaintIndicators, compute_complaints_with};
+use super::compute::timed;
 use super::day_lines::DayLines;
 use super::engagement::{EngagementIndicators, Reused, compute_engagement_with, last_contacts_at};
 use super::error::{IndicatorError, QueryContext};
@@ -158,55 +159,68 @@ fn service(
             .expect("base computed for every period")
             .1
     };
-    let (ranked, basis) = ranked_values(tables, period, values);
+    let (ranked, basis) = timed("service.ranked", || ranked_values(tables, period, values));
     let ranked = ranked.family("engagement values")?;
     // The three snapshots' last contacts in one pass over the interactions.
     let last: Vec<Option<DataFrame>> = match tables.interactions.as_ref() {
-        Some(i) => last_contacts_at(
-            i,
-            &[period.end, period.previous().end, period.year_ago().end],
-        )
+        Some(i) => timed("service.last_contacts", || {
+            last_contacts_at(
+                i,
+                &[period.end, period.previous().end, period.year_ago().end],
+            )
+        })
         .family("engagement")?
         .into_iter()
         .map(Some)
         .collect(),
         None => vec![None, None, None],
     };
-    let snapshot = |p: Period,
-                    last: Option<&DataFrame>|
-     -> Result<ServiceSnapshot, IndicatorError> {
-        let base = base_of(p);
-        let (complaints, (satisfaction, engagement)) = rayon::join(
-            || compute_complaints_with(tables, p, settings, base).family("complaints"),
-            || {
-                rayon::join(
-                    || compute_satisfaction_with(tables, p, settings, base).family("satisfaction"),
-                    || {
-                        compute_engagement_with(
-                            tables,
-                            p,
-                            settings,
-                            &ranked,
-                            basis,
-                            Reused {
-                                base,
-                                last,
-                                days,
-                                lines,
-                            },
-                        )
-                        .family("engagement")
-                    },
-                )
-            },
-        );
-        Ok(ServiceSnapshot {
-            period: p.into(),
-            complaints: complaints?,
-            satisfaction: satisfaction?,
-            engagement: engagement?,
-        })
-    };
+    let snapshot =
+        |p: Period, last: Option<&DataFrame>| -> Result<ServiceSnapshot, IndicatorError> {
+            let base = base_of(p);
+            let (complaints, (satisfaction, engagement)) = rayon::join(
+                || {
+                    timed("service.complaints", || {
+                        compute_complaints_with(tables, p, settings, base)
+                    })
+                    .family("complaints")
+                },
+                || {
+                    rayon::join(
+                        || {
+                            timed("service.satisfaction", || {
+                                compute_satisfaction_with(tables, p, settings, base)
+                            })
+                            .family("satisfaction")
+                        },
+                        || {
+                            timed("service.engagement", || {
+                                compute_engagement_with(
+                                    tables,
+                                    p,
+                                    settings,
+                                    &ranked,
+                                    basis,
+                                    Reused {
+                                        base,
+                                        last,
+                                        days,
+                                        lines,
+                                    },
+                                )
+                            })
+                            .family("engagement")
+                        },
+                    )
+                },
+            );
+            Ok(ServiceSnapshot {
+                period: p.into(),
+                complaints: complaints?,
+                satisfaction: satisfaction?,
+                engagement: engagement?,
+            })
+        };
     let snapshot_periods = [period, period.previous(), period.year_ago()];
     let three: Vec<ServiceSnapshot> = snapshot_periods
         .par_iter()
@@ -217,7 +231,11 @@ fn service(
         three.try_into().expect("three periods");
     let trend = trend_periods
         .par_iter()
-        .map(|p| trend_point(tables, *p, settings, base_of(*p)))
+        .map(|p| {
+            timed("service.trend", || {
+                trend_point(tables, *p, settings, base_of(*p))
+            })
+        })
         .collect::<Result<Vec<_>, _>>()?;
     Ok((
         ServicePeriods {
@@ -236,15 +254,15 @@ fn trend_point(
     base: &PeriodBase,
 ) -> Result<ServiceTrendPoint, IndicatorError> {
     let (c, s) = rayon::join(
-        || compute_complaints_with(tables, p, settings, base),
+        || super::complaints::trend_figures(tables, p, settings, base),
         || compute_satisfaction_with(tables, p, settings, base),
     );
-    let c = c.family("complaints")?;
+    let (complaints_per_100, median_resolution_hours) = c.family("complaints")?;
     let s = s.family("satisfaction")?;
     Ok(ServiceTrendPoint {
         period: p.into(),
-        complaints_per_100: c.per_100_active_customers,
-        median_resolution_hours: c.resolution.median_hours,
+        complaints_per_100,
+        median_resolution_hours,
         nps: s.nps,
         csat: s.csat,
     })

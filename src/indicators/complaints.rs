@@ -212,6 +212,34 @@ pub(crate) fn compute_complaints_with(
     })
 }
 
+/// The two complaint figures of a trend point, complaints per 100 active customers and the
+/// median resolution time, without the rest of the family (its breakdowns, backlog and the join
+/// of sales contacts with open complaints), which the trend does not show. Equal to the same
+/// fields of [`compute_complaints_with`].
+pub(crate) fn trend_figures(
+    tables: &Tables,
+    period: Period,
+    settings: &IndicatorSettings,
+    base: &PeriodBase,
+) -> PolarsResult<(Figure, Figure)> {
+    let Some(complaints) = tables.complaints.as_ref() else {
+        let m = ComplaintIndicators::missing(Missing::NoTable);
+        return Ok((m.per_100_active_customers, m.resolution.median_hours));
+    };
+    let opened = complaints
+        .clone()
+        .lazy()
+        .filter(instant_between("opened_at", period.start, period.end))
+        .select([len().alias("n")])
+        .collect()?;
+    let n = scalar_u64(&opened, "n")? as f64;
+    let resolution = super::complaint_times::resolution_times(complaints, period, settings)?;
+    Ok((
+        Figure::ratio(100.0 * n, base.active.height() as f64),
+        resolution.median_hours,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -222,6 +250,25 @@ mod tests {
             .iter()
             .map(|r| (r.label.as_deref(), r.count))
             .collect()
+    }
+
+    #[test]
+    fn the_trend_figures_equal_those_of_the_whole_family() {
+        let settings = IndicatorSettings::default();
+        let mut without = tables();
+        without.complaints = None;
+        let mut compared = 0;
+        for t in [tables(), without] {
+            for p in period().trailing(8) {
+                let base = PeriodBase::of(&t.transactions, None, p).unwrap();
+                let full = compute_complaints_with(&t, p, &settings, &base).unwrap();
+                let (per_100, median) = trend_figures(&t, p, &settings, &base).unwrap();
+                assert_eq!(per_100, full.per_100_active_customers, "{p}");
+                assert_eq!(median, full.resolution.median_hours, "{p}");
+                compared += usize::from(per_100.value.is_some() && median.value.is_some());
+            }
+        }
+        assert!(compared >= 1, "some period has both figures");
     }
 
     #[test]

@@ -27,7 +27,7 @@ use polars::prelude::*;
 use rayon::prelude::*;
 
 /// Runs `f` and logs its duration at debug level, so a slow client shows which step is slow.
-fn timed<T>(step: &str, f: impl FnOnce() -> T) -> T {
+pub(crate) fn timed<T>(step: &str, f: impl FnOnce() -> T) -> T {
     let started = std::time::Instant::now();
     let out = f();
     tracing::debug!(
@@ -198,13 +198,24 @@ fn snapshot(
     };
     Ok(Snapshot {
         period: status.period.into(),
-        base: base::compute(ctx, status).family("base")?,
-        retention: retention::compute(status).family("retention")?,
-        revenue: revenue::compute(ctx, status).family("revenue")?,
-        profitability: profitability::compute(ctx, status).family("profitability")?,
-        clv: summary(ctx, clv, status.coverage.period).family("clv_hist")?,
-        acquisition: acquisition::compute(ctx, status, shared.costs).family("acquisition")?,
-        complainer_churn: complainer_churn::compute(ctx, status).family("complainer_churn")?,
+        base: timed("snapshot.base", || base::compute(ctx, status)).family("base")?,
+        retention: timed("snapshot.retention", || retention::compute(status))
+            .family("retention")?,
+        revenue: timed("snapshot.revenue", || revenue::compute(ctx, status)).family("revenue")?,
+        profitability: timed("snapshot.profitability", || {
+            profitability::compute(ctx, status)
+        })
+        .family("profitability")?,
+        clv: timed("snapshot.clv", || summary(ctx, clv, status.coverage.period))
+            .family("clv_hist")?,
+        acquisition: timed("snapshot.acquisition", || {
+            acquisition::compute(ctx, status, shared.costs)
+        })
+        .family("acquisition")?,
+        complainer_churn: timed("snapshot.complainer_churn", || {
+            complainer_churn::compute(ctx, status)
+        })
+        .family("complainer_churn")?,
     })
 }
 
@@ -212,23 +223,30 @@ fn snapshot(
 fn at_p(ctx: &Context, status: &PeriodStatus, shared: &Shared) -> Result<AtP, IndicatorError> {
     let covered = ctx.data_range.is_some_and(|r| status.period.end <= r.last);
     let ((whale, rfm), distribution) = rayon::join(
-        || (whale::compute(ctx, status), rfm::compute(status)),
-        || clv_distribution::compute(ctx, shared.clv_at_p, covered, shared.values),
+        || {
+            (
+                timed("at_p.whale", || whale::compute(ctx, status)),
+                timed("at_p.rfm", || rfm::compute(status)),
+            )
+        },
+        || {
+            timed("at_p.distribution", || {
+                clv_distribution::compute(ctx, shared.clv_at_p, covered, shared.values)
+            })
+        },
     );
     Ok(AtP {
         whale: whale.family("whale")?,
         rfm: rfm.family("rfm")?,
         distribution: distribution.family("clv_distribution")?,
-        clv_to_cac: acquisition::clv_to_cac(
-            ctx,
-            status,
-            shared.costs,
-            shared.clv_at_p,
-            shared.values,
-        )
+        clv_to_cac: timed("at_p.clv_to_cac", || {
+            acquisition::clv_to_cac(ctx, status, shared.costs, shared.clv_at_p, shared.values)
+        })
         .family("acquisition")?,
-        clv_at_risk: complainer_churn::clv_at_risk(ctx, status, shared.clv_at_p, shared.values)
-            .family("complainer_churn")?,
+        clv_at_risk: timed("at_p.clv_at_risk", || {
+            complainer_churn::clv_at_risk(ctx, status, shared.clv_at_p, shared.values)
+        })
+        .family("complainer_churn")?,
     })
 }
 

@@ -10,12 +10,16 @@
 use crate::customer_days::CustomerDays;
 use chrono::NaiveDate;
 use polars::prelude::*;
+use polars_arrow::array::Utf8ViewArray;
 
 use crate::period::day_number as epoch_days;
 
 /// More distinct categories than this and [`DayLines::window_customers`] declines (the bit set
 /// per customer is one `u64`); the caller then groups the lines with polars.
 const MAX_CATEGORIES: usize = 64;
+
+/// [`DayLines::keys`] of a line without customer.
+const NO_KEY: u32 = u32::MAX;
 
 /// The purchase lines of a transactions table by day.
 pub(crate) struct DayLines<'a> {
@@ -25,9 +29,15 @@ pub(crate) struct DayLines<'a> {
     starts: Vec<usize>,
     /// Row numbers of the purchase lines, by day, in file order within a day.
     rows: Vec<u32>,
+    /// Customer key of `rows[i]` ([`NO_KEY`] for a line without customer). Kept in day order so
+    /// that a window reads it in sequence: looked up by row number, every line of a large file
+    /// was a cache miss.
+    keys: Vec<u32>,
+    /// Category of `rows[i]` as a bit number + 1 (0: no category), when the lines have at most
+    /// [`MAX_CATEGORIES`] categories in all; `None` otherwise.
+    category_codes: Option<Vec<u8>>,
     invoice: StringChunked,
     category: StringChunked,
-    line_key: UInt32Chunked,
     days: &'a CustomerDays,
     /// Invoice counts already made: the customer families and the service families both count
     /// the invoices of P, P−1 and P−12m.
@@ -69,12 +79,26 @@ impl<'a> DayLines<'a> {
         for i in 1..starts.len() {
             starts[i] += starts[i - 1];
         }
+        let category = tx.column("category")?.str()?.rechunk().into_owned();
+        let line_key = days.line_key.rechunk().into_owned();
+        let mut codes = Some(CategoryCodes::new(category.downcast_as_array()));
+        let line_keys = line_key.downcast_as_array();
+        let lines = *starts.last().unwrap_or(&0);
         let mut next = starts.clone();
-        let mut rows = vec![0u32; *starts.last().unwrap_or(&0)];
+        let mut rows = vec![0u32; lines];
+        let mut keys = vec![NO_KEY; lines];
+        let mut category_codes = vec![0u8; lines];
         for i in 0..tx.height() {
             if let Some(d) = purchase_day(i) {
                 let slot = &mut next[(d - lo) as usize];
                 rows[*slot] = i as u32;
+                keys[*slot] = line_keys.get(i).unwrap_or(NO_KEY);
+                if let Some(c) = codes.as_mut() {
+                    match c.code(i) {
+                        Some(code) => category_codes[*slot] = code,
+                        None => codes = None,
+                    }
+                }
                 *slot += 1;
             }
         }
@@ -82,21 +106,38 @@ impl<'a> DayLines<'a> {
             first_day: lo,
             starts,
             rows,
+            keys,
+            category_codes: codes.map(|_| category_codes),
             invoice: tx.column("invoice_id")?.str()?.rechunk().into_owned(),
-            category: tx.column("category")?.str()?.rechunk().into_owned(),
-            line_key: days.line_key.rechunk().into_owned(),
+            category,
             days,
             counted: std::sync::Mutex::new(Vec::new()),
         })
     }
 
-    /// The lines of each day in `first..=last` that has lines, day by day.
-    fn by_day(&self, first: NaiveDate, last: NaiveDate) -> impl Iterator<Item = &[u32]> + '_ {
+    /// The positions in `rows` of the lines dated in `first..=last` (they are contiguous).
+    fn window(&self, first: NaiveDate, last: NaiveDate) -> std::ops::Range<usize> {
+        let span = self.starts.len().saturating_sub(1) as i64;
+        let index = |d: NaiveDate| i64::from(epoch_days(d)) - i64::from(self.first_day);
+        let from = index(first).clamp(0, span) as usize;
+        let to = ((index(last) + 1).clamp(0, span) as usize).max(from);
+        if self.starts.is_empty() {
+            return 0..0;
+        }
+        self.starts[from]..self.starts[to]
+    }
+
+    /// The positions in `rows` of the lines of each day in `first..=last`, day by day.
+    fn by_day_positions(
+        &self,
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
         let span = self.starts.len().saturating_sub(1) as i64;
         let index = |d: NaiveDate| i64::from(epoch_days(d)) - i64::from(self.first_day);
         let from = index(first).clamp(0, span) as usize;
         let to = (index(last) + 1).clamp(0, span) as usize;
-        (from..to.max(from)).map(|i| &self.rows[self.starts[i]..self.starts[i + 1]])
+        (from..to.max(from)).map(|i| self.starts[i]..self.starts[i + 1])
     }
 
     /// The invoices among the purchase lines dated in `first..=last`, as
@@ -122,8 +163,7 @@ impl<'a> DayLines<'a> {
 
     fn count_invoices(&self, first: NaiveDate, last: NaiveDate) -> InvoiceCount {
         let invoice = self.invoice.downcast_as_array();
-        let line_key = self.line_key.downcast_as_array();
-        let lines: usize = self.by_day(first, last).map(<[u32]>::len).sum();
+        let lines = self.window(first, last).len();
         let mut numbered: PlHashSet<&str> =
             PlHashSet::with_capacity_and_hasher(lines / 2, Default::default());
         // Lines without a number count once per customer and day: the day's marker in a slot
@@ -132,8 +172,8 @@ impl<'a> DayLines<'a> {
         let mut unnumbered = 0u64;
         // An invoice's lines usually follow each other: one insert per run of equal numbers.
         let mut previous: Option<&str> = None;
-        for (marker, day) in (1u32..).zip(self.by_day(first, last)) {
-            for &row in day {
+        for (marker, day) in (1u32..).zip(self.by_day_positions(first, last)) {
+            for (&row, &key) in self.rows[day.clone()].iter().zip(&self.keys[day]) {
                 let id = invoice.get(row as usize);
                 if id.is_some() && id == previous {
                     continue;
@@ -147,9 +187,11 @@ impl<'a> DayLines<'a> {
                         if marked.is_empty() {
                             marked = vec![0; self.days.keys.height() + 1];
                         }
-                        let slot = line_key
-                            .get(row as usize)
-                            .map_or(marked.len() - 1, |k| k as usize);
+                        let slot = if key == NO_KEY {
+                            marked.len() - 1
+                        } else {
+                            key as usize
+                        };
                         if marked[slot] != marker {
                             marked[slot] = marker;
                             unnumbered += 1;
@@ -172,49 +214,26 @@ impl<'a> DayLines<'a> {
         first: NaiveDate,
         last: NaiveDate,
     ) -> PolarsResult<Option<DataFrame>> {
-        let category = self.category.downcast_as_array();
-        let line_key = self.line_key.downcast_as_array();
-        let views = category.views();
         let n = self.days.keys.height();
-        let mut seen = vec![false; n];
-        let mut bits = vec![0u64; n];
-        // Each category's bit, found by the 16-byte view of the value (equal views are equal
-        // values, and a short value is its view), by the text on a view not met yet.
-        let mut by_text: PlHashMap<&str, u64> = PlHashMap::default();
-        let mut by_view: PlHashMap<u128, u64> = PlHashMap::default();
-        let mut previous: Option<(u128, u64)> = None;
-        for day in self.by_day(first, last) {
-            for &row in day {
-                // The line's customer key; none for a line without customer.
-                let Some(key) = line_key.get(row as usize) else {
-                    continue;
-                };
-                let key = key as usize;
-                seen[key] = true;
-                let row = row as usize;
-                let Some(text) = category.get(row) else {
-                    continue;
-                };
-                let view = views[row].as_u128();
-                let bit = match previous {
-                    Some((v, b)) if v == view => b,
-                    _ => match by_view.get(&view) {
-                        Some(&b) => b,
-                        None => {
-                            let next = 1u64 << by_text.len().min(63);
-                            let b = *by_text.entry(text).or_insert(next);
-                            if by_text.len() > MAX_CATEGORIES {
-                                return Ok(None);
-                            }
-                            by_view.insert(view, b);
-                            b
-                        }
-                    },
-                };
-                previous = Some((view, bit));
-                bits[key] |= bit;
+        let (seen, bits) = match &self.category_codes {
+            Some(codes) => {
+                let range = self.window(first, last);
+                // One word per customer: a category's bit, and the top bit for "has a line".
+                let mut words = vec![0u64; n];
+                for (&key, &code) in self.keys[range.clone()].iter().zip(&codes[range]) {
+                    if key != NO_KEY {
+                        words[key as usize] |= SEEN | category_bit(code);
+                    }
+                }
+                let seen: Vec<bool> = words.iter().map(|w| w & SEEN != 0).collect();
+                let bits: Vec<u64> = words.into_iter().map(|w| w & !SEEN).collect();
+                (seen, bits)
             }
-        }
+            None => match self.window_bits_by_text(first, last) {
+                Some(found) => found,
+                None => return Ok(None),
+            },
+        };
         let picked: Vec<IdxSize> = (0..n).filter(|&k| seen[k]).map(|k| k as IdxSize).collect();
         let categories: Vec<f64> = picked
             .iter()
@@ -227,6 +246,133 @@ impl<'a> DayLines<'a> {
             .take(&IdxCa::from_vec("idx".into(), picked))?;
         let categories = Float64Chunked::from_vec("categories".into(), categories).into_column();
         DataFrame::new(ids.len(), vec![ids, categories]).map(Some)
+    }
+
+    /// Per customer key: whether it has a line in the window, and its categories' bits, the
+    /// categories found by their text (lines with more than 64 categories in all). `None` with
+    /// more than 64 in the window.
+    fn window_bits_by_text(
+        &self,
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> Option<(Vec<bool>, Vec<u64>)> {
+        let category = self.category.downcast_as_array();
+        let views = category.views();
+        let n = self.days.keys.height();
+        let mut seen = vec![false; n];
+        let mut bits = vec![0u64; n];
+        // Each category's bit, found by the 16-byte view of the value (equal views are equal
+        // values, and a short value is its view), by the text on a view not met yet.
+        let mut by_text: PlHashMap<&str, u64> = PlHashMap::default();
+        let mut by_view: PlHashMap<u128, u64> = PlHashMap::default();
+        let mut previous: Option<(u128, u64)> = None;
+        let range = self.window(first, last);
+        for (&row, &key) in self.rows[range.clone()].iter().zip(&self.keys[range]) {
+            // None for a line without customer.
+            if key == NO_KEY {
+                continue;
+            }
+            let key = key as usize;
+            seen[key] = true;
+            let row = row as usize;
+            let Some(text) = category.get(row) else {
+                continue;
+            };
+            let view = views[row].as_u128();
+            let bit = match previous {
+                Some((v, b)) if v == view => b,
+                _ => match by_view.get(&view) {
+                    Some(&b) => b,
+                    None => {
+                        let next = 1u64 << by_text.len().min(63);
+                        let b = *by_text.entry(text).or_insert(next);
+                        if by_text.len() > MAX_CATEGORIES {
+                            return None;
+                        }
+                        by_view.insert(view, b);
+                        b
+                    }
+                },
+            };
+            previous = Some((view, bit));
+            bits[key] |= bit;
+        }
+        Some((seen, bits))
+    }
+}
+
+/// Marks a customer word of [`DayLines::window_customers`] as having a line in the window; the
+/// category bits are the 63 below it.
+const SEEN: u64 = 1 << 63;
+
+/// The bit of a category code (0, no category, has none).
+fn category_bit(code: u8) -> u64 {
+    if code == 0 { 0 } else { 1 << (code - 1) }
+}
+
+/// Numbers the categories of the lines in order of appearance (1, 2, ...), found by the 16-byte
+/// view of the value (equal views are equal values, and a short value is its view), by the text
+/// on a view not met yet.
+struct CategoryCodes<'a> {
+    category: &'a Utf8ViewArray,
+    by_text: PlHashMap<&'a str, u8>,
+    by_view: PlHashMap<u128, u8>,
+    previous: Option<(u128, u8)>,
+}
+
+impl<'a> CategoryCodes<'a> {
+    fn new(category: &'a Utf8ViewArray) -> Self {
+        CategoryCodes {
+            category,
+            by_text: PlHashMap::default(),
+            by_view: PlHashMap::default(),
+            previous: None,
+        }
+    }
+
+    /// The code of row `row` (0 without category); `None` once there are more categories than
+    /// the bits of a customer word hold.
+    fn code(&mut self, row: usize) -> Option<u8> {
+        let Some(text) = self.category.get(row) else {
+            return Some(0);
+        };
+        let view = self.category.views()[row].as_u128();
+        if let Some((v, c)) = self.previous
+            && v == view
+        {
+            return Some(c);
+        }
+        let code = match self.by_view.get(&view) {
+            Some(&c) => c,
+            None => {
+                let next = self.by_text.len() + 1;
+                let c = *self.by_text.entry(text).or_insert(next.min(255) as u8);
+                if self.by_text.len() > MAX_CATEGORIES - 1 {
+                    return None;
+                }
+                self.by_view.insert(view, c);
+                c
+            }
+        };
+        self.previous = Some((view, code));
+        Some(code)
+    }
+}
+
+#[cfg(test)]
+impl DayLines<'_> {
+    fn clone_for_test(&self) -> Self {
+        DayLines {
+            first_day: self.first_day,
+            starts: self.starts.clone(),
+            rows: self.rows.clone(),
+            keys: self.keys.clone(),
+            category_codes: self.category_codes.clone(),
+            invoice: self.invoice.clone(),
+            category: self.category.clone(),
+            days: self.days,
+            counted: std::sync::Mutex::new(Vec::new()),
+        }
     }
 }
 
@@ -251,6 +397,39 @@ mod tests {
     }
 
     #[test]
+    fn category_codes_number_categories_by_appearance_and_give_up_past_63() {
+        let names: Vec<Option<String>> = (0..70)
+            .map(|i| (i != 5).then(|| format!("a category with a long name {i}")))
+            .chain([Some("a category with a long name 0".to_string())])
+            .collect();
+        let ca = StringChunked::from_iter_options("c".into(), names.into_iter());
+        let ca = ca.rechunk();
+        let mut codes = CategoryCodes::new(ca.downcast_as_array());
+        let got: Vec<Option<u8>> = (0..64).map(|row| codes.code(row)).collect();
+        // Row 5 has no category (0); the others are numbered 1, 2, ... in order of appearance.
+        assert_eq!(
+            got[..7],
+            [
+                Some(1),
+                Some(2),
+                Some(3),
+                Some(4),
+                Some(5),
+                Some(0),
+                Some(6)
+            ]
+        );
+        assert_eq!(got[63], Some(63), "the 63rd category still has a bit");
+        assert_eq!(codes.code(64), None, "a 64th category has none left");
+        let mut again = CategoryCodes::new(ca.downcast_as_array());
+        assert_eq!(
+            again.code(70),
+            Some(1),
+            "a repeated text gets its first code"
+        );
+    }
+
+    #[test]
     fn invoices_and_window_customers_match_the_line_queries_over_many_windows() {
         let mut t = tables();
         // Some lines without an invoice number, to exercise the (customer, day) rule.
@@ -271,6 +450,10 @@ mod tests {
         assert_eq!(t.transactions.height(), h);
         let days = CustomerDays::build(&t.transactions).unwrap();
         let lines = DayLines::build(&t.transactions, &days).unwrap();
+        assert!(
+            lines.category_codes.is_some(),
+            "the fixture's few categories are coded"
+        );
         let p = period();
         let mut windows = vec![(p.start, p.end), (d("2000-01-01"), d("2100-12-31"))];
         for q in p.trailing(8) {
@@ -285,6 +468,14 @@ mod tests {
                 "{first}..{last}"
             );
             let fast = lines.window_customers(first, last).unwrap().unwrap();
+            // The path by category text (lines with more than 63 categories in all) agrees.
+            let by_text = DayLines {
+                category_codes: None,
+                counted: std::sync::Mutex::new(Vec::new()),
+                ..lines.clone_for_test()
+            };
+            let text = by_text.window_customers(first, last).unwrap().unwrap();
+            assert_eq!(sorted(&fast), sorted(&text), "{first}..{last}");
             let settings = crate::config::IndicatorSettings {
                 activity_window_days: (last - first).num_days() + 1,
                 ..Default::default()

@@ -89,40 +89,7 @@ fn year_over_year(ctx: &Context, period: Period) -> PolarsResult<YearOverYear> {
     }
     let (ys, ye) = (day_number(year.start), day_number(year.end));
     let (ps, pe) = (day_number(period.start), day_number(period.end));
-    let day = || col("day");
-    let sum_in = |from, to| {
-        when(between(day(), from, to))
-            .then(col("net"))
-            .otherwise(lit(0.0))
-            .sum()
-    };
-    let df = ctx
-        .daily
-        .clone()
-        .lazy()
-        .filter(between(day(), ys, ye).or(between(day(), ps, pe)))
-        .group_by([col("key")])
-        .agg([
-            sum_in(ys, ye).alias("rev_y"),
-            sum_in(ps, pe).alias("rev_p"),
-            col("purchase")
-                .and(between(day(), ys, ye))
-                .cast(DataType::UInt32)
-                .sum()
-                .alias("buys_y"),
-        ])
-        .filter(col("buys_y").gt(lit(0u32)))
-        .sort(["key"], SortMultipleOptions::default())
-        .collect()?;
-    let values = |c: &str| -> PolarsResult<Vec<f64>> {
-        Ok(df
-            .column(c)?
-            .f64()?
-            .iter()
-            .map(|v| v.unwrap_or(0.0))
-            .collect())
-    };
-    let (rev_y, rev_p) = (values("rev_y")?, values("rev_p")?);
+    let (rev_y, rev_p) = revenues_of_year_ago_buyers(&ctx.daily, (ys, ye), (ps, pe))?;
     let base: f64 = rev_y.iter().sum();
     let now: f64 = rev_p.iter().sum();
     let kept: f64 = rev_y.iter().zip(&rev_p).map(|(y, p)| p.min(*y)).sum();
@@ -131,8 +98,49 @@ fn year_over_year(ctx: &Context, period: Period) -> PolarsResult<YearOverYear> {
         grr: over_positive(kept, base),
         customers: Figure::of(rev_y.len() as f64),
         base: Figure::of(base),
-        bootstrap: bootstrap_ratio(&rev_p, &rev_y, BOOTSTRAP_SEED),
+        bootstrap: super::compute::timed("rev.bootstrap", || {
+            bootstrap_ratio(&rev_p, &rev_y, BOOTSTRAP_SEED)
+        }),
     })
+}
+
+/// Per customer with a purchase day in `year` (key order): revenue in `year` and in `period`.
+/// One pass over the customer days, which are sorted by (key, day), instead of a group-by that
+/// hashes every customer day of the two windows.
+fn revenues_of_year_ago_buyers(
+    daily: &DataFrame,
+    year: (i32, i32),
+    period: (i32, i32),
+) -> PolarsResult<(Vec<f64>, Vec<f64>)> {
+    let key = daily.column("key")?.u32()?.rechunk();
+    let day = daily.column("day")?.i32()?.rechunk();
+    let net = daily.column("net")?.f64()?.rechunk();
+    let purchase = daily.column("purchase")?.bool()?.rechunk();
+    let (key, day, net) = (key.cont_slice()?, day.cont_slice()?, net.cont_slice()?);
+    let purchase = purchase.downcast_as_array();
+    let inside = |d: i32, (a, b): (i32, i32)| a <= d && d <= b;
+    let (mut rev_y, mut rev_p) = (Vec::new(), Vec::new());
+    let mut i = 0;
+    while i < key.len() {
+        let k = key[i];
+        let (mut y, mut p, mut bought) = (0.0, 0.0, false);
+        while i < key.len() && key[i] == k {
+            let d = day[i];
+            if inside(d, year) {
+                y += net[i];
+                bought |= purchase.get(i).unwrap_or(false);
+            }
+            if inside(d, period) {
+                p += net[i];
+            }
+            i += 1;
+        }
+        if bought {
+            rev_y.push(y);
+            rev_p.push(p);
+        }
+    }
+    Ok((rev_y, rev_p))
 }
 
 /// The headline subset the trend series needs (no scan of the raw lines).
@@ -342,6 +350,70 @@ mod tests {
         let settings = fixture::settings();
         let ctx = Context::prepare(tables, &settings).unwrap();
         compute(&ctx, &fixture::status(&ctx, period.parse().unwrap())).unwrap()
+    }
+
+    /// The former group-by: the definition the one pass is compared with.
+    fn revenues_reference(
+        daily: &DataFrame,
+        (ys, ye): (i32, i32),
+        (ps, pe): (i32, i32),
+    ) -> (Vec<f64>, Vec<f64>) {
+        let day = || col("day");
+        let sum_in = |from, to| {
+            when(between(day(), from, to))
+                .then(col("net"))
+                .otherwise(lit(0.0))
+                .sum()
+        };
+        let df = daily
+            .clone()
+            .lazy()
+            .filter(between(day(), ys, ye).or(between(day(), ps, pe)))
+            .group_by([col("key")])
+            .agg([
+                sum_in(ys, ye).alias("rev_y"),
+                sum_in(ps, pe).alias("rev_p"),
+                col("purchase")
+                    .and(between(day(), ys, ye))
+                    .cast(DataType::UInt32)
+                    .sum()
+                    .alias("buys_y"),
+            ])
+            .filter(col("buys_y").gt(lit(0u32)))
+            .sort(["key"], SortMultipleOptions::default())
+            .collect()
+            .unwrap();
+        let values = |c: &str| -> Vec<f64> {
+            df.column(c)
+                .unwrap()
+                .f64()
+                .unwrap()
+                .iter()
+                .map(|v| v.unwrap_or(0.0))
+                .collect()
+        };
+        (values("rev_y"), values("rev_p"))
+    }
+
+    #[test]
+    fn the_one_pass_year_over_year_revenues_equal_the_group_by() {
+        let (tables, settings) = (fixture::tables(), fixture::settings());
+        let ctx = Context::prepare(&tables, &settings).unwrap();
+        let mut compared = 0;
+        for p in fixture::period().trailing(8) {
+            let y = p.year_ago();
+            let (year, period) = (
+                (day_number(y.start), day_number(y.end)),
+                (day_number(p.start), day_number(p.end)),
+            );
+            let fast = revenues_of_year_ago_buyers(&ctx.daily, year, period).unwrap();
+            assert_eq!(fast, revenues_reference(&ctx.daily, year, period), "{p}");
+            compared += fast.0.len();
+        }
+        assert!(
+            compared >= 10,
+            "the fixture has year-ago buyers: {compared}"
+        );
     }
 
     #[test]

@@ -27,8 +27,16 @@ pub(crate) fn date_lit(d: NaiveDate) -> Expr {
 
 /// A Datetime(ms) literal at midnight starting `d`, the unit of every canonical date-time.
 pub(crate) fn midnight_lit(d: NaiveDate) -> Expr {
-    let ms = (d - EPOCH).num_milliseconds();
-    lit(Scalar::new_datetime(ms, TimeUnit::Milliseconds, None))
+    lit(Scalar::new_datetime(
+        midnight_ms(d),
+        TimeUnit::Milliseconds,
+        None,
+    ))
+}
+
+/// Milliseconds from the epoch to midnight starting `d`.
+pub(crate) fn midnight_ms(d: NaiveDate) -> i64 {
+    (d - EPOCH).num_milliseconds()
 }
 
 /// Date column `c` lies in the whole days `first..=last`.

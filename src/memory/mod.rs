@@ -13,10 +13,28 @@ pub(crate) use peak::{kb_field, peak_mb, reset_peak};
 /// next slice of an export faults in again, zeroed again: the kernel's page zeroing then
 /// dominates a large ingest, for no gain in peak memory (docs/performance.md).
 pub fn no_transparent_huge_pages() {
+    set_transparent_huge_pages(false);
+}
+
+fn set_transparent_huge_pages(on: bool) {
     #[cfg(target_os = "linux")]
     // SAFETY: PR_SET_THP_DISABLE takes integer arguments only and changes no memory of ours.
     unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+        libc::prctl(libc::PR_SET_THP_DISABLE, libc::c_ulong::from(!on), 0, 0, 0);
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = on;
+}
+
+/// Turns transparent huge pages back on once a single client's ingest is over. The later
+/// stages allocate fewer, longer-lived and larger buffers (the customer days, the day-sorted
+/// lines, per-customer arrays) that they then read at random: with 4 KB pages, faulting them in
+/// page by page and the TLB misses cost the indicators stage more than a second on a client of
+/// 20 million lines (docs/performance.md). A portfolio ([`keep_freed_memory`]) keeps them off:
+/// its clients' ingests overlap other clients' later stages, and the setting is per process.
+pub fn huge_pages_after_ingest() {
+    if !KEEPING.load(std::sync::atomic::Ordering::Relaxed) {
+        set_transparent_huge_pages(true);
     }
 }
 
