@@ -106,6 +106,17 @@ pub(crate) fn compute(
     })
 }
 
+/// The `k`-th largest value, when there are more than `k` values and none is NaN (whose order
+/// against a threshold this shortcut does not decide); `None` otherwise.
+fn nth_largest(values: &Float64Chunked, k: usize) -> Option<f64> {
+    let mut v: Vec<f64> = values.iter().flatten().collect();
+    if k == 0 || v.len() <= k || v.iter().any(|x| x.is_nan()) {
+        return None;
+    }
+    let (_, nth, _) = v.select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
+    Some(*nth)
+}
+
 /// Σ CLV per tenth of customers ranked by CLV (highest first) / total; empty if total ≤ 0.
 fn decile_shares(clv: &DataFrame, total: f64) -> PolarsResult<Vec<f64>> {
     if total <= 0.0 {
@@ -138,9 +149,7 @@ fn top_customers(
     clv: &DataFrame,
     values: Option<&DataFrame>,
 ) -> PolarsResult<Vec<TopCustomer>> {
-    let mut lf = ctx
-        .with_ids(clv.clone().lazy())
-        .rename(["clv"], ["historical"], true);
+    let mut lf = clv.clone().lazy().rename(["clv"], ["historical"], true);
     lf = match values {
         Some(v) => lf.join(
             v.clone().lazy().rename(["clv"], ["predictive"], true),
@@ -158,15 +167,32 @@ fn top_customers(
     } else {
         "historical"
     };
-    let df = lf
-        .sort(
-            [by, "customer_id"],
-            SortMultipleOptions::default()
-                .with_order_descending_multi([true, false])
-                .with_nulls_last(true),
-        )
-        .limit(TOP_CUSTOMERS as IdxSize)
-        .collect()?;
+    let ranked = lf.collect()?;
+    let top = |df: DataFrame| {
+        ctx.with_ids(df.lazy())
+            .sort(
+                [by, "customer_id"],
+                SortMultipleOptions::default()
+                    .with_order_descending_multi([true, false])
+                    .with_nulls_last(true),
+            )
+            .limit(TOP_CUSTOMERS as IdxSize)
+            .collect()
+    };
+    // Only customers worth at least the TOP_CUSTOMERS-th largest value can be among the top:
+    // sorting those few, with their ids, gives the same rows as sorting a million.
+    let df = match nth_largest(ranked.column(by)?.f64()?, TOP_CUSTOMERS) {
+        Some(threshold) => {
+            let few = ranked.filter(&ranked.column(by)?.f64()?.gt_eq(threshold))?;
+            let df = top(few)?;
+            if df.height() == TOP_CUSTOMERS {
+                df
+            } else {
+                top(ranked)?
+            }
+        }
+        None => top(ranked)?,
+    };
     let ids = df.column("customer_id")?.str()?;
     let hist = df.column("historical")?.f64()?;
     let pred = df.column("predictive")?.f64()?;
