@@ -29,8 +29,8 @@ fn set_transparent_huge_pages(on: bool) {
 /// Turns transparent huge pages back on once a single client's ingest is over. The later
 /// stages allocate fewer, longer-lived and larger buffers (the customer days, the day-sorted
 /// lines, per-customer arrays) that they then read at random: with 4 KB pages, faulting them in
-/// page by page and the TLB misses cost the indicators stage more than a second on a client of
-/// 20 million lines (docs/performance.md). A portfolio ([`keep_freed_memory`]) keeps them off:
+/// page by page and the TLB misses are a large share of those stages on a big client
+/// (docs/performance.md). A portfolio ([`keep_freed_memory`]) keeps them off:
 /// its clients' ingests overlap other clients' later stages, and the setting is per process.
 pub fn huge_pages_after_ingest() {
     if !KEEPING.load(std::sync::atomic::Ordering::Relaxed) {
