@@ -127,7 +127,11 @@ pub(crate) fn last_contacts_at(
     ends: &[NaiveDate],
 ) -> PolarsResult<Vec<DataFrame>> {
     let date = interactions.column("date")?;
-    if !matches!(date.dtype(), DataType::Datetime(TimeUnit::Milliseconds, _)) {
+    // The canonical date-time (naive, milliseconds); anything else keeps the polars query.
+    if !matches!(
+        date.dtype(),
+        DataType::Datetime(TimeUnit::Milliseconds, None)
+    ) {
         return ends
             .iter()
             .map(|end| last_contacts(interactions, *end))
@@ -451,6 +455,12 @@ mod tests {
         // null customer is a group of its own; the latest end sees all five customers.
         assert_eq!(many[0].height(), 4);
         assert_eq!(many[3].height(), 5);
+        // No interactions: empty frames of the same schema.
+        let none = df.head(Some(0));
+        for got in last_contacts_at(&none, &ends).unwrap() {
+            let want = last_contacts(&none, ends[0]).unwrap();
+            assert_eq!((got.schema(), got.height()), (want.schema(), 0));
+        }
     }
 
     fn run(t: &Tables) -> EngagementIndicators {
