@@ -81,11 +81,34 @@ pub(crate) fn compute_over_lines(
     days: Option<&CustomerDays>,
     lines: Option<&DayLines>,
 ) -> Result<Indicators, IndicatorError> {
-    let mut ctx = timed("prepare", || Context::prepare_with(tables, settings, days))?;
-    ctx.lines = lines;
+    finish(prepare(tables, period, settings, values, days)?, lines)
+}
+
+/// What the customer families compute before they read the purchase lines: the caller sorts
+/// the lines by day meanwhile ([`super::all::compute_all`]), instead of before everything.
+pub(crate) struct Prepared<'a> {
+    ctx: Context<'a>,
+    period: Period,
+    values: Option<DataFrame>,
+    statuses: PolarsResult<Vec<PeriodStatus>>,
+    cohorts: PolarsResult<super::cohorts::Cohorts>,
+    clv_at_p: PolarsResult<DataFrame>,
+    costs: PolarsResult<Costs>,
+}
+
+/// The context, the model's keyed values, every period's status, the cohorts, the historical
+/// CLV at P and the acquisition costs.
+pub(crate) fn prepare<'a>(
+    tables: &'a Tables,
+    period: Period,
+    settings: &'a IndicatorSettings,
+    values: Option<&DataFrame>,
+    days: Option<&CustomerDays>,
+) -> Result<Prepared<'a>, IndicatorError> {
+    let ctx = timed("prepare", || Context::prepare_with(tables, settings, days))?;
     let values = timed("keyed_values", || keyed_values(&ctx, values))?;
-    let (previous, year_ago) = (period.previous(), period.year_ago());
-    let snapshot_periods = [period, previous, year_ago];
+    let year_ago = period.year_ago();
+    let snapshot_periods = [period, period.previous(), year_ago];
     let mut periods = period.trailing(TREND_PERIODS);
     if !periods.contains(&year_ago) {
         periods.insert(0, year_ago);
@@ -120,6 +143,37 @@ pub(crate) fn compute_over_lines(
             )
         },
     );
+    Ok(Prepared {
+        ctx,
+        period,
+        values,
+        statuses,
+        cohorts,
+        clv_at_p,
+        costs,
+    })
+}
+
+/// The per-period families, the views at P and the trend, over the prepared inputs and the
+/// purchase lines sorted by day, when the caller built them.
+pub(crate) fn finish<'a>(
+    prepared: Prepared<'a>,
+    lines: Option<&'a DayLines<'a>>,
+) -> Result<Indicators, IndicatorError> {
+    let Prepared {
+        mut ctx,
+        period,
+        values,
+        statuses,
+        cohorts,
+        clv_at_p,
+        costs,
+    } = prepared;
+    ctx.lines = lines;
+    let ctx = ctx;
+    let settings = ctx.settings;
+    let (previous, year_ago) = (period.previous(), period.year_ago());
+    let snapshot_periods = [period, previous, year_ago];
     let statuses = statuses.family("status")?;
     let (clv_at_p, costs) = (clv_at_p.family("clv_hist")?, costs.family("acquisition")?);
     let shared = Shared {
