@@ -170,7 +170,6 @@ pub(crate) fn finish<'a>(
         costs,
     } = prepared;
     ctx.lines = lines;
-    let ctx = ctx;
     let settings = ctx.settings;
     let (previous, year_ago) = (period.previous(), period.year_ago());
     let snapshot_periods = [period, previous, year_ago];

@@ -117,14 +117,8 @@ impl<'a> DayLines<'a> {
 
     /// The positions in `rows` of the lines dated in `first..=last` (they are contiguous).
     fn window(&self, first: NaiveDate, last: NaiveDate) -> std::ops::Range<usize> {
-        let span = self.starts.len().saturating_sub(1) as i64;
-        let index = |d: NaiveDate| i64::from(epoch_days(d)) - i64::from(self.first_day);
-        let from = index(first).clamp(0, span) as usize;
-        let to = ((index(last) + 1).clamp(0, span) as usize).max(from);
-        if self.starts.is_empty() {
-            return 0..0;
-        }
-        self.starts[from]..self.starts[to]
+        let days = self.days_of(first, last);
+        self.starts[days.start]..self.starts[days.end]
     }
 
     /// The positions in `rows` of the lines of each day in `first..=last`, day by day.
@@ -133,11 +127,18 @@ impl<'a> DayLines<'a> {
         first: NaiveDate,
         last: NaiveDate,
     ) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
-        let span = self.starts.len().saturating_sub(1) as i64;
+        self.days_of(first, last)
+            .map(|i| self.starts[i]..self.starts[i + 1])
+    }
+
+    /// The day indices (into `starts`) of `first..=last`, clamped to the days with lines.
+    fn days_of(&self, first: NaiveDate, last: NaiveDate) -> std::ops::Range<usize> {
+        // `starts` has one more entry than there are days.
+        let span = self.starts.len() as i64 - 1;
         let index = |d: NaiveDate| i64::from(epoch_days(d)) - i64::from(self.first_day);
         let from = index(first).clamp(0, span) as usize;
         let to = (index(last) + 1).clamp(0, span) as usize;
-        (from..to.max(from)).map(|i| self.starts[i]..self.starts[i + 1])
+        from..to.max(from)
     }
 
     /// The invoices among the purchase lines dated in `first..=last`, as
