@@ -269,82 +269,86 @@ fn audit(
         .map(|a| crate::actions::summaries(a, lang, &findings))
         .unwrap_or_default();
     crate::actions::attach_to_findings(&mut findings, &list_summaries, lang, xlsx, csv_lists);
-    let input = crate::render::build::ReportInput {
-        config: &cfg,
-        lang,
-        date: opts.report_date,
-        period,
-        indicators: &indicators,
-        models: &models,
-        findings: &findings,
-        ledger: &ledger,
-    };
-    let report = crate::render::build::build_report(&input);
-    let (html, pdf) = match (wants(OutputFormat::Html), wants(OutputFormat::Pdf)) {
-        (true, true) => {
-            let (h, p) = crate::render::render_html_and_pdf(&report, opts.templates.as_deref())?;
-            (Some(h), Some(p))
-        }
-        (true, false) => (
-            Some(crate::render::render_html(
-                &report,
-                opts.templates.as_deref(),
-            )?),
-            None,
-        ),
-        (false, true) => (None, Some(crate::render::render_pdf(&report)?)),
-        (false, false) => (None, None),
-    };
-    let json = wants(OutputFormat::Json)
-        .then(|| {
-            let results = crate::results::AuditResults::new(
-                &cfg,
+    // The action files (a workbook of up to 700,000 rows and its CSVs, over a second at L) need
+    // nothing the report computes, so they are built beside it.
+    let (list_files, report_files) = rayon::join(
+        || match &actions {
+            Some(a) => action_files(a, &list_summaries, &findings, &cfg, opts, period),
+            None => Ok(Vec::new()),
+        },
+        || -> Result<Vec<(String, Vec<u8>)>> {
+            let input = crate::render::build::ReportInput {
+                config: &cfg,
+                lang,
+                date: opts.report_date,
                 period,
-                &indicators,
-                &models,
-                &findings,
-                &ledger,
-            );
-            match &actions {
-                Some(_) => results.with_action_lists(&list_summaries),
-                None => results,
+                indicators: &indicators,
+                models: &models,
+                findings: &findings,
+                ledger: &ledger,
+            };
+            let report = crate::render::build::build_report(&input);
+            let (html, pdf) = match (wants(OutputFormat::Html), wants(OutputFormat::Pdf)) {
+                (true, true) => {
+                    let (h, p) =
+                        crate::render::render_html_and_pdf(&report, opts.templates.as_deref())?;
+                    (Some(h), Some(p))
+                }
+                (true, false) => (
+                    Some(crate::render::render_html(
+                        &report,
+                        opts.templates.as_deref(),
+                    )?),
+                    None,
+                ),
+                (false, true) => (None, Some(crate::render::render_pdf(&report)?)),
+                (false, false) => (None, None),
+            };
+            let json = wants(OutputFormat::Json)
+                .then(|| {
+                    let results = crate::results::AuditResults::new(
+                        &cfg,
+                        period,
+                        &indicators,
+                        &models,
+                        &findings,
+                        &ledger,
+                    );
+                    match &actions {
+                        Some(_) => results.with_action_lists(&list_summaries),
+                        None => results,
+                    }
+                    .to_json()
+                })
+                .transpose()?;
+            let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+            if let Some(h) = html {
+                files.push(("report.html".into(), h.into_bytes()));
             }
-            .to_json()
-        })
-        .transpose()?;
+            if let Some(p) = pdf {
+                files.push(("report.pdf".into(), p));
+            }
+            if let Some(j) = json {
+                files.push(("indicators.json".into(), j.into_bytes()));
+            }
+            files.push(("validation.json".into(), ledger.to_json().into_bytes()));
+            files.push((
+                "rejected_rows.csv".into(),
+                ledger.rejected_rows_csv().into_bytes(),
+            ));
+            if let Some(scores) = models.scores_csv()? {
+                files.push(("clv_scores.csv".into(), scores));
+            }
+            Ok(files)
+        },
+    );
+    let mut files = report_files?;
+    files.extend(list_files?);
     entry.stages_ms.render = ms(t);
     entry.stages_peak_mb.render = memory::peak_mb();
 
     let t = stage_start();
     let dir = opts.out.join(&entry.client).join(period.to_string());
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    if let Some(h) = html {
-        files.push(("report.html".into(), h.into_bytes()));
-    }
-    if let Some(p) = pdf {
-        files.push(("report.pdf".into(), p));
-    }
-    if let Some(j) = json {
-        files.push(("indicators.json".into(), j.into_bytes()));
-    }
-    files.push(("validation.json".into(), ledger.to_json().into_bytes()));
-    files.push((
-        "rejected_rows.csv".into(),
-        ledger.rejected_rows_csv().into_bytes(),
-    ));
-    if let Some(scores) = models.scores_csv()? {
-        files.push(("clv_scores.csv".into(), scores));
-    }
-    if let Some(a) = &actions {
-        files.extend(action_files(
-            a,
-            &list_summaries,
-            &findings,
-            &cfg,
-            opts,
-            period,
-        )?);
-    }
     entry.outputs = output::write_dir(&dir, &opts.out, &files).with_context(|| {
         format!(
             "the report could not be written to {} (any previous report there is kept)",

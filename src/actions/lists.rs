@@ -14,7 +14,7 @@ use crate::indicators::all::ranked_values;
 use crate::indicators::clv_hist::{keyed_values, per_customer};
 use crate::indicators::complainer_churn::{open_at_end, start_base_by_complaint};
 use crate::indicators::context::{Context, between, day_number, keyed_complaints_with};
-use crate::indicators::engagement::last_contacts;
+use crate::indicators::engagement::last_contacts_at;
 use crate::indicators::neglected_customers::{flag_neglected, top_decile};
 use crate::indicators::open_complaint_sales::contacts_during_open_complaints;
 use crate::indicators::profitability::contributions;
@@ -63,19 +63,42 @@ struct Shared<'a> {
     end: i32,
     /// `customer_id`, `value`: the value "valuable" is ranked by (as the neglected indicator).
     ranked: DataFrame,
+    /// The contact details every list carries.
+    contacts: Contacts<'a>,
     /// `key`, `clv`, `p_alive`: predictive CLV, else historical CLV with null P(alive).
     clv: DataFrame,
     /// `key`, `historical_margin`: cumulative margin to P.end.
     historical: DataFrame,
 }
 
-/// Computes every list the data support.
+/// Computes every list the data support. The shared inputs, then the lists, are computed side by
+/// side (each list is a few polars queries, several of them on one core); the lists keep their
+/// workbook order.
 pub fn compute(input: &ActionInput) -> Result<ActionLists> {
+    use rayon::prelude::*;
     let ctx = Context::prepare_with(input.tables, input.settings, input.days)?;
-    let status = PeriodStatus::compute(&ctx, input.period, Depth::Full)?;
     let end = day_number(input.period.end);
-    let historical = per_customer(&ctx, end).collect()?;
-    let clv = match keyed_values(&ctx, input.values)? {
+    let ((status, historical), ((clv, ranked), contacts)) = rayon::join(
+        || {
+            rayon::join(
+                || PeriodStatus::compute(&ctx, input.period, Depth::Full),
+                || per_customer(&ctx, end).collect(),
+            )
+        },
+        || {
+            rayon::join(
+                || {
+                    rayon::join(
+                        || keyed_values(&ctx, input.values),
+                        || ranked_values(input.tables, input.period, input.values).0,
+                    )
+                },
+                || Contacts::find(input.tables, input.personal_data),
+            )
+        },
+    );
+    let historical = historical?;
+    let clv = match clv? {
         Some(v) => v,
         None => historical
             .clone()
@@ -87,13 +110,13 @@ pub fn compute(input: &ActionInput) -> Result<ActionLists> {
         .lazy()
         .select([col("key"), col("clv").alias("historical_margin")])
         .collect()?;
-    let ranked = ranked_values(input.tables, input.period, input.values).0?;
     let shared = Shared {
         input,
         ctx,
-        status,
+        status: status?,
         end,
-        ranked,
+        ranked: ranked?,
+        contacts: contacts?,
         clv,
         historical,
     };
@@ -107,13 +130,16 @@ pub fn compute(input: &ActionInput) -> Result<ActionLists> {
         (ListId::Unprofitable, unprofitable),
         (ListId::ComplainersLapsed, complainers_lapsed),
     ];
-    let mut lists = Vec::new();
-    for (id, build) in builders {
-        if let Some(draft) = build(&shared)? {
-            lists.push(finish(&shared, id, draft)?);
-        }
-    }
-    Ok(ActionLists { lists })
+    let lists = builders
+        .par_iter()
+        .map(|(id, build)| match build(&shared)? {
+            Some(draft) => finish(&shared, *id, draft).map(Some),
+            None => Ok(None),
+        })
+        .collect::<PolarsResult<Vec<Option<ActionList>>>>()?;
+    Ok(ActionLists {
+        lists: lists.into_iter().flatten().collect(),
+    })
 }
 
 /// A list before its contact details: `customer_id` and the figures, in output order.
@@ -137,24 +163,14 @@ impl Draft {
 }
 
 fn finish(s: &Shared, id: ListId, draft: Draft) -> PolarsResult<ActionList> {
-    let (details, detail_columns) = contact_details(s.input.tables, s.input.personal_data);
-    let mut rows = draft.rows;
-    if let Some(d) = details {
-        rows = rows.join(
-            d,
-            [col("customer_id")],
-            [col("customer_id")],
-            JoinArgs::new(JoinType::Left),
-        );
-    }
     let mut by = vec![draft.money, "customer_id"];
     by.extend(draft.then_by.iter().copied());
     let mut descending = vec![true, false];
     descending.resize(by.len(), false);
     let mut columns = vec![col("customer_id")];
-    columns.extend(detail_columns.iter().map(|c| col(*c)));
     columns.extend(draft.figures.iter().map(|c| col(*c)));
-    let frame = rows
+    let figures = draft
+        .rows
         .sort(
             by,
             SortMultipleOptions::default()
@@ -163,6 +179,7 @@ fn finish(s: &Shared, id: ListId, draft: Draft) -> PolarsResult<ActionList> {
         )
         .select(columns)
         .collect()?;
+    let frame = s.contacts.attach(figures)?;
     // Each customer's first row, summed in the list's order: the same total on every run (a
     // parallel sum could differ in its last bits, and the workbook must be byte-identical).
     let per_customer = frame
@@ -202,36 +219,70 @@ fn suggested_action(input: &ActionInput, id: ListId) -> String {
     }
 }
 
-/// The customers table's contact columns that hold data, one row per customer id (the first),
-/// e-mail first; e-mail and phone only when personal data may be written.
-fn contact_details(tables: &Tables, personal: bool) -> (Option<LazyFrame>, Vec<&'static str>) {
-    let Some(c) = &tables.customers else {
-        return (None, Vec::new());
-    };
-    let has_data = |name: &str| {
-        c.column(name)
-            .map(|s| s.null_count() < s.len())
-            .unwrap_or(false)
-    };
-    let columns: Vec<&'static str> = [
-        ("email", true),
-        ("name", false),
-        ("phone", true),
-        ("account_manager", false),
-    ]
-    .into_iter()
-    .filter(|(name, private)| (personal || !private) && has_data(name))
-    .map(|(name, _)| name)
-    .collect();
-    let mut select = vec![col("customer_id")];
-    select.extend(columns.iter().map(|c| col(*c)));
-    let frame = c
-        .clone()
-        .lazy()
-        .select(select)
-        .filter(col("customer_id").is_not_null())
-        .unique_stable_generic(Some(vec![col("customer_id")]), UniqueKeepStrategy::First);
-    (Some(frame), columns)
+/// The customers table's contact columns that hold data, e-mail first (e-mail and phone only
+/// when personal data may be written), found once for every list: each list row takes the first
+/// customers row of its id, as a left join on the de-duplicated table would, without hashing a
+/// million ids again per list.
+struct Contacts<'a> {
+    /// The contact columns, aligned with the customers table's rows.
+    columns: Vec<Column>,
+    /// The first customers row of each id.
+    first_row: PlHashMap<&'a str, IdxSize>,
+}
+
+impl<'a> Contacts<'a> {
+    fn find(tables: &'a Tables, personal: bool) -> PolarsResult<Contacts<'a>> {
+        let Some(c) = &tables.customers else {
+            return Ok(Contacts {
+                columns: Vec::new(),
+                first_row: PlHashMap::default(),
+            });
+        };
+        let has_data = |name: &str| {
+            c.column(name)
+                .map(|s| s.null_count() < s.len())
+                .unwrap_or(false)
+        };
+        let columns = [
+            ("email", true),
+            ("name", false),
+            ("phone", true),
+            ("account_manager", false),
+        ]
+        .into_iter()
+        .filter(|(name, private)| (personal || !private) && has_data(name))
+        .map(|(name, _)| c.column(name).cloned())
+        .collect::<PolarsResult<Vec<Column>>>()?;
+        let ids = c.column("customer_id")?.str()?;
+        let mut first_row = PlHashMap::with_capacity(ids.len());
+        for (row, id) in ids.iter().enumerate() {
+            if let Some(id) = id {
+                first_row.entry(id).or_insert(row as IdxSize);
+            }
+        }
+        Ok(Contacts { columns, first_row })
+    }
+
+    /// `list` with the contact columns inserted after its first column, `customer_id`.
+    fn attach(&self, list: DataFrame) -> PolarsResult<DataFrame> {
+        if self.columns.is_empty() {
+            return Ok(list);
+        }
+        let ids = list.column("customer_id")?.str()?;
+        let rows: IdxCa = ids
+            .iter()
+            .map(|id| id.and_then(|id| self.first_row.get(id).copied()))
+            .collect();
+        let height = list.height();
+        let mut out = Vec::with_capacity(list.width() + self.columns.len());
+        let mut figures = list.into_columns().into_iter();
+        out.extend(figures.next());
+        for c in &self.columns {
+            out.push(c.take(&rows)?);
+        }
+        out.extend(figures);
+        DataFrame::new(height, out)
+    }
 }
 
 /// Day number column `c` as a Date.
@@ -260,7 +311,9 @@ fn neglected(s: &Shared) -> PolarsResult<Option<Draft>> {
     if figure.neglected.value.is_none() {
         return Ok(None);
     }
-    let last = last_contacts(interactions, s.input.period.end)?;
+    let last = last_contacts_at(interactions, &[s.input.period.end])?
+        .pop()
+        .expect("one frame per end");
     let top = top_decile(&s.ranked)?;
     let mut rows = flag_neglected(top, &last, s.input.period, s.input.settings)?
         .lazy()
@@ -385,19 +438,7 @@ fn valuable_at_risk(s: &Shared) -> PolarsResult<Option<Draft>> {
             SortMultipleOptions::default().with_order_descending_multi([true, false]),
         )
         .limit(k as IdxSize);
-    let purchases = s.ctx.with_ids(
-        s.ctx
-            .daily
-            .clone()
-            .lazy()
-            .filter(col("purchase").and(col("day").lt_eq(lit(s.end))))
-            .group_by([col("key")])
-            .agg([
-                col("day").min().alias("first_day"),
-                col("day").max().alias("last_day"),
-                len().cast(DataType::Float64).alias("purchase_days"),
-            ]),
-    );
+    let purchases = purchase_spans(&s.ctx, s.end)?.lazy();
     let gap = (col("last_day") - col("first_day")).cast(DataType::Float64)
         / (col("purchase_days") - lit(1.0));
     let mut rows = top
@@ -438,6 +479,53 @@ fn valuable_at_risk(s: &Shared) -> PolarsResult<Option<Draft>> {
     };
     figures.extend(["last_purchase", "days_since_purchase", "usual_gap_days"]);
     Ok(Draft::new(rows.filter(at_risk), &figures, "value"))
+}
+
+/// `customer_id`, `first_day`, `last_day`, `purchase_days` (f64) of each customer with a
+/// purchase day up to `end`: one pass over the customer days in (key, day) order instead of a
+/// group-by of every customer day, and the id read at the key's row of the keys table.
+fn purchase_spans(ctx: &Context, end: i32) -> PolarsResult<DataFrame> {
+    let daily = &ctx.daily;
+    let (key, day, purchase) = (
+        daily.column("key")?.u32()?,
+        daily.column("day")?.i32()?,
+        daily.column("purchase")?.bool()?,
+    );
+    let mut keys: Vec<IdxSize> = Vec::new();
+    let (mut first, mut last, mut count): (Vec<i32>, Vec<i32>, Vec<f64>) = Default::default();
+    for ((key, day), purchase) in key.iter().zip(day.iter()).zip(purchase.iter()) {
+        let (Some(key), Some(day), Some(true)) = (key, day, purchase) else {
+            continue;
+        };
+        if day > end {
+            continue;
+        }
+        if keys.last() == Some(&(key as IdxSize)) {
+            let i = keys.len() - 1;
+            first[i] = first[i].min(day);
+            last[i] = last[i].max(day);
+            count[i] += 1.0;
+        } else {
+            keys.push(key as IdxSize);
+            first.push(day);
+            last.push(day);
+            count.push(1.0);
+        }
+    }
+    let ids = ctx
+        .keys
+        .column("customer_id")?
+        .take(&IdxCa::from_vec("key".into(), keys))?;
+    let height = ids.len();
+    DataFrame::new(
+        height,
+        vec![
+            ids,
+            Column::new("first_day".into(), first),
+            Column::new("last_day".into(), last),
+            Column::new("purchase_days".into(), count),
+        ],
+    )
 }
 
 fn lapsed(s: &Shared) -> PolarsResult<Option<Draft>> {
@@ -537,4 +625,120 @@ fn complainers_lapsed(s: &Shared) -> PolarsResult<Option<Draft>> {
         &figures,
         "historical_margin",
     ))
+}
+
+#[cfg(test)]
+mod contact_tests {
+    use super::*;
+
+    /// The left join on the de-duplicated customers table that [`Contacts::attach`] replaces.
+    fn joined(customers: &DataFrame, list: &DataFrame, columns: &[&str]) -> DataFrame {
+        let mut select = vec![col("customer_id")];
+        select.extend(columns.iter().map(|c| col(*c)));
+        let details = customers
+            .clone()
+            .lazy()
+            .select(select)
+            .filter(col("customer_id").is_not_null())
+            .unique_stable_generic(Some(vec![col("customer_id")]), UniqueKeepStrategy::First);
+        let mut order = vec![col("customer_id")];
+        order.extend(columns.iter().map(|c| col(*c)));
+        order.push(col("loss"));
+        list.clone()
+            .lazy()
+            .join(
+                details,
+                [col("customer_id")],
+                [col("customer_id")],
+                JoinArgs::new(JoinType::Left),
+            )
+            .select(order)
+            .collect()
+            .unwrap()
+    }
+
+    #[test]
+    fn contacts_are_the_first_customers_row_of_each_id_as_the_join_gives() {
+        let customers = df!(
+            "customer_id" => [Some("a"), None, Some("b"), Some("a"), Some("c")],
+            "email" => [Some("a@x"), Some("nobody@x"), None, Some("a2@x"), Some("c@x")],
+            "name" => [Some("Ann"), Some("Nobody"), Some("Bob"), Some("Ann 2"), None],
+            "phone" => [None::<&str>, None, None, None, None],
+            "account_manager" => [Some("m1"), None, Some("m2"), Some("m3"), None],
+        )
+        .unwrap();
+        let mut tables = crate::indicators::fixture::tables();
+        tables.customers = Some(customers.clone());
+        // Unknown id "z", a repeated id, and a null id keep their rows with empty details.
+        let list = df!(
+            "customer_id" => [Some("b"), Some("z"), Some("a"), None, Some("a")],
+            "loss" => [5.0, 4.0, 3.0, 2.0, 1.0],
+        )
+        .unwrap();
+        for personal in [true, false] {
+            let contacts = Contacts::find(&tables, personal).unwrap();
+            let got = contacts.attach(list.clone()).unwrap();
+            // The phone column is empty: never attached.
+            let columns: &[&str] = if personal {
+                &["email", "name", "account_manager"]
+            } else {
+                &["name", "account_manager"]
+            };
+            assert_eq!(
+                got,
+                joined(&customers, &list, columns),
+                "personal {personal}"
+            );
+        }
+        let name = Contacts::find(&tables, true)
+            .unwrap()
+            .attach(list.clone())
+            .unwrap();
+        let name = name.column("name").unwrap().str().unwrap();
+        assert_eq!(
+            name.iter().collect::<Vec<_>>(),
+            [Some("Bob"), None, Some("Ann"), None, Some("Ann")]
+        );
+        // Without a customers table the list is unchanged.
+        tables.customers = None;
+        let none = Contacts::find(&tables, true).unwrap();
+        assert_eq!(none.attach(list.clone()).unwrap(), list);
+    }
+
+    #[test]
+    fn purchase_spans_are_the_group_by_they_replace() {
+        let tables = crate::indicators::fixture::tables();
+        let settings = crate::indicators::fixture::settings();
+        let ctx = Context::prepare_with(&tables, &settings, None).unwrap();
+        for end in [
+            day_number(crate::indicators::fixture::period().end),
+            20_500,
+            0,
+        ] {
+            let expected = ctx
+                .with_ids(
+                    ctx.daily
+                        .clone()
+                        .lazy()
+                        .filter(col("purchase").and(col("day").lt_eq(lit(end))))
+                        .group_by([col("key")])
+                        .agg([
+                            col("day").min().alias("first_day"),
+                            col("day").max().alias("last_day"),
+                            len().cast(DataType::Float64).alias("purchase_days"),
+                        ]),
+                )
+                .select([
+                    col("customer_id"),
+                    col("first_day"),
+                    col("last_day"),
+                    col("purchase_days"),
+                ])
+                .sort(["customer_id"], Default::default())
+                .collect()
+                .unwrap();
+            let got = purchase_spans(&ctx, end).unwrap();
+            assert_eq!(got, expected, "end {end}");
+        }
+    }
 }

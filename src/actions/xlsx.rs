@@ -96,6 +96,9 @@ impl Formats {
 /// The workbook as bytes.
 pub fn workbook(input: &WorkbookInput) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
+    // Deflate runs on one core after the sheets are assembled: level 2 instead of the default 6
+    // takes about 40 % less time for a file about 20 % larger (cell contents are unchanged).
+    wb.set_zip_compression_level(2);
     let created = ExcelDateTime::from_ymd(
         input.date.year().clamp(1900, 9999) as u16,
         input.date.month() as u8,
