@@ -2,19 +2,146 @@
 //! shared by the models and the indicators.
 //!
 //! Both stages start from the same reduction, and on a large client it is the costliest step of
-//! either (a group-by over tens of millions of lines keyed by a text id). Doing it once, in one
-//! pass over polars' own grouping, replaced two lazy pipelines (list aggregation, explode, sort
-//! and a second group-by for the indicators; a group-by on (id, day) for the models). Customers
+//! either (grouping tens of millions of lines by a text id). Doing it once replaced two lazy
+//! pipelines (list aggregation, explode, sort and a second group-by for the indicators; a
+//! group-by on (id, day) for the models); the grouping itself is ours ([`LineGroups`]). Customers
 //! get a dense `u32` key in `customer_id` order, so that every later per-customer query groups by
 //! a sorted integer and "sorted by key" means "sorted by customer_id".
 
 use polars::prelude::*;
 use polars::series::IsSorted;
+use polars_arrow::array::{Array, PrimitiveArray, Utf8ViewArray};
+use polars_arrow::bitmap::Bitmap;
 use rayon::prelude::*;
+use std::hash::BuildHasher;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 /// Customers per parallel work unit: large enough that the per-unit vectors are few, small
 /// enough that two cores stay busy to the end.
 const BLOCK: usize = 4096;
+
+/// A line without a customer key (no id, or no date), or a row without a group.
+const NO_KEY: u32 = u32::MAX;
+
+/// `values` as slots that several threads may write, each to slots no other writes.
+fn shared_slots(values: &mut [u32]) -> &[AtomicU32] {
+    // SAFETY: `AtomicU32` has the size, alignment and bit validity of `u32`, and the mutable
+    // borrow of `values` is held for as long as the returned slice lives, so nothing else reads
+    // or writes them meanwhile.
+    unsafe { std::slice::from_raw_parts(values.as_mut_ptr().cast::<AtomicU32>(), values.len()) }
+}
+
+/// The transaction lines grouped by customer id: each group's rows, ascending, one after the
+/// other. Replaces polars' group-by, which keeps a vector of row numbers per customer (a
+/// million small allocations) and hashes every one of the lines' ids.
+///
+/// Each thread takes the ids whose hash falls in its share, so a customer belongs to one
+/// thread and the threads need no common table; an id of up to 12 bytes is hashed as its
+/// 16-byte view (its bytes are inside it), a longer one by its text; a line whose view equals
+/// the line above's has the same id and is not looked up again (a customer's lines usually
+/// follow one another within an invoice). The group numbers depend on the threads, but nothing
+/// later does: customers are numbered by id, and their rows are in file order.
+struct LineGroups {
+    /// Offsets into `rows` of each group's rows (`len() + 1` of them).
+    starts: Vec<usize>,
+    rows: Vec<IdxSize>,
+}
+
+impl LineGroups {
+    fn of(ids: &Utf8ViewArray) -> LineGroups {
+        let n = ids.len();
+        let parts = rayon::current_num_threads().clamp(1, 64);
+        let state = PlRandomState::default();
+        let views = ids.views();
+        let valid = |i: usize| ids.validity().is_none_or(|v| v.get_bit(i));
+        let mut group: Vec<u32> = vec![NO_KEY; n];
+        let slots = shared_slots(&mut group);
+        // Each part numbers its own groups; group g of part p is p + g × parts overall.
+        let counts: Vec<usize> = (0..parts)
+            .into_par_iter()
+            .map(|part| {
+                let mut by_view: PlHashMap<u128, u32> = PlHashMap::with_hasher(state.clone());
+                let mut by_text: PlHashMap<&str, u32> = PlHashMap::with_hasher(state.clone());
+                let mut groups = 0u32;
+                let mut above: Option<(u128, Option<u32>)> = None;
+                for i in 0..n {
+                    if !valid(i) {
+                        above = None;
+                        continue;
+                    }
+                    let view = views[i].as_u128();
+                    let found = match above {
+                        Some((v, found)) if v == view => found,
+                        _ => {
+                            let text = ids.value(i);
+                            let inline = text.len() <= 12;
+                            let hash = if inline {
+                                state.hash_one(view)
+                            } else {
+                                state.hash_one(text)
+                            };
+                            let found = (hash % parts as u64 == part as u64).then(|| {
+                                let mut new = || {
+                                    groups += 1;
+                                    (part + (groups as usize - 1) * parts) as u32
+                                };
+                                if inline {
+                                    *by_view.entry(view).or_insert_with(&mut new)
+                                } else {
+                                    *by_text.entry(text).or_insert_with(&mut new)
+                                }
+                            });
+                            above = Some((view, found));
+                            found
+                        }
+                    };
+                    if let Some(g) = found {
+                        slots[i].store(g, Ordering::Relaxed);
+                    }
+                }
+                groups as usize
+            })
+            .collect();
+        let groups = counts.iter().max().copied().unwrap_or(0) * parts;
+        let mut starts = vec![0usize; groups + 1];
+        for &g in &group {
+            if g != NO_KEY {
+                starts[g as usize + 1] += 1;
+            }
+        }
+        for g in 0..groups {
+            starts[g + 1] += starts[g];
+        }
+        let mut next = starts.clone();
+        let mut rows: Vec<IdxSize> = vec![0; starts[groups]];
+        for (row, &g) in group.iter().enumerate() {
+            if g != NO_KEY {
+                rows[next[g as usize]] = row as IdxSize;
+                next[g as usize] += 1;
+            }
+        }
+        // Numbers no part used (parts with fewer groups than the largest) are empty groups.
+        let mut compact = Vec::with_capacity(groups + 1);
+        compact.push(0);
+        for g in 0..groups {
+            if starts[g + 1] > starts[g] {
+                compact.push(starts[g + 1]);
+            }
+        }
+        LineGroups {
+            starts: compact,
+            rows,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    fn rows(&self, g: usize) -> &[IdxSize] {
+        &self.rows[self.starts[g]..self.starts[g + 1]]
+    }
+}
 
 /// The customer-day reduction of a transactions table.
 #[derive(Debug, Clone)]
@@ -95,36 +222,23 @@ impl CustomerDays {
         let cost = cost.rechunk();
         let cost = cost.downcast_as_array();
 
-        let by_id = tx.select(["customer_id"])?;
-        let grouped = by_id.group_by(["customer_id"])?;
-        let groups = grouped.get_groups();
-        // A group's rows, without copying them out of polars' index lists.
-        let rows_of = |g: usize| -> Box<dyn Iterator<Item = IdxSize> + '_> {
-            match &**groups {
-                GroupsType::Idx(idx) => Box::new(idx.all()[g].iter().copied()),
-                GroupsType::Slice { groups, .. } => {
-                    let [first, len] = groups[g];
-                    Box::new(first..first + len)
-                }
-            }
-        };
-        let first_of = |g: usize| -> IdxSize {
-            match &**groups {
-                GroupsType::Idx(idx) => idx.first()[g],
-                GroupsType::Slice { groups, .. } => groups[g][0],
-            }
-        };
+        let groups = LineGroups::of(ids);
+        let rows_of = |g: usize| groups.rows(g).iter().copied();
         // Customers with an id and at least one dated line, in id order: the key is the rank.
         let mut customers: Vec<(&str, usize)> = (0..groups.len())
             .into_par_iter()
             .filter_map(|g| {
-                let id = ids.get(first_of(g) as usize)?;
+                let id = ids.get(groups.rows(g)[0] as usize)?;
                 let dated = rows_of(g).any(|r| dates.get(r as usize).is_some());
                 dated.then_some((id, g))
             })
             .collect();
         customers.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
 
+        // The key of each dated line, written by the block that owns its customer (a line
+        // belongs to one customer, so no two blocks write the same slot).
+        let mut line_key: Vec<u32> = vec![NO_KEY; tx.height()];
+        let line_key_slots = shared_slots(&mut line_key);
         let blocks: Vec<Block> = customers
             .par_chunks(BLOCK)
             .enumerate()
@@ -136,10 +250,11 @@ impl CustomerDays {
                     lines.clear();
                     lines.extend(rows_of(*g).filter_map(|r| dates.get(r as usize).map(|d| (d, r))));
                     // (day, row): days in order, lines of a day in file order (the sums do not
-                    // depend on how polars grouped).
+                    // depend on how the lines were grouped).
                     lines.sort_unstable();
                     let mut current = None;
                     for &(day, row) in &lines {
+                        line_key_slots[row as usize].store(key, Ordering::Relaxed);
                         if current != Some(day) {
                             out.push_day(key, day);
                             current = Some(day);
@@ -150,28 +265,66 @@ impl CustomerDays {
                 out
             })
             .collect();
+        drop(groups);
 
         let rows: usize = blocks.iter().map(|b| b.key.len()).sum();
-        let mut all = Block {
-            key: Vec::with_capacity(rows),
-            day: Vec::with_capacity(rows),
-            net: Vec::with_capacity(rows),
-            value: Vec::with_capacity(rows),
-            margin: Vec::with_capacity(rows),
-            lines: Vec::with_capacity(rows),
-            costed: Vec::with_capacity(rows),
-            purchase: Vec::with_capacity(rows),
-        };
-        for b in blocks {
-            all.key.extend(b.key);
-            all.day.extend(b.day);
-            all.net.extend(b.net);
-            all.value.extend(b.value);
-            all.margin.extend(b.margin);
-            all.lines.extend(b.lines);
-            all.costed.extend(b.costed);
-            all.purchase.extend(b.purchase);
+        // Each column gathered from the blocks on its own task.
+        fn gather<T: Copy + Send + Sync>(
+            blocks: &[Block],
+            part: impl Fn(&Block) -> &Vec<T>,
+            rows: usize,
+        ) -> Vec<T> {
+            let mut all = Vec::with_capacity(rows);
+            for b in blocks {
+                all.extend_from_slice(part(b));
+            }
+            all
         }
+        let ((key, day), ((net, value), (margin, (lines, (costed, purchase))))) = rayon::join(
+            || {
+                rayon::join(
+                    || gather(&blocks, |b| &b.key, rows),
+                    || gather(&blocks, |b| &b.day, rows),
+                )
+            },
+            || {
+                rayon::join(
+                    || {
+                        rayon::join(
+                            || gather(&blocks, |b| &b.net, rows),
+                            || gather(&blocks, |b| &b.value, rows),
+                        )
+                    },
+                    || {
+                        rayon::join(
+                            || gather(&blocks, |b| &b.margin, rows),
+                            || {
+                                rayon::join(
+                                    || gather(&blocks, |b| &b.lines, rows),
+                                    || {
+                                        rayon::join(
+                                            || gather(&blocks, |b| &b.costed, rows),
+                                            || gather(&blocks, |b| &b.purchase, rows),
+                                        )
+                                    },
+                                )
+                            },
+                        )
+                    },
+                )
+            },
+        );
+        drop(blocks);
+        let all = Block {
+            key,
+            day,
+            net,
+            value,
+            margin,
+            lines,
+            costed,
+            purchase,
+        };
         let mut key = UInt32Chunked::from_vec("key".into(), all.key);
         key.set_sorted_flag(IsSorted::Ascending);
         let daily = DataFrame::new(
@@ -187,15 +340,11 @@ impl CustomerDays {
                 BooleanChunked::from_slice("purchase".into(), &all.purchase).into_column(),
             ],
         )?;
-        let mut line_key: Vec<Option<u32>> = vec![None; tx.height()];
-        for (k, (_, g)) in customers.iter().enumerate() {
-            for r in rows_of(*g) {
-                if dates.get(r as usize).is_some() {
-                    line_key[r as usize] = Some(k as u32);
-                }
-            }
-        }
-        let line_key = UInt32Chunked::from_iter_options("key".into(), line_key.into_iter());
+        let valid: Bitmap = line_key.iter().map(|k| *k != NO_KEY).collect();
+        let line_key = UInt32Chunked::from_chunk_iter(
+            "key".into(),
+            [PrimitiveArray::<u32>::from_vec(line_key).with_validity(Some(valid))],
+        );
         let n = customers.len();
         let mut key = UInt32Chunked::from_vec("key".into(), (0..n as u32).collect());
         key.set_sorted_flag(IsSorted::Ascending);
@@ -218,6 +367,74 @@ impl CustomerDays {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// polars' groups of `ids` (null ids left out), each group's rows ascending, groups ordered
+    /// by their first row: what [`LineGroups`] must find, whatever its numbering.
+    fn polars_groups(ids: &StringChunked) -> Vec<Vec<IdxSize>> {
+        let df = DataFrame::new(ids.len(), vec![ids.clone().into_column()]).unwrap();
+        let grouped = df.group_by(["customer_id"]).unwrap();
+        let mut out: Vec<Vec<IdxSize>> = match &**grouped.get_groups() {
+            GroupsType::Idx(idx) => idx.all().iter().map(|g| g.to_vec()).collect(),
+            GroupsType::Slice { groups, .. } => groups
+                .iter()
+                .map(|[first, len]| (*first..first + len).collect())
+                .collect(),
+        };
+        out.retain(|g| ids.get(g[0] as usize).is_some());
+        for g in &mut out {
+            g.sort_unstable();
+        }
+        out.sort();
+        out
+    }
+
+    fn our_groups(ids: &StringChunked) -> Vec<Vec<IdxSize>> {
+        let ids = ids.rechunk();
+        let groups = LineGroups::of(ids.downcast_as_array());
+        let mut out: Vec<Vec<IdxSize>> =
+            (0..groups.len()).map(|g| groups.rows(g).to_vec()).collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn line_groups_are_polars_groups_on_any_number_of_threads() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(22);
+        for case in 0..12 {
+            let n = [0, 1, 7, 500, 5_000][case % 5];
+            let distinct = 1 + case * 37;
+            // Short ids (inside their view), ids of exactly 12 and 13 bytes, long ids, nulls,
+            // and runs of the same id as an invoice's lines give.
+            let id = |k: usize| -> String {
+                match k % 4 {
+                    0 => format!("C{k}"),
+                    1 => format!("{k:012}"),
+                    2 => format!("{k:013}"),
+                    _ => format!("customer-with-a-long-id-{k}"),
+                }
+            };
+            let mut values: Vec<Option<String>> = Vec::with_capacity(n);
+            while values.len() < n {
+                let v = (!rng.random_bool(0.05)).then(|| id(rng.random_range(0..distinct)));
+                let run = rng.random_range(1..4);
+                for _ in 0..run.min(n - values.len()) {
+                    values.push(v.clone());
+                }
+            }
+            let ids: StringChunked = values.iter().map(|v| v.as_deref()).collect();
+            let ids = ids.with_name("customer_id".into());
+            let expected = polars_groups(&ids);
+            for threads in [1, 2, 3] {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap();
+                let got = pool.install(|| our_groups(&ids));
+                assert_eq!(got, expected, "case {case}, {threads} threads");
+            }
+        }
+    }
 
     fn tx() -> DataFrame {
         // Customer "b" (rows 0, 2, 3, 5): two lines on day 10 (one without a cost), a credit
