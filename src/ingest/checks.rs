@@ -218,32 +218,41 @@ fn duplicates_in(df: &DataFrame) -> PolarsResult<Option<Duplicates>> {
 /// (repeats fall together in the set), not from polars' `unique` of it, which hashed every id
 /// once more.
 pub(crate) struct KnownIds<'a> {
-    ids: PlHashSet<&'a str>,
+    ids: &'a PlHashSet<&'a str>,
     /// ("email" or "name", that column of each customers frame).
     others: Vec<(&'static str, Vec<&'a StringChunked>)>,
 }
 
+/// The ids of the customers frames, repeats falling together (`None` when no frame has a text
+/// customer_id column): built once per client, read by the re-keying and by the checks.
+pub(crate) fn customer_ids<'a>(frames: &[&'a DataFrame]) -> Option<PlHashSet<&'a str>> {
+    let ids: Vec<&'a StringChunked> = frames
+        .iter()
+        .filter_map(|f| f.column("customer_id").ok()?.str().ok())
+        .collect();
+    if ids.is_empty() {
+        return None;
+    }
+    let mut set = PlHashSet::with_capacity(ids.iter().map(|c| c.len()).sum());
+    for ca in ids {
+        set.extend(ca.iter().flatten());
+    }
+    Some(set)
+}
+
 impl<'a> KnownIds<'a> {
-    /// From the customers frames (`None` when none has a text customer_id column).
-    pub(crate) fn new(frames: &[&'a DataFrame]) -> Option<Self> {
+    /// From the customers frames and their ids ([`customer_ids`]).
+    pub(crate) fn new(frames: &[&'a DataFrame], ids: &'a PlHashSet<&'a str>) -> Self {
         let text = |name: &str| -> Vec<&'a StringChunked> {
             frames
                 .iter()
                 .filter_map(|f| f.column(name).ok()?.str().ok())
                 .collect()
         };
-        let ids = text("customer_id");
-        if ids.is_empty() {
-            return None;
-        }
-        let mut set = PlHashSet::with_capacity(ids.iter().map(|c| c.len()).sum());
-        for ca in ids {
-            set.extend(ca.iter().flatten());
-        }
-        Some(KnownIds {
-            ids: set,
+        KnownIds {
+            ids,
             others: vec![("email", text("email")), ("name", text("name"))],
-        })
+        }
     }
 
     /// How many of the `ids` are a customer's e-mail (lower-cased) or name, for that column:

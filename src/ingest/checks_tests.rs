@@ -104,7 +104,8 @@ fn unknown_customers_are_counted_by_row_and_id() {
         "email" => ["Ana@Example.com", "b@example.com", "c@example.com"],
     )
     .unwrap();
-    let known = KnownIds::new(&[&customers]).unwrap();
+    let ids = customer_ids(&[&customers]).unwrap();
+    let known = KnownIds::new(&[&customers], &ids);
     let (u, hint) = unmatched(&df, &known).unwrap();
     let u = u.unwrap();
     assert_eq!((u.rows, u.distinct_ids), (3, 2));
@@ -195,7 +196,8 @@ fn unmatched_long_ids_are_counted_per_row_across_chunks_and_nulls() {
     let known_id = "301000000000001009";
     let unknown = "301000000000009999";
     let customers = df!("customer_id" => [known_id, "C2"]).unwrap();
-    let known = KnownIds::new(&[&customers]).unwrap();
+    let ids = customer_ids(&[&customers]).unwrap();
+    let known = KnownIds::new(&[&customers], &ids);
     // Two chunks; repeats of the row above (equal views when stored once), a null between.
     let mut ids = StringChunked::new(
         "customer_id".into(),

@@ -233,7 +233,7 @@ type Lookup<'a> = HashMap<String, Hit<'a>>;
 /// The customers table as keys: its ids, and (built when first needed) its e-mails, tax ids and
 /// names.
 struct Index<'a> {
-    ids: PlHashSet<&'a str>,
+    ids: &'a PlHashSet<&'a str>,
     frames: Vec<&'a DataFrame>,
     taxes: Vec<&'a StringChunked>,
     emails: OnceLock<Lookup<'a>>,
@@ -252,23 +252,19 @@ fn insert<'a>(map: &mut Lookup<'a>, key: String, id: &'a str) {
 }
 
 impl<'a> Index<'a> {
-    fn new(frames: Vec<&'a DataFrame>, taxes: Vec<&'a StringChunked>) -> Option<Index<'a>> {
-        let mut ids = PlHashSet::new();
-        let mut any = false;
-        for f in &frames {
-            if let Ok(ca) = f.column("customer_id").and_then(|c| c.str()) {
-                any = true;
-                ids.extend(ca.iter().flatten());
-            }
-        }
-        any.then(|| Index {
+    fn new(
+        frames: Vec<&'a DataFrame>,
+        taxes: Vec<&'a StringChunked>,
+        ids: &'a PlHashSet<&'a str>,
+    ) -> Index<'a> {
+        Index {
             ids,
             frames,
             taxes,
             emails: OnceLock::new(),
             tax_ids: OnceLock::new(),
             names: OnceLock::new(),
-        })
+        }
     }
 
     /// (id, value of `column`) over the customers frames.
@@ -403,15 +399,26 @@ fn weigh<'a>(index: &Index<'a>, values: &StringChunked, allowed: &[CustomerKey])
         }
         base += arr.len();
     }
+    // A customer's lines usually follow one another (an invoice's lines): a value whose 16-byte
+    // view equals the one above is the same text (a short one is inside its view, a long one's
+    // view points at its bytes) and is not looked up again.
     let others: Vec<(usize, Option<&str>)> = ranges
         .par_iter()
         .flat_map_iter(|&(arr, base, start, end)| {
+            let views = arr.views();
+            let mut above: Option<(u128, bool)> = None;
             (start..end).filter_map(move |i| {
-                match arr.get(i).map(str::trim).filter(|v| !v.is_empty()) {
-                    None => Some((base + i, None)),
-                    Some(v) if id_allowed && index.ids.contains(v) => None,
-                    Some(v) => Some((base + i, Some(v))),
-                }
+                let Some(v) = arr.get(i).map(str::trim).filter(|v| !v.is_empty()) else {
+                    above = None;
+                    return Some((base + i, None));
+                };
+                let view = views[i].as_u128();
+                let is_id = match above {
+                    Some((w, known)) if w == view => known,
+                    _ => id_allowed && index.ids.contains(v),
+                };
+                above = Some((view, is_id));
+                (!is_id).then_some((base + i, Some(v)))
             })
         })
         .collect();
@@ -433,9 +440,9 @@ fn weigh<'a>(index: &Index<'a>, values: &StringChunked, allowed: &[CustomerKey])
     }
 }
 
-/// Re-keys every source against the customers table (or, without one, to the key most files
-/// share) and fills each source's `key` entry of the ledger.
-pub(crate) fn rekey(outcomes: &mut [SourceOutcome]) {
+/// Re-keys every source against the customers table, whose ids are `ids` (without one, to the
+/// key most files share) and fills each source's `key` entry of the ledger.
+pub(crate) fn rekey(outcomes: &mut [SourceOutcome], ids: Option<&PlHashSet<&str>>) {
     let customers: Vec<(DataFrame, Vec<StringChunked>)> = outcomes
         .iter()
         .filter_map(|o| match &o.frame {
@@ -446,10 +453,13 @@ pub(crate) fn rekey(outcomes: &mut [SourceOutcome]) {
             _ => None,
         })
         .collect();
-    let index = Index::new(
-        customers.iter().map(|(f, _)| f).collect(),
-        customers.iter().flat_map(|(_, t)| t.iter()).collect(),
-    );
+    let index = ids.map(|ids| {
+        Index::new(
+            customers.iter().map(|(f, _)| f).collect(),
+            customers.iter().flat_map(|(_, t)| t.iter()).collect(),
+            ids,
+        )
+    });
     match index {
         Some(index) => outcomes
             .par_iter_mut()
@@ -802,7 +812,8 @@ mod tests {
         let tax: StringChunked = [Some("ES-A11111111"), None, None, None]
             .into_iter()
             .collect();
-        let index = Index::new(vec![&f], vec![&tax]).unwrap();
+        let ids = super::super::checks::customer_ids(&[&f]).unwrap();
+        let index = Index::new(vec![&f], vec![&tax], &ids);
         let all = CustomerKey::ALL;
         assert_eq!(
             index.resolve("C2", &all),

@@ -104,14 +104,32 @@ fn ingest(cfg: &AuditConfig, today: chrono::NaiveDate, release: bool) -> IngestR
         std::thread::sleep(std::time::Duration::from_millis(ms));
     }
     let mut outcomes = read_sources(&plans, release);
+    // The customers frames (clones share their columns) and their ids, for the re-keying and
+    // the checks.
+    let customer_frames: Vec<DataFrame> = outcomes
+        .iter()
+        .filter_map(|o| {
+            o.frame
+                .as_ref()
+                .filter(|(t, _)| *t == TableKind::Customers)
+                .map(|(_, f)| f.clone())
+        })
+        .collect();
+    let customer_frames: Vec<&DataFrame> = customer_frames.iter().collect();
     let clock = std::time::Instant::now();
-    keys::rekey(&mut outcomes);
+    let customer_ids = checks::customer_ids(&customer_frames);
+    keys::rekey(&mut outcomes, customer_ids.as_ref());
     tracing::debug!(
         ms = clock.elapsed().as_millis() as u64,
         "ingest customer keys done"
     );
     let clock = std::time::Instant::now();
-    run_checks(&mut outcomes, today);
+    run_checks(
+        &mut outcomes,
+        today,
+        &customer_frames,
+        customer_ids.as_ref(),
+    );
     tracing::debug!(
         ms = clock.elapsed().as_millis() as u64,
         "ingest checks done"
@@ -261,17 +279,12 @@ fn duplicates_check(o: &mut SourceOutcome) {
 
 /// Unmatched customers, date ranges and future dates, per source (duplicates are checked as
 /// each source is read).
-fn run_checks(outcomes: &mut [SourceOutcome], today: chrono::NaiveDate) {
-    // Clones share the columns (no copy); the checks below update the outcomes' ledgers.
-    let customer_frames: Vec<DataFrame> = outcomes
-        .iter()
-        .filter_map(|o| {
-            o.frame
-                .as_ref()
-                .filter(|(t, _)| *t == TableKind::Customers)
-                .map(|(_, f)| f.clone())
-        })
-        .collect();
+fn run_checks(
+    outcomes: &mut [SourceOutcome],
+    today: chrono::NaiveDate,
+    customer_frames: &[&DataFrame],
+    customer_ids: Option<&PlHashSet<&str>>,
+) {
     let data_end = outcomes
         .iter()
         .filter_map(|o| {
@@ -282,8 +295,7 @@ fn run_checks(outcomes: &mut [SourceOutcome], today: chrono::NaiveDate) {
         .filter_map(|(t, f)| checks::date_range(f, *t).ok().flatten())
         .map(|r| r.max)
         .max();
-    let customer_frames: Vec<&DataFrame> = customer_frames.iter().collect();
-    let known_ids = checks::KnownIds::new(&customer_frames);
+    let known_ids = customer_ids.map(|ids| checks::KnownIds::new(customer_frames, ids));
     outcomes.par_iter_mut().for_each(|o| {
         let Some((table, df)) = &o.frame else { return };
         let l = &mut o.ledger;
