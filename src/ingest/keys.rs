@@ -807,6 +807,43 @@ mod tests {
     }
 
     #[test]
+    fn runs_of_one_value_are_weighed_as_each_row_would_be() {
+        let f = customers();
+        let ids = super::super::checks::customer_ids(&[&f]).unwrap();
+        let index = Index::new(vec![&f], vec![], &ids);
+        // Runs of an id, of an unknown value and of an e-mail, broken by nulls and blanks; a
+        // long value (past the 12 bytes kept inside a view) repeated.
+        let values: StringChunked = [
+            Some("C1"),
+            Some("C1"),
+            Some("zz"),
+            Some("zz"),
+            None,
+            Some("zz"),
+            Some("C2"),
+            Some(" "),
+            Some("C2"),
+            Some("b@luna.es"),
+            Some("b@luna.es"),
+            Some("unknown-but-long-value"),
+            Some("unknown-but-long-value"),
+            Some("C3"),
+        ]
+        .into_iter()
+        .collect();
+        let w = weigh(&index, &values, &CustomerKey::ALL);
+        let rows: Vec<usize> = w.others.iter().map(|(r, _)| *r).collect();
+        assert_eq!(rows, [2, 3, 4, 5, 7, 9, 10, 11, 12]);
+        // The e-mail rows resolve to C2; the rest fail.
+        assert_eq!(w.matched, 14 - 7);
+        assert!(matches!(
+            w.others[5].1,
+            Some(Resolved::One("C2", CustomerKey::Email))
+        ));
+        assert!(w.others[1].1.is_some() && w.others[2].1.is_none());
+    }
+
+    #[test]
     fn values_resolve_by_id_e_mail_tax_id_and_unique_name() {
         let f = customers();
         let tax: StringChunked = [Some("ES-A11111111"), None, None, None]
