@@ -52,6 +52,9 @@ pub(crate) struct InvoiceCount {
     pub(crate) unnumbered: u64,
 }
 
+/// Lines whose invoice number is fetched ahead of counting (see `count_invoices`).
+const PREFETCH_AHEAD: usize = 16;
+
 impl<'a> DayLines<'a> {
     /// Sorts the purchase lines of `tx` by day (a counting sort: two passes over the lines).
     pub(crate) fn build(tx: &DataFrame, days: &'a CustomerDays) -> PolarsResult<DayLines<'a>> {
@@ -173,8 +176,16 @@ impl<'a> DayLines<'a> {
         let mut unnumbered = 0u64;
         // An invoice's lines usually follow each other: one insert per run of equal numbers.
         let mut previous: Option<&str> = None;
+        let views = invoice.views();
         for (marker, day) in (1u32..).zip(self.by_day_positions(first, last)) {
-            for (&row, &key) in self.rows[day.clone()].iter().zip(&self.keys[day]) {
+            let rows = &self.rows[day.clone()];
+            for (j, (&row, &key)) in rows.iter().zip(&self.keys[day]).enumerate() {
+                // The lines of a day are in file order, their numbers far apart in memory:
+                // the number of the line PREFETCH_AHEAD further is fetched while this one is
+                // counted.
+                if let Some(&ahead) = rows.get(j + PREFETCH_AHEAD) {
+                    crate::memory::prefetch(&views[ahead as usize]);
+                }
                 let id = invoice.get(row as usize);
                 if id.is_some() && id == previous {
                     continue;

@@ -1,6 +1,7 @@
 //! The percentile bootstrap of a ratio of sums over customers (net revenue retention), with a
 //! fixed seed so that two runs on the same data print the same interval.
 
+use crate::memory::prefetch;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -27,21 +28,6 @@ pub struct Bootstrap {
 
 /// Draws fetched ahead of their sum.
 const AHEAD: usize = 16;
-
-/// Asks for `value`'s cache line ahead of its use (a hint: nothing on other architectures).
-#[inline(always)]
-fn prefetch<T>(value: &T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch only hints the cache; it reads nothing and cannot fault.
-    unsafe {
-        std::arch::x86_64::_mm_prefetch(
-            (value as *const T).cast::<i8>(),
-            std::arch::x86_64::_MM_HINT_T0,
-        );
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = value;
-}
 
 fn splitmix64(state: &mut u64) -> u64 {
     *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
