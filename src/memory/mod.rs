@@ -1,6 +1,7 @@
 //! How the process asks the kernel and the allocator for memory: transparent huge pages (set by
 //! the binary before any stage) and when mimalloc hands freed memory back (a portfolio run keeps
-//! it; the ingest stage has it handed back at once); and how much it used per stage ([`peak`]).
+//! it; the ingest stage has it handed back at once); how much it used per stage ([`peak`]); and
+//! the cache hint of loops that read at random from large arrays ([`prefetch`]).
 
 mod peak;
 
