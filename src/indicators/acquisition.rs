@@ -4,7 +4,7 @@
 //! Depends on [`super::context`] (first purchases) and [`super::clv_hist`] (CLV per customer).
 
 use super::clv_hist::ClvBasis;
-use super::context::{Context, between};
+use super::context::{Context, KeyIndex, between};
 use super::definition::Definition;
 use super::status::{Coverage, PeriodStatus, one_row};
 use crate::figure::{Figure, Missing};
@@ -45,7 +45,8 @@ pub struct ClvToCac {
 pub(crate) type Costs = Result<DataFrame, Missing>;
 
 /// Reads the acquisition costs once; every CAC figure joins this frame.
-pub(crate) fn costs(ctx: &Context) -> PolarsResult<Costs> {
+/// `index` is the key index when the caller has built it.
+pub(crate) fn costs(ctx: &Context, index: Option<&KeyIndex>) -> PolarsResult<Costs> {
     let Some(customers) = ctx.tables.customers.as_ref() else {
         return Ok(Err(Missing::NoTable));
     };
@@ -60,7 +61,14 @@ pub(crate) fn costs(ctx: &Context) -> PolarsResult<Costs> {
     // took most of a second at a million customers).
     let ids = customers.column("customer_id")?.str()?;
     let cost = customers.column("acquisition_cost")?.f64()?;
-    let index = ctx.key_index()?;
+    let built;
+    let index = match index {
+        Some(i) => i,
+        None => {
+            built = ctx.key_index()?;
+            &built
+        }
+    };
     let mut first: Vec<Option<f64>> = vec![None; ctx.keys.height()];
     for (id, cost) in ids.iter().zip(cost.iter()) {
         let (Some(id), Some(cost)) = (id, cost) else {
@@ -236,7 +244,7 @@ mod tests {
         let a = compute(
             &ctx,
             &fixture::status(&ctx, fixture::period()),
-            &costs(&ctx).unwrap(),
+            &costs(&ctx, None).unwrap(),
         )
         .unwrap();
         // N = {c09 40, c10 60, c17 no cost} → 2 with a cost, CAC = (40 + 60) / 2 = 50
@@ -250,7 +258,7 @@ mod tests {
         let ctx = Context::prepare(&tables, &settings).unwrap();
         let status = fixture::status(&ctx, fixture::period());
         let (costs, clv) = (
-            costs(&ctx).unwrap(),
+            costs(&ctx, None).unwrap(),
             per_customer(&ctx, status.windows.end).collect().unwrap(),
         );
         // costs: c01 30, c09 40, c10 60, c19 100 = 230; historical CLV 180 + 60 + 30 + 1800 = 2070
@@ -276,7 +284,7 @@ mod tests {
         let a = compute(
             &ctx,
             &fixture::status(&ctx, fixture::period()),
-            &costs(&ctx).unwrap(),
+            &costs(&ctx, None).unwrap(),
         )
         .unwrap();
         assert_missing(a.cac, Missing::NoTable);
@@ -299,7 +307,7 @@ mod tests {
             .sort(["key"], Default::default())
             .collect()
             .unwrap();
-        let got = costs(&ctx).unwrap().unwrap();
+        let got = costs(&ctx, None).unwrap().unwrap();
         assert!(want.height() > 3);
         assert!(got.equals(&want), "{got:?} against {want:?}");
     }

@@ -4,7 +4,7 @@
 //! Depends on [`super::context`]; reads the optional per-customer value frame
 //! (`customer_id`, `clv`, `p_alive`) that the model stage produces.
 
-use super::context::{Context, day_number};
+use super::context::{Context, KeyIndex, day_number};
 use super::definition::Definition;
 use super::error::IndicatorError;
 use super::status::Coverage;
@@ -112,6 +112,15 @@ pub(crate) fn keyed_values(
     ctx: &Context,
     values: Option<&DataFrame>,
 ) -> Result<Option<DataFrame>, IndicatorError> {
+    keyed_values_with(ctx, values, None)
+}
+
+/// [`keyed_values`] with the key index when the caller has built it.
+pub(crate) fn keyed_values_with(
+    ctx: &Context,
+    values: Option<&DataFrame>,
+    index: Option<&KeyIndex>,
+) -> Result<Option<DataFrame>, IndicatorError> {
     let Some(v) = values else { return Ok(None) };
     for (column, dtype) in [
         ("customer_id", DataType::String),
@@ -139,7 +148,14 @@ pub(crate) fn keyed_values(
         family: "clv_hist",
         source,
     };
-    let index = ctx.key_index().map_err(query)?;
+    let built;
+    let index = match index {
+        Some(i) => i,
+        None => {
+            built = ctx.key_index().map_err(query)?;
+            &built
+        }
+    };
     let ids = v
         .column("customer_id")
         .and_then(|c| c.str())

@@ -5,7 +5,7 @@
 
 use super::acquisition::{ClvToCac, Costs};
 use super::clv_distribution::ClvDistribution;
-use super::clv_hist::{keyed_values, per_customer, summary};
+use super::clv_hist::{keyed_values_with, per_customer, summary};
 use super::complainer_churn::ClvAtRisk;
 use super::context::{Context, day_number};
 use super::day_lines::DayLines;
@@ -106,7 +106,11 @@ pub(crate) fn prepare<'a>(
     days: Option<&CustomerDays>,
 ) -> Result<Prepared<'a>, IndicatorError> {
     let ctx = timed("prepare", || Context::prepare_with(tables, settings, days))?;
-    let values = timed("keyed_values", || keyed_values(&ctx, values))?;
+    // The key index is built once, for the model's values and the acquisition costs.
+    let index = timed("key_index", || ctx.key_index()).family("context")?;
+    let values = timed("keyed_values", || {
+        keyed_values_with(&ctx, values, Some(&index))
+    })?;
     let year_ago = period.year_ago();
     let snapshot_periods = [period, period.previous(), year_ago];
     let mut periods = period.trailing(TREND_PERIODS);
@@ -139,10 +143,11 @@ pub(crate) fn prepare<'a>(
                         per_customer(&ctx, day_number(period.end)).collect()
                     })
                 },
-                || timed("costs", || acquisition::costs(&ctx)),
+                || timed("costs", || acquisition::costs(&ctx, Some(&index))),
             )
         },
     );
+    drop(index);
     Ok(Prepared {
         ctx,
         period,

@@ -175,7 +175,7 @@ impl<'a> Context<'a> {
     }
 
     /// Each customer id's key, for keying a table in one pass instead of a join by text.
-    pub(crate) fn key_index(&self) -> PolarsResult<PlHashMap<&str, u32>> {
+    pub(crate) fn key_index(&self) -> PolarsResult<KeyIndex<'_>> {
         let ids = self.keys.column("customer_id")?.str()?;
         let keys = self.keys.column("key")?.u32()?;
         let mut index = PlHashMap::with_capacity(ids.len());
@@ -199,6 +199,10 @@ impl<'a> Context<'a> {
         )
     }
 }
+
+/// Each customer id's key ([`Context::key_index`]): built once per computation and lent to every
+/// query that keys a table by text id (a million ids hashed again per query otherwise).
+pub(crate) type KeyIndex<'a> = PlHashMap<&'a str, u32>;
 
 /// `key`, `first_purchase`: the day of each customer's first purchase day, in key order. The
 /// customer days are sorted by (key, day), so it is the first purchase row of each key: one
