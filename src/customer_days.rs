@@ -280,51 +280,19 @@ impl CustomerDays {
             }
             all
         }
-        let ((key, day), ((net, value), (margin, (lines, (costed, purchase))))) = rayon::join(
-            || {
-                rayon::join(
-                    || gather(&blocks, |b| &b.key, rows),
-                    || gather(&blocks, |b| &b.day, rows),
-                )
-            },
-            || {
-                rayon::join(
-                    || {
-                        rayon::join(
-                            || gather(&blocks, |b| &b.net, rows),
-                            || gather(&blocks, |b| &b.value, rows),
-                        )
-                    },
-                    || {
-                        rayon::join(
-                            || gather(&blocks, |b| &b.margin, rows),
-                            || {
-                                rayon::join(
-                                    || gather(&blocks, |b| &b.lines, rows),
-                                    || {
-                                        rayon::join(
-                                            || gather(&blocks, |b| &b.costed, rows),
-                                            || gather(&blocks, |b| &b.purchase, rows),
-                                        )
-                                    },
-                                )
-                            },
-                        )
-                    },
-                )
-            },
-        );
+        let mut all = Block::default();
+        rayon::scope(|s| {
+            let blocks = &blocks;
+            s.spawn(|_| all.key = gather(blocks, |b| &b.key, rows));
+            s.spawn(|_| all.day = gather(blocks, |b| &b.day, rows));
+            s.spawn(|_| all.net = gather(blocks, |b| &b.net, rows));
+            s.spawn(|_| all.value = gather(blocks, |b| &b.value, rows));
+            s.spawn(|_| all.margin = gather(blocks, |b| &b.margin, rows));
+            s.spawn(|_| all.lines = gather(blocks, |b| &b.lines, rows));
+            s.spawn(|_| all.costed = gather(blocks, |b| &b.costed, rows));
+            s.spawn(|_| all.purchase = gather(blocks, |b| &b.purchase, rows));
+        });
         drop(blocks);
-        let all = Block {
-            key,
-            day,
-            net,
-            value,
-            margin,
-            lines,
-            costed,
-            purchase,
-        };
         let mut key = UInt32Chunked::from_vec("key".into(), all.key);
         key.set_sorted_flag(IsSorted::Ascending);
         let daily = DataFrame::new(
