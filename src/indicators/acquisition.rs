@@ -61,14 +61,7 @@ pub(crate) fn costs(ctx: &Context, index: Option<&KeyIndex>) -> PolarsResult<Cos
     // took most of a second at a million customers).
     let ids = customers.column("customer_id")?.str()?;
     let cost = customers.column("acquisition_cost")?.f64()?;
-    let built;
-    let index = match index {
-        Some(i) => i,
-        None => {
-            built = ctx.key_index()?;
-            &built
-        }
-    };
+    let index = ctx.key_index_or(index)?;
     let mut first: Vec<Option<f64>> = vec![None; ctx.keys.height()];
     for (id, cost) in ids.iter().zip(cost.iter()) {
         let (Some(id), Some(cost)) = (id, cost) else {

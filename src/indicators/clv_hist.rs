@@ -148,14 +148,7 @@ pub(crate) fn keyed_values_with(
         family: "clv_hist",
         source,
     };
-    let built;
-    let index = match index {
-        Some(i) => i,
-        None => {
-            built = ctx.key_index().map_err(query)?;
-            &built
-        }
-    };
+    let index = ctx.key_index_or(index).map_err(query)?;
     let ids = v
         .column("customer_id")
         .and_then(|c| c.str())

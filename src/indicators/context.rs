@@ -187,6 +187,17 @@ impl<'a> Context<'a> {
         Ok(index)
     }
 
+    /// The key index a caller lent (built once for several queries), else one built here.
+    pub(crate) fn key_index_or<'s>(
+        &'s self,
+        lent: Option<&'s KeyIndex<'s>>,
+    ) -> PolarsResult<std::borrow::Cow<'s, KeyIndex<'s>>> {
+        Ok(match lent {
+            Some(index) => std::borrow::Cow::Borrowed(index),
+            None => std::borrow::Cow::Owned(self.key_index()?),
+        })
+    }
+
     /// Adds `key` to a frame that has `customer_id`, dropping customers without transactions:
     /// the join by text id that the one-pass keyings ([`Context::key_index`]) are tested against.
     #[cfg(test)]
