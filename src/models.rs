@@ -1,7 +1,7 @@
-//! The lifetime-value models as an audit uses them: a backtest that calibrates to P.end − 12
-//! months and predicts the 12 months ending P.end, the CLV horizon, where the data reach (else
-//! it calibrates before the audit period and predicts the period); it picks the model when
-//! `auto`. Then a scoring run at the period's end with that model. Sits between the clv stage and the
+//! The lifetime-value models as an audit uses them: a backtest that calibrates to P.end minus
+//! the CLV horizon (12 months by default) and predicts the horizon ending P.end, where the data
+//! reach (else the longest whole-year holdout they allow, else it calibrates before the audit
+//! period and predicts the period); it picks the model when `auto`. Then a scoring run at the period's end with that model. Sits between the clv stage and the
 //! indicators, which read the per-customer values.
 
 use crate::clv::{ClvReport, DailyLog, ModelKind, WarmStart, analyse_daily, analyse_daily_from};
@@ -30,8 +30,12 @@ fn first_transaction(transactions: &DataFrame) -> Option<NaiveDate> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BacktestHoldout {
-    /// The 12 months ending P.end, calibrated to P.end − 12 months.
+    /// The CLV horizon ending P.end (12 months by default), calibrated to P.end minus the
+    /// horizon.
     Year,
+    /// A horizon longer than the data allow: the longest whole number of years ending P.end
+    /// that leaves a year to calibrate on, shorter than the horizon.
+    Years,
     /// The audit period only, calibrated to the day before P.start (the data are too short).
     Period,
 }
@@ -42,20 +46,56 @@ pub const CAVEAT_ERROR: f64 = 0.15;
 /// Calibration days a year-long holdout needs before it (a year of history to fit on).
 const YEAR_CALIBRATION_DAYS: i64 = 365;
 
+/// The backtest's holdout and calibration end, as [`BacktestHoldout::choose`] picks them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HoldoutChoice {
+    /// What the holdout covers.
+    pub holdout: BacktestHoldout,
+    /// Its length in months ending P.end; 0 for the period holdout, whose length is P's.
+    pub months: u32,
+    /// The last day the models are fitted on.
+    pub calibration_end: NaiveDate,
+}
+
 impl BacktestHoldout {
-    /// A year where the transactions reach a year before the calibration end, else the period;
-    /// with the calibration end.
-    pub fn choose(first_transaction: Option<NaiveDate>, period: Period) -> (Self, NaiveDate) {
-        let year_calibration = period
-            .end
-            .checked_sub_months(chrono::Months::new(12))
-            .unwrap_or(period.start);
-        match first_transaction {
-            Some(first) if (year_calibration - first).num_days() >= YEAR_CALIBRATION_DAYS => {
-                (BacktestHoldout::Year, year_calibration)
-            }
-            _ => (BacktestHoldout::Period, period.start - Duration::days(1)),
-        }
+    /// The CLV horizon where the transactions reach a year before its start; else the longest
+    /// whole number of years shorter than the horizon that does; else the period. A backtest
+    /// over the horizon checks the very predictions the report prints, and a whole-year
+    /// holdout keeps every season in it as often as any other, so the error is not a season's.
+    pub fn choose(
+        first_transaction: Option<NaiveDate>,
+        period: Period,
+        horizon_months: u32,
+    ) -> HoldoutChoice {
+        let reaches = |months: u32| {
+            // Whole months ending P.end: from the day after it, so that a month-end stays a
+            // month-end (the 18 months to 30 September start on 1 April, not 31 March).
+            let calibration_end = (period.end + Duration::days(1))
+                .checked_sub_months(chrono::Months::new(months))?
+                - Duration::days(1);
+            let first = first_transaction?;
+            ((calibration_end - first).num_days() >= YEAR_CALIBRATION_DAYS).then_some(
+                HoldoutChoice {
+                    holdout: BacktestHoldout::Year,
+                    months,
+                    calibration_end,
+                },
+            )
+        };
+        let whole_years = (1..=horizon_months.saturating_sub(1) / 12)
+            .rev()
+            .find_map(|years| reaches(12 * years))
+            .map(|c| HoldoutChoice {
+                holdout: BacktestHoldout::Years,
+                ..c
+            });
+        reaches(horizon_months.max(1))
+            .or(whole_years)
+            .unwrap_or(HoldoutChoice {
+                holdout: BacktestHoldout::Period,
+                months: 0,
+                calibration_end: period.start - Duration::days(1),
+            })
     }
 }
 
@@ -69,6 +109,8 @@ pub struct Models {
     pub scoring: Result<ClvReport, String>,
     /// What the backtest's holdout covers.
     pub holdout: BacktestHoldout,
+    /// The holdout's length in months ending P.end (0 for the period holdout).
+    pub holdout_months: u32,
 }
 
 impl Models {
@@ -80,6 +122,7 @@ impl Models {
                 backtest: Err(e.to_string()),
                 scoring: Err(e.to_string()),
                 holdout: BacktestHoldout::Period,
+                holdout_months: 0,
             },
         }
     }
@@ -99,11 +142,16 @@ impl Models {
                     backtest: Err(e.to_string()),
                     scoring: Err(e.to_string()),
                     holdout: BacktestHoldout::Period,
+                    holdout_months: 0,
                 };
             }
         };
-        let (holdout, calibration) =
-            BacktestHoldout::choose(first_transaction(&tables.transactions), period);
+        let choice = BacktestHoldout::choose(
+            first_transaction(&tables.transactions),
+            period,
+            settings.horizon_months,
+        );
+        let calibration = choice.calibration_end;
         let backtest = analyse_daily(&daily, calibration, Some(period.end), settings)
             .map_err(|e| e.to_string());
         let mut scoring_settings = settings.clone();
@@ -138,8 +186,15 @@ impl Models {
         Models {
             backtest,
             scoring,
-            holdout,
+            holdout: choice.holdout,
+            holdout_months: choice.months,
         }
+    }
+
+    /// Whether the backtest's holdout is the 12 months ending P.end, what "the last year" in
+    /// the CLV caveat means; any other length is "the backtest period".
+    pub fn holdout_is_last_year(&self) -> bool {
+        self.holdout != BacktestHoldout::Period && self.holdout_months == 12
     }
 
     /// The chosen model's aggregate backtest error, (predicted − actual) / actual, when the
@@ -196,6 +251,51 @@ mod tests {
     use super::*;
     use crate::config::AuditConfig;
     use chrono::NaiveDate;
+
+    #[test]
+    fn the_holdout_is_the_horizon_else_the_longest_whole_years_else_the_period() {
+        let d = |s: &str| s.parse::<NaiveDate>().expect("date");
+        let p: Period = "2026-Q3".parse().expect("period");
+        let pick = |first: Option<&str>, horizon: u32| {
+            let c = BacktestHoldout::choose(first.map(d), p, horizon);
+            (c.holdout, c.months, c.calibration_end)
+        };
+        let year = BacktestHoldout::Year;
+        // 12 months: calibrated to 2025-09-30, which needs a first line by 2024-09-30 (365 days).
+        assert_eq!(pick(Some("2024-01-01"), 12), (year, 12, d("2025-09-30")));
+        assert_eq!(pick(Some("2024-09-30"), 12), (year, 12, d("2025-09-30")));
+        let period = (BacktestHoldout::Period, 0, d("2026-06-30"));
+        assert_eq!(pick(Some("2024-10-01"), 12), period);
+        assert_eq!(pick(None, 12), period);
+        // A 36-month horizon: 2023-09-30 needs a first line by 2022-09-30; then 24 months
+        // (2024-09-30, by 2023-10-01 given the leap day), then 12, then the period.
+        assert_eq!(pick(Some("2022-01-01"), 36), (year, 36, d("2023-09-30")));
+        let years = BacktestHoldout::Years;
+        assert_eq!(pick(Some("2023-06-01"), 36), (years, 24, d("2024-09-30")));
+        assert_eq!(pick(Some("2024-06-01"), 36), (years, 12, d("2025-09-30")));
+        assert_eq!(pick(Some("2025-06-01"), 36), period);
+        // 18 months: the only whole-year holdout shorter than it is 12 months.
+        assert_eq!(pick(Some("2023-06-01"), 18), (year, 18, d("2025-03-31")));
+        assert_eq!(pick(Some("2024-06-01"), 18), (years, 12, d("2025-09-30")));
+        // A horizon under a year is the holdout itself, never a longer one.
+        assert_eq!(pick(Some("2025-01-01"), 6), (year, 6, d("2026-03-31")));
+        assert_eq!(pick(Some("2025-06-01"), 6), period);
+    }
+
+    #[test]
+    fn only_a_twelve_month_holdout_is_the_last_year_of_the_caveat() {
+        let models = |holdout, holdout_months| Models {
+            backtest: Err(String::new()),
+            scoring: Err(String::new()),
+            holdout,
+            holdout_months,
+        };
+        assert!(models(BacktestHoldout::Year, 12).holdout_is_last_year());
+        assert!(models(BacktestHoldout::Years, 12).holdout_is_last_year());
+        assert!(!models(BacktestHoldout::Year, 24).holdout_is_last_year());
+        assert!(!models(BacktestHoldout::Year, 6).holdout_is_last_year());
+        assert!(!models(BacktestHoldout::Period, 0).holdout_is_last_year());
+    }
 
     #[test]
     fn with_auto_the_scoring_run_gives_the_backtests_reason_for_its_model() {

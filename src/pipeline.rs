@@ -236,7 +236,7 @@ fn audit(
     evidence.clv_backtest_error = models
         .backtest_error()
         .filter(|e| e.abs() > crate::models::CAVEAT_ERROR);
-    evidence.clv_backtest_year = models.holdout == crate::models::BacktestHoldout::Year;
+    evidence.clv_backtest_year = models.holdout_is_last_year();
     let mut findings = crate::findings::derive_with(
         &evidence,
         &cfg.targets,

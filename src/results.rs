@@ -27,10 +27,13 @@ pub struct AuditResults<'a> {
     pub period: String,
     /// Every indicator family for P, P−1, P−12m, P-level views and trends.
     pub indicators: &'a AllIndicators,
-    /// The lifetime-value backtest: calibrated to P.end − 12 months, predicting the 12 months
-    /// ending P.end, where the data reach (else calibrated before P, predicting P).
+    /// The lifetime-value backtest: calibrated to P.end minus the CLV horizon, predicting the
+    /// horizon ending P.end, where the data reach (else the longest whole-year holdout they
+    /// allow, else calibrated before P, predicting P); its `calibration_end` and `holdout_end`
+    /// give the holdout's length.
     pub clv_backtest: ModelRun<'a>,
-    /// Which holdout the backtest used: `year` or `period` (issue 19).
+    /// Which holdout the backtest used: `year` (the CLV horizon), `years` (the longest
+    /// whole-year holdout shorter than the horizon) or `period` (issue 19).
     pub clv_backtest_holdout: crate::models::BacktestHoldout,
     /// The chosen model's aggregate backtest error, (predicted − actual) / actual.
     pub clv_backtest_error: Option<f64>,

@@ -3,6 +3,7 @@
 //! One binary links polars once instead of once per test file.
 
 mod action_lists;
+mod backtest_holdout;
 mod clv_cdnow;
 mod clv_cli;
 mod clv_simulated;

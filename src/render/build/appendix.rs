@@ -42,7 +42,12 @@ fn model_definitions(ctx: &Ctx) -> Vec<Definition> {
     .iter()
     .map(|k| Definition {
         term: ctx.t(&format!("model_def.{k}_term")),
-        text: ctx.fill(&format!("model_def.{k}"), &args),
+        // Only a horizon beyond a year leaves room for the whole-year fallback between the
+        // horizon and the period.
+        text: match *k {
+            "backtest" if clv.horizon_months > 12 => ctx.fill("model_def.backtest_long", &args),
+            _ => ctx.fill(&format!("model_def.{k}"), &args),
+        },
     })
     .collect()
 }

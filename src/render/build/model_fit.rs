@@ -19,11 +19,11 @@ pub(super) fn clv_caveat(ctx: &Ctx) -> Option<String> {
     if error.abs() <= CAVEAT_ERROR {
         return None;
     }
-    let key = match (error > 0.0, models.holdout) {
-        (true, BacktestHoldout::Year) => "backtest19.caveat_over",
-        (false, BacktestHoldout::Year) => "backtest19.caveat_under",
-        (true, BacktestHoldout::Period) => "backtest19.caveat_over_period",
-        (false, BacktestHoldout::Period) => "backtest19.caveat_under_period",
+    let key = match (error > 0.0, models.holdout_is_last_year()) {
+        (true, true) => "backtest19.caveat_over",
+        (false, true) => "backtest19.caveat_under",
+        (true, false) => "backtest19.caveat_over_period",
+        (false, false) => "backtest19.caveat_under_period",
     };
     Some(ctx.fill(key, &[("error", &ctx.num(Fmt::Pct0, error.abs()))]))
 }
@@ -32,11 +32,13 @@ pub(super) fn clv_caveat(ctx: &Ctx) -> Option<String> {
 fn horizon_sentence(ctx: &Ctx, r: &ClvReport, bt: &Backtest) -> Block {
     let key = match ctx.input.models.holdout {
         BacktestHoldout::Year => "backtest19.horizon_year",
+        BacktestHoldout::Years => "backtest19.horizon_years",
         BacktestHoldout::Period => "backtest19.horizon_period",
     };
     Block::Paragraph(RichText::marked(&ctx.fill(
         key,
         &[
+            ("months", &ctx.input.models.holdout_months.to_string()),
             ("calibration", &ctx.l.date_short(r.calibration_end)),
             ("start", &ctx.l.date_short(bt.holdout_start)),
             ("end", &ctx.l.date_short(bt.holdout_end)),
