@@ -29,7 +29,8 @@ fn main() -> anyhow::Result<()> {
             &cfg.indicators,
             models.values().as_ref(),
             None,
-        )?;
+        )?
+        .indicators;
         let evidence = crm_audit::findings::Evidence::from_indicators(&indicators, &cfg.indicators);
         let dir = out.join(client);
         std::fs::create_dir_all(&dir)?;

@@ -218,7 +218,7 @@ fn audit(
     entry.stages_peak_mb.models = memory::peak_mb();
 
     let t = stage_start();
-    let indicators = crate::indicators::compute_all(
+    let crate::indicators::Computed { indicators, reuse } = crate::indicators::compute_all(
         &tables,
         period,
         &cfg.indicators,
@@ -246,22 +246,27 @@ fn audit(
     );
     let (xlsx, csv_lists) = (wants(OutputFormat::Xlsx), wants(OutputFormat::CsvLists));
     let clock = Instant::now();
-    let actions = (xlsx || csv_lists)
-        .then(|| {
-            crate::actions::compute(&crate::actions::ActionInput {
-                tables: &tables,
-                period,
-                settings: &cfg.indicators,
-                values: models.values().as_ref(),
-                days: Some(&days),
-                indicators: &indicators,
-                findings: &findings,
-                lang,
-                personal_data: cfg.output.personal_data,
-            })
-        })
-        .transpose()
-        .context("computing the action lists")?;
+    // What the indicators computed for the lists; freed at once when no list is wanted.
+    let actions = if xlsx || csv_lists {
+        let values = models.values();
+        let input = crate::actions::ActionInput {
+            tables: &tables,
+            period,
+            settings: &cfg.indicators,
+            values: values.as_ref(),
+            days: Some(&days),
+            indicators: &indicators,
+            findings: &findings,
+            lang,
+            personal_data: cfg.output.personal_data,
+        };
+        Some(crate::actions::compute(&input, Some(reuse)))
+    } else {
+        drop(reuse);
+        None
+    }
+    .transpose()
+    .context("computing the action lists")?;
     tracing::debug!(ms = ms(clock), "action lists done");
     drop(days);
     let list_summaries = actions

@@ -9,7 +9,6 @@ use crate::config::IndicatorSettings;
 use crate::customer_days::CustomerDays;
 use crate::domain::Lang;
 use crate::findings::Finding;
-use crate::indicators::AllIndicators;
 use crate::indicators::all::ranked_values;
 use crate::indicators::clv_hist::{keyed_values, per_customer};
 use crate::indicators::complainer_churn::{open_at_end, start_base_by_complaint};
@@ -20,6 +19,7 @@ use crate::indicators::open_complaint_sales::contacts_during_open_complaints;
 use crate::indicators::profitability::contributions;
 use crate::indicators::service_inputs::days_before;
 use crate::indicators::status::{Depth, PeriodStatus};
+use crate::indicators::{AllIndicators, Reuse};
 use crate::period::Period;
 use crate::tables::Tables;
 use anyhow::Result;
@@ -63,6 +63,8 @@ struct Shared<'a> {
     end: i32,
     /// `customer_id`, `value`: the value "valuable" is ranked by (as the neglected indicator).
     ranked: DataFrame,
+    /// `customer_id`, `last_contact`: each customer's last interaction up to P's end.
+    last_at_p: Option<DataFrame>,
     /// The contact details every list carries.
     contacts: Contacts<'a>,
     /// `key`, `clv`, `p_alive`: predictive CLV, else historical CLV with null P(alive).
@@ -73,32 +75,57 @@ struct Shared<'a> {
 
 /// Computes every list the data support. The shared inputs, then the lists, are computed side by
 /// side (each list is a few polars queries, several of them on one core); the lists keep their
-/// workbook order.
-pub fn compute(input: &ActionInput) -> Result<ActionLists> {
+/// workbook order. `reuse`: what the indicators stage computed from the same inputs (the
+/// context, the status at P, the values, the last contacts), taken instead of computed again.
+pub fn compute(input: &ActionInput, reuse: Option<Reuse>) -> Result<ActionLists> {
     use rayon::prelude::*;
-    let ctx = Context::prepare_with(input.tables, input.settings, input.days)?;
     let end = day_number(input.period.end);
-    let ((status, historical), ((clv, ranked), contacts)) = rayon::join(
-        || {
-            rayon::join(
-                || PeriodStatus::compute(&ctx, input.period, Depth::Full),
-                || per_customer(&ctx, end).collect(),
-            )
-        },
-        || {
-            rayon::join(
+    let last_at_p = || -> PolarsResult<Option<DataFrame>> {
+        match input.tables.interactions.as_ref() {
+            Some(i) => Ok(last_contacts_at(i, &[input.period.end])?.pop()),
+            None => Ok(None),
+        }
+    };
+    let (computed, contacts) = rayon::join(
+        || -> Result<_> {
+            if let Some(r) = reuse {
+                let c = r.core;
+                return Ok((
+                    c.ctx,
+                    c.status_at_p,
+                    c.clv_at_p,
+                    c.keyed_values,
+                    r.ranked,
+                    r.last_contacts_at_p,
+                ));
+            }
+            let ctx = Context::prepare_with(input.tables, input.settings, input.days)?;
+            let ((status, historical), ((clv, ranked), last)) = rayon::join(
                 || {
                     rayon::join(
-                        || keyed_values(&ctx, input.values),
-                        || ranked_values(input.tables, input.period, input.values).0,
+                        || PeriodStatus::compute(&ctx, input.period, Depth::Full),
+                        || per_customer(&ctx, end).collect(),
                     )
                 },
-                || Contacts::find(input.tables, input.personal_data),
-            )
+                || {
+                    rayon::join(
+                        || {
+                            rayon::join(
+                                || keyed_values(&ctx, input.values),
+                                || ranked_values(input.tables, input.period, input.values).0,
+                            )
+                        },
+                        last_at_p,
+                    )
+                },
+            );
+            let (status, historical, clv) = (status?, historical?, clv?);
+            Ok((ctx, status, historical, clv, ranked?, last?))
         },
+        || Contacts::find(input.tables, input.personal_data),
     );
-    let historical = historical?;
-    let clv = match clv? {
+    let (ctx, status, historical, clv, ranked, last_at_p) = computed?;
+    let clv = match clv {
         Some(v) => v,
         None => historical
             .clone()
@@ -113,9 +140,10 @@ pub fn compute(input: &ActionInput) -> Result<ActionLists> {
     let shared = Shared {
         input,
         ctx,
-        status: status?,
+        status,
         end,
-        ranked: ranked?,
+        ranked,
+        last_at_p,
         contacts: contacts?,
         clv,
         historical,
@@ -305,17 +333,14 @@ fn p_alive_by_id(s: &Shared) -> Option<LazyFrame> {
 
 fn neglected(s: &Shared) -> PolarsResult<Option<Draft>> {
     let figure = &s.input.indicators.service.current.engagement.neglected;
-    let Some(interactions) = s.input.tables.interactions.as_ref() else {
+    let Some(last) = s.last_at_p.as_ref() else {
         return Ok(None);
     };
     if figure.neglected.value.is_none() {
         return Ok(None);
     }
-    let last = last_contacts_at(interactions, &[s.input.period.end])?
-        .pop()
-        .expect("one frame per end");
     let top = top_decile(&s.ranked)?;
-    let mut rows = flag_neglected(top, &last, s.input.period, s.input.settings)?
+    let mut rows = flag_neglected(top, last, s.input.period, s.input.settings)?
         .lazy()
         .filter(col("neglected"))
         .with_column(

@@ -7,18 +7,23 @@ use crate::indicators::{AllIndicators, compute_all, fixture};
 fn lists() -> (ActionLists, AllIndicators) {
     let (tables, settings, values) = (fixture::tables(), fixture::settings(), fixture::values());
     let period = fixture::period();
-    let ind = compute_all(&tables, period, &settings, Some(&values), None).unwrap();
-    let lists = compute(&ActionInput {
-        tables: &tables,
-        period,
-        settings: &settings,
-        values: Some(&values),
-        days: None,
-        indicators: &ind,
-        findings: &[],
-        lang: Lang::En,
-        personal_data: true,
-    })
+    let ind = compute_all(&tables, period, &settings, Some(&values), None)
+        .unwrap()
+        .indicators;
+    let lists = compute(
+        &ActionInput {
+            tables: &tables,
+            period,
+            settings: &settings,
+            values: Some(&values),
+            days: None,
+            indicators: &ind,
+            findings: &[],
+            lang: Lang::En,
+            personal_data: true,
+        },
+        None,
+    )
     .unwrap();
     (lists, ind)
 }
@@ -79,4 +84,37 @@ fn lists_whose_figure_is_missing_are_not_made() {
     let made: Vec<ListId> = lists.lists.iter().map(|l| l.id).collect();
     assert!(!made.contains(&ListId::NeglectedValuable));
     assert!(!made.contains(&ListId::SalesDuringComplaint));
+}
+
+#[test]
+fn lists_from_the_indicators_hand_over_equal_lists_computed_afresh() {
+    let (tables, settings, values) = (fixture::tables(), fixture::settings(), fixture::values());
+    let period = fixture::period();
+    let days = crate::customer_days::CustomerDays::build(&tables.transactions).unwrap();
+    // With the model's values and without them (historical CLV ranks the customers).
+    for values in [Some(&values), None] {
+        let computed = compute_all(&tables, period, &settings, values, Some(&days)).unwrap();
+        let input = ActionInput {
+            tables: &tables,
+            period,
+            settings: &settings,
+            values,
+            days: Some(&days),
+            indicators: &computed.indicators,
+            findings: &[],
+            lang: Lang::En,
+            personal_data: true,
+        };
+        let afresh = compute(&input, None).unwrap();
+        let handed = compute(&input, Some(computed.reuse)).unwrap();
+        assert_eq!(afresh.lists.len(), handed.lists.len());
+        assert!(afresh.lists.len() >= 5, "the fixture makes most lists");
+        let mut with_rows = 0;
+        for (a, h) in afresh.lists.iter().zip(&handed.lists) {
+            assert_eq!(a.id, h.id);
+            assert!(a.frame.equals_missing(&h.frame), "{:?}", a.id);
+            with_rows += usize::from(a.frame.height() > 0);
+        }
+        assert!(with_rows >= 4, "{with_rows} lists with rows to compare");
+    }
 }

@@ -72,16 +72,34 @@ pub struct ServiceTrendPoint {
     pub csat: Figure,
 }
 
+/// Every family of one client and period, with what the action lists read again.
+pub struct Computed<'a> {
+    /// The figures (`indicators.json`, the report).
+    pub indicators: AllIndicators,
+    /// Inputs for [`crate::actions::compute`].
+    pub reuse: Reuse<'a>,
+}
+
+/// What the indicators stage computed that the action lists read again: the context, the
+/// status at P, historical and predictive values per customer, the value ranking and the last
+/// contacts at P's end. Handed over, the render stage does not compute them a second time (most
+/// of a second on a client of a million customers).
+pub struct Reuse<'a> {
+    pub(crate) core: super::compute::CoreReuse<'a>,
+    pub(crate) ranked: DataFrame,
+    pub(crate) last_contacts_at_p: Option<DataFrame>,
+}
+
 /// Computes every family. `values` is the model stage's per-customer frame (`customer_id`,
 /// `clv`, `p_alive`); without it, value-ranked figures use historical CLV and say so. `days`: the
 /// customer-day reduction the pipeline built for the models, reused when given.
-pub fn compute_all(
-    tables: &Tables,
+pub fn compute_all<'a>(
+    tables: &'a Tables,
     period: Period,
-    settings: &IndicatorSettings,
+    settings: &'a IndicatorSettings,
     values: Option<&DataFrame>,
     days: Option<&CustomerDays>,
-) -> Result<AllIndicators, IndicatorError> {
+) -> Result<Computed<'a>, IndicatorError> {
     // Benchmarking aid: CRM_AUDIT_LINE_FILTERS=1 counts over the lines by filtering all of them
     // for every period, as before the day-sorted lines, so both can be timed in one binary.
     let filters = std::env::var_os("CRM_AUDIT_LINE_FILTERS").is_some();
@@ -125,15 +143,32 @@ pub fn compute_all(
             service
         },
     );
-    let (service, service_trend) = service?;
-    Ok(AllIndicators {
-        core: core?,
-        service,
-        service_trend,
+    let (service, service_trend, ranked, last_contacts_at_p) = service?;
+    let (core, core_reuse) = core?;
+    Ok(Computed {
+        indicators: AllIndicators {
+            core,
+            service,
+            service_trend,
+        },
+        reuse: Reuse {
+            core: core_reuse,
+            ranked,
+            last_contacts_at_p,
+        },
     })
 }
 
-type ServiceResult = Result<(ServicePeriods, Vec<ServiceTrendPoint>), IndicatorError>;
+/// The service families and trend, with the value ranking and the last contacts at P's end.
+type ServiceResult = Result<
+    (
+        ServicePeriods,
+        Vec<ServiceTrendPoint>,
+        DataFrame,
+        Option<DataFrame>,
+    ),
+    IndicatorError,
+>;
 
 fn service(
     tables: &Tables,
@@ -252,6 +287,8 @@ fn service(
             year_ago,
         },
         trend,
+        ranked,
+        last.into_iter().next().flatten(),
     ))
 }
 

@@ -81,7 +81,16 @@ pub(crate) fn compute_over_lines(
     days: Option<&CustomerDays>,
     lines: Option<&DayLines>,
 ) -> Result<Indicators, IndicatorError> {
-    finish(prepare(tables, period, settings, values, days)?, lines)
+    Ok(finish(prepare(tables, period, settings, values, days)?, lines)?.0)
+}
+
+/// What the customer families computed that the action lists read again: the context, the
+/// status at P, the historical CLV at P and the model's keyed values.
+pub(crate) struct CoreReuse<'a> {
+    pub(crate) ctx: Context<'a>,
+    pub(crate) status_at_p: PeriodStatus,
+    pub(crate) clv_at_p: DataFrame,
+    pub(crate) keyed_values: Option<DataFrame>,
 }
 
 /// What the customer families compute before they read the purchase lines: the caller sorts
@@ -160,13 +169,14 @@ pub(crate) fn prepare<'a>(
 }
 
 /// The per-period families, the views at P and the trend, over the prepared inputs and the
-/// purchase lines sorted by day, when the caller built them.
-pub(crate) fn finish<'a>(
+/// purchase lines sorted by day, when the caller built them; with what the action lists reuse
+/// (which outlives the sorted lines).
+pub(crate) fn finish<'a: 'l, 'l>(
     prepared: Prepared<'a>,
-    lines: Option<&'a DayLines<'a>>,
-) -> Result<Indicators, IndicatorError> {
+    lines: Option<&'l DayLines<'l>>,
+) -> Result<(Indicators, CoreReuse<'a>), IndicatorError> {
     let Prepared {
-        mut ctx,
+        ctx: kept,
         period,
         values,
         statuses,
@@ -174,6 +184,7 @@ pub(crate) fn finish<'a>(
         clv_at_p,
         costs,
     } = prepared;
+    let mut ctx: Context<'l> = kept.clone();
     ctx.lines = lines;
     let settings = ctx.settings;
     let (previous, year_ago) = (period.previous(), period.year_ago());
@@ -219,7 +230,13 @@ pub(crate) fn finish<'a>(
     let [current, previous_snapshot, year_ago_snapshot]: [Snapshot; 3] =
         snapshots?.try_into().expect("three snapshots");
     let at_p = at_p?;
-    Ok(Indicators {
+    let reuse = CoreReuse {
+        ctx: kept,
+        status_at_p: status_of(period).clone(),
+        clv_at_p: clv_at_p.clone(),
+        keyed_values: values.clone(),
+    };
+    let indicators = Indicators {
         periods: PeriodLabels {
             granularity: period.granularity,
             current: period.into(),
@@ -239,7 +256,8 @@ pub(crate) fn finish<'a>(
         clv_at_risk: at_p.clv_at_risk,
         trend: trend?,
         seasonality: seasonality::compute(&ctx, period).family("seasonality")?,
-    })
+    };
+    Ok((indicators, reuse))
 }
 
 /// The per-period families of one period, from its status frame.

@@ -28,7 +28,9 @@ impl DataRange {
     }
 }
 
-/// The canonical tables reduced to what the customer and revenue families query.
+/// The canonical tables reduced to what the customer and revenue families query. Cloning
+/// shares the frames' buffers.
+#[derive(Clone)]
 pub struct Context<'a> {
     /// The client's canonical tables, for families that read raw lines (invoice counts).
     pub tables: &'a Tables,

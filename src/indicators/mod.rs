@@ -44,7 +44,9 @@ pub mod whale;
 #[cfg(test)]
 pub(crate) mod fixture;
 
-pub use all::{AllIndicators, ServicePeriods, ServiceSnapshot, ServiceTrendPoint, compute_all};
+pub use all::{
+    AllIndicators, Computed, Reuse, ServicePeriods, ServiceSnapshot, ServiceTrendPoint, compute_all,
+};
 pub use compute::compute;
 pub use definition::Definition;
 pub use error::IndicatorError;

@@ -39,7 +39,8 @@ fn build(lang: Lang) -> Report {
         models.values().as_ref(),
         None,
     )
-    .expect("indicators of the sample client");
+    .expect("indicators of the sample client")
+    .indicators;
     let evidence = crate::findings::Evidence::from_indicators(&indicators, &cfg.indicators);
     let findings = crate::findings::derive(&evidence, &cfg.targets, lang, &cfg.client.currency);
     build_report(&ReportInput {

@@ -44,7 +44,8 @@ fn pipeline(client: &str, without: Option<TableKind>) -> Run {
         models.values().as_ref(),
         None,
     )
-    .expect("indicators");
+    .expect("indicators")
+    .indicators;
     Run {
         cfg,
         period,
