@@ -63,6 +63,8 @@ struct Shared<'a> {
     end: i32,
     /// `customer_id`, `value`: the value "valuable" is ranked by (as the neglected indicator).
     ranked: DataFrame,
+    /// Its top decile, when the indicators handed it over.
+    top: Option<DataFrame>,
     /// `customer_id`, `last_contact`: each customer's last interaction up to P's end.
     last_at_p: Option<DataFrame>,
     /// The contact details every list carries.
@@ -96,6 +98,7 @@ pub fn compute(input: &ActionInput, reuse: Option<Reuse>) -> Result<ActionLists>
                     c.clv_at_p,
                     c.keyed_values,
                     r.ranked,
+                    Some(r.top_decile),
                     r.last_contacts_at_p,
                 ));
             }
@@ -120,11 +123,11 @@ pub fn compute(input: &ActionInput, reuse: Option<Reuse>) -> Result<ActionLists>
                 },
             );
             let (status, historical, clv) = (status?, historical?, clv?);
-            Ok((ctx, status, historical, clv, ranked?, last?))
+            Ok((ctx, status, historical, clv, ranked?, None, last?))
         },
         || Contacts::find(input.tables, input.personal_data),
     );
-    let (ctx, status, historical, clv, ranked, last_at_p) = computed?;
+    let (ctx, status, historical, clv, ranked, top, last_at_p) = computed?;
     let clv = match clv {
         Some(v) => v,
         None => historical
@@ -143,6 +146,7 @@ pub fn compute(input: &ActionInput, reuse: Option<Reuse>) -> Result<ActionLists>
         status,
         end,
         ranked,
+        top,
         last_at_p,
         contacts: contacts?,
         clv,
@@ -339,7 +343,10 @@ fn neglected(s: &Shared) -> PolarsResult<Option<Draft>> {
     if figure.neglected.value.is_none() {
         return Ok(None);
     }
-    let top = top_decile(&s.ranked)?;
+    let top = match &s.top {
+        Some(top) => top.clone(),
+        None => top_decile(&s.ranked)?,
+    };
     let mut rows = flag_neglected(top, last, s.input.period, s.input.settings)?
         .lazy()
         .filter(col("neglected"))

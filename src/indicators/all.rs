@@ -8,7 +8,7 @@ use super::day_lines::DayLines;
 use super::engagement::{EngagementIndicators, Reused, compute_engagement_with, last_contacts_at};
 use super::error::{IndicatorError, QueryContext};
 use super::model::{Indicators, PeriodLabel};
-use super::neglected_customers::ValueBasis;
+use super::neglected_customers::{ValueBasis, top_decile};
 use super::satisfaction::{SatisfactionIndicators, compute_satisfaction_with};
 use super::service_inputs::PeriodBase;
 use super::trend::TREND_PERIODS;
@@ -81,12 +81,13 @@ pub struct Computed<'a> {
 }
 
 /// What the indicators stage computed that the action lists read again: the context, the
-/// status at P, historical and predictive values per customer, the value ranking and the last
-/// contacts at P's end. Handed over, the render stage does not compute them a second time (most
+/// status at P, historical and predictive values per customer, the value ranking and its top
+/// decile, and the last contacts at P's end. Handed over, the render stage does not compute them a second time (most
 /// of a second on a client of a million customers).
 pub struct Reuse<'a> {
     pub(crate) core: super::compute::CoreReuse<'a>,
     pub(crate) ranked: DataFrame,
+    pub(crate) top_decile: DataFrame,
     pub(crate) last_contacts_at_p: Option<DataFrame>,
 }
 
@@ -143,7 +144,7 @@ pub fn compute_all<'a>(
             service
         },
     );
-    let (service, service_trend, ranked, last_contacts_at_p) = service?;
+    let (service, service_trend, ranked, top_decile, last_contacts_at_p) = service?;
     let (core, core_reuse) = core?;
     Ok(Computed {
         indicators: AllIndicators {
@@ -154,16 +155,19 @@ pub fn compute_all<'a>(
         reuse: Reuse {
             core: core_reuse,
             ranked,
+            top_decile,
             last_contacts_at_p,
         },
     })
 }
 
-/// The service families and trend, with the value ranking and the last contacts at P's end.
+/// The service families and trend, with the value ranking, its top decile and the last
+/// contacts at P's end.
 type ServiceResult = Result<
     (
         ServicePeriods,
         Vec<ServiceTrendPoint>,
+        DataFrame,
         DataFrame,
         Option<DataFrame>,
     ),
@@ -187,10 +191,13 @@ fn service(
     needed.dedup();
     let clock = std::time::Instant::now();
     let bases: Vec<(Period, PeriodBase)> = needed
-        .par_iter()
-        .map(|p| PeriodBase::of_lines(&tables.transactions, days, lines, *p).map(|b| (*p, b)))
-        .collect::<Result<_, _>>()
-        .family("service inputs")?;
+        .iter()
+        .copied()
+        .zip(
+            PeriodBase::of_periods(&tables.transactions, days, lines, &needed)
+                .family("service inputs")?,
+        )
+        .collect();
     tracing::debug!(
         ms = clock.elapsed().as_millis() as u64,
         "service period bases done"
@@ -204,6 +211,7 @@ fn service(
     };
     let (ranked, basis) = timed("service.ranked", || ranked_values(tables, period, values));
     let ranked = ranked.family("engagement values")?;
+    let top = timed("service.top_decile", || top_decile(&ranked)).family("engagement values")?;
     // The three snapshots' last contacts in one pass over the interactions.
     let last: Vec<Option<DataFrame>> = match tables.interactions.as_ref() {
         Some(i) => timed("service.last_contacts", || {
@@ -247,6 +255,7 @@ fn service(
                                     Reused {
                                         base,
                                         last,
+                                        top: Some(&top),
                                         days,
                                         lines,
                                     },
@@ -288,6 +297,7 @@ fn service(
         },
         trend,
         ranked,
+        top,
         last.into_iter().next().flatten(),
     ))
 }

@@ -9,7 +9,7 @@
 use super::breakdown::{Breakdown, Bucket, Edges, bucket_exprs, empty_buckets, read_buckets};
 use super::cross_selling::{CrossSelling, cross_selling, window_customers, window_customers_keyed};
 use super::day_lines::DayLines;
-use super::neglected_customers::{NeglectedCustomers, ValueBasis, neglected_customers};
+use super::neglected_customers::{NeglectedCustomers, ValueBasis, neglected_customers, top_decile};
 use super::service_inputs::{
     PeriodBase, days_before, instant_between, instant_until, midnight_ms, scalar_f64, scalar_u64,
 };
@@ -259,6 +259,7 @@ pub fn compute_engagement(
     let reused = Reused {
         base: &base,
         last: None,
+        top: None,
         days: None,
         lines: None,
     };
@@ -272,6 +273,8 @@ pub fn compute_engagement(
 pub(crate) struct Reused<'a> {
     pub(crate) base: &'a PeriodBase,
     pub(crate) last: Option<&'a DataFrame>,
+    /// The top value decile of `values` ([`top_decile`]), the same for every period.
+    pub(crate) top: Option<&'a DataFrame>,
     pub(crate) days: Option<&'a CustomerDays>,
     /// The purchase lines sorted by day: the activity window's customers read a slice of them.
     pub(crate) lines: Option<&'a DayLines<'a>>,
@@ -289,6 +292,7 @@ pub(crate) fn compute_engagement_with(
     let Reused {
         base,
         last,
+        top,
         days,
         lines,
     } = reused;
@@ -350,7 +354,13 @@ pub(crate) fn compute_engagement_with(
         ),
         channel_mix,
         recency: recency(&window, last, period)?,
-        neglected: neglected_customers(tables, last, period, settings, values, basis)?,
+        neglected: match top {
+            Some(top) => neglected_customers(tables, last, period, settings, top, basis)?,
+            None => {
+                let top = top_decile(values)?;
+                neglected_customers(tables, last, period, settings, &top, basis)?
+            }
+        },
         cross_selling,
     })
 }

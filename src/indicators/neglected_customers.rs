@@ -154,16 +154,17 @@ pub(crate) fn flag_neglected(
 }
 
 /// The neglected customers of the top value decile at the end of `period`, given each
-/// customer's last contact up to then (`last`: customer_id, last_contact).
+/// customer's last contact up to then (`last`: customer_id, last_contact) and the decile
+/// ([`top_decile`] of the values, the same for every period of a report: ranked once).
 pub(crate) fn neglected_customers(
     tables: &Tables,
     last: &DataFrame,
     period: Period,
     settings: &IndicatorSettings,
-    values: &DataFrame,
+    top: &DataFrame,
     basis: ValueBasis,
 ) -> PolarsResult<NeglectedCustomers> {
-    let top = top_decile(values)?;
+    let top = top.clone();
     let top_k = top.height() as f64;
     if top.height() == 0 {
         let empty = Figure::missing(Missing::EmptyBase);
@@ -274,7 +275,16 @@ mod tests {
     fn run(t: &Tables, v: &DataFrame) -> NeglectedCustomers {
         let settings = IndicatorSettings::default();
         let last = last_contacts(&interactions(), period().end).unwrap();
-        neglected_customers(t, &last, period(), &settings, v, ValueBasis::PredictiveClv).unwrap()
+        let top = top_decile(v).unwrap();
+        neglected_customers(
+            t,
+            &last,
+            period(),
+            &settings,
+            &top,
+            ValueBasis::PredictiveClv,
+        )
+        .unwrap()
     }
 
     #[test]

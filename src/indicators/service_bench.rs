@@ -6,7 +6,7 @@ use super::complaint_times::{backlog, resolution_times};
 use super::complaints::compute_complaints;
 use super::cross_selling::{cross_selling, window_customers};
 use super::engagement::{compute_engagement, last_contacts, recency};
-use super::neglected_customers::{ValueBasis, neglected_customers};
+use super::neglected_customers::{ValueBasis, neglected_customers, top_decile};
 use super::open_complaint_sales::sales_during_open_complaints;
 use super::satisfaction::compute_satisfaction;
 use super::service_fixture::frame;
@@ -211,15 +211,8 @@ fn parts(tables: &Tables, values: &DataFrame, p: Period, settings: &IndicatorSet
         recency(&window, &last, p).unwrap();
     });
     timed("neglected", &mut || {
-        neglected_customers(
-            tables,
-            &last,
-            p,
-            settings,
-            values,
-            ValueBasis::HistoricalClv,
-        )
-        .unwrap();
+        let top = top_decile(values).unwrap();
+        neglected_customers(tables, &last, p, settings, &top, ValueBasis::HistoricalClv).unwrap();
     });
 }
 

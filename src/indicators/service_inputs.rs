@@ -119,6 +119,48 @@ impl PeriodBase {
         };
         Ok(PeriodBase { active, invoices })
     }
+
+    /// [`PeriodBase::of_lines`] of several periods, in their order: with the customer-day
+    /// reduction, their active customers in one pass over it (instead of one pass each), beside
+    /// the invoice counts.
+    pub(crate) fn of_periods(
+        transactions: &DataFrame,
+        days: Option<&CustomerDays>,
+        lines: Option<&DayLines>,
+        periods: &[Period],
+    ) -> PolarsResult<Vec<Self>> {
+        use rayon::prelude::*;
+        let Some(d) = days else {
+            return periods
+                .par_iter()
+                .map(|p| Self::of_lines(transactions, None, lines, *p))
+                .collect();
+        };
+        let (active, invoices) = rayon::join(
+            || {
+                let windows: Vec<(NaiveDate, NaiveDate)> =
+                    periods.iter().map(|p| (p.start, p.end)).collect();
+                active_from_days_in(d, &windows)
+            },
+            || {
+                periods
+                    .par_iter()
+                    .map(|p| match lines {
+                        Some(l) => {
+                            let c = l.invoices(p.start, p.end);
+                            Ok(c.numbered + c.unnumbered)
+                        }
+                        None => invoice_count(transactions, p.start, p.end),
+                    })
+                    .collect::<PolarsResult<Vec<u64>>>()
+            },
+        );
+        Ok(active?
+            .into_iter()
+            .zip(invoices?)
+            .map(|(active, invoices)| PeriodBase { active, invoices })
+            .collect())
+    }
 }
 
 /// [`active_customers`] over the customer-day reduction: one pass over its sorted keys.
@@ -127,26 +169,51 @@ fn active_from_days(
     first: NaiveDate,
     last: NaiveDate,
 ) -> PolarsResult<DataFrame> {
-    let (from, to) = (epoch_days(first), epoch_days(last));
+    Ok(active_from_days_in(days, &[(first, last)])?
+        .pop()
+        .expect("one frame per window"))
+}
+
+/// [`active_customers`] of each window `first..=last`, in one pass over the customer days: their
+/// rows are sorted by key, so a customer is added to a window's list when its key differs from
+/// the last one added there, and each list comes out in key order.
+fn active_from_days_in(
+    days: &CustomerDays,
+    windows: &[(NaiveDate, NaiveDate)],
+) -> PolarsResult<Vec<DataFrame>> {
+    use rayon::prelude::*;
+    let bounds: Vec<(i32, i32)> = windows
+        .iter()
+        .map(|(first, last)| (epoch_days(*first), epoch_days(*last)))
+        .collect();
     let key = days.daily.column("key")?.u32()?;
     let day = days.daily.column("day")?.i32()?;
     let purchase = days.daily.column("purchase")?.bool()?;
     let purchase = purchase.downcast_iter().flat_map(|a| a.values_iter());
-    let mut picked: Vec<IdxSize> = Vec::new();
+    let mut picked: Vec<Vec<IdxSize>> = vec![Vec::new(); bounds.len()];
     for ((k, d), p) in key
         .into_no_null_iter()
         .zip(day.into_no_null_iter())
         .zip(purchase)
     {
-        if p && (from..=to).contains(&d) && picked.last() != Some(&(k as IdxSize)) {
-            picked.push(k as IdxSize);
+        if !p {
+            continue;
+        }
+        let k = k as IdxSize;
+        for ((from, to), list) in bounds.iter().zip(picked.iter_mut()) {
+            if (*from..=*to).contains(&d) && list.last() != Some(&k) {
+                list.push(k);
+            }
         }
     }
-    let ids = days
-        .keys
-        .column("customer_id")?
-        .take(&IdxCa::from_vec("idx".into(), picked))?;
-    DataFrame::new(ids.len(), vec![ids])
+    let customer_id = days.keys.column("customer_id")?;
+    picked
+        .into_par_iter()
+        .map(|keys| {
+            let ids = customer_id.take(&IdxCa::from_vec("idx".into(), keys))?;
+            DataFrame::new(ids.len(), vec![ids])
+        })
+        .collect()
 }
 
 /// Invoices in `first..=last`: distinct `invoice_id` over purchase lines (`net_amount > 0`),
@@ -216,6 +283,31 @@ mod tests {
             .collect();
         ids.sort();
         ids
+    }
+
+    #[test]
+    fn the_bases_of_several_periods_at_once_equal_those_of_one_period_at_a_time() {
+        let t = tables();
+        let days = CustomerDays::build(&t.transactions).unwrap();
+        let mut periods = period().trailing(8);
+        periods.push(period().year_ago());
+        let mut compared = 0;
+        for d in [Some(&days), None] {
+            let many = PeriodBase::of_periods(&t.transactions, d, None, &periods).unwrap();
+            assert_eq!(many.len(), periods.len());
+            for (p, got) in periods.iter().zip(&many) {
+                let one = PeriodBase::of(&t.transactions, d, *p).unwrap();
+                if d.is_some() {
+                    // Same customers in the same (key) order.
+                    assert!(one.active.equals(&got.active), "{p}");
+                } else {
+                    assert_eq!(sorted_ids(&one.active), sorted_ids(&got.active), "{p}");
+                }
+                assert_eq!(one.invoices, got.invoices, "{p}");
+                compared += got.active.height();
+            }
+        }
+        assert!(compared > 20, "the fixture's periods have active customers");
     }
 
     #[test]
