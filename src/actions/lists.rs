@@ -75,6 +75,19 @@ struct Shared<'a> {
     historical: DataFrame,
 }
 
+/// What the lists read beside the contact details: handed over by the indicators, or computed.
+struct Inputs<'a> {
+    ctx: Context<'a>,
+    status: PeriodStatus,
+    /// `key`, `clv`: historical CLV at P's end.
+    historical: DataFrame,
+    /// `key`, `clv`, `p_alive`: the model's values, when scored.
+    keyed: Option<DataFrame>,
+    ranked: DataFrame,
+    top: Option<DataFrame>,
+    last_at_p: Option<DataFrame>,
+}
+
 /// Computes every list the data support. The shared inputs, then the lists, are computed side by
 /// side (each list is a few polars queries, several of them on one core); the lists keep their
 /// workbook order. `reuse`: what the indicators stage computed from the same inputs (the
@@ -89,18 +102,17 @@ pub fn compute(input: &ActionInput, reuse: Option<Reuse>) -> Result<ActionLists>
         }
     };
     let (computed, contacts) = rayon::join(
-        || -> Result<_> {
+        || -> Result<Inputs> {
             if let Some(r) = reuse {
-                let c = r.core;
-                return Ok((
-                    c.ctx,
-                    c.status_at_p,
-                    c.clv_at_p,
-                    c.keyed_values,
-                    r.ranked,
-                    Some(r.top_decile),
-                    r.last_contacts_at_p,
-                ));
+                return Ok(Inputs {
+                    ctx: r.core.ctx,
+                    status: r.core.status_at_p,
+                    historical: r.core.clv_at_p,
+                    keyed: r.core.keyed_values,
+                    ranked: r.ranked,
+                    top: Some(r.top_decile),
+                    last_at_p: r.last_contacts_at_p,
+                });
             }
             let ctx = Context::prepare_with(input.tables, input.settings, input.days)?;
             let ((status, historical), ((clv, ranked), last)) = rayon::join(
@@ -122,13 +134,28 @@ pub fn compute(input: &ActionInput, reuse: Option<Reuse>) -> Result<ActionLists>
                     )
                 },
             );
-            let (status, historical, clv) = (status?, historical?, clv?);
-            Ok((ctx, status, historical, clv, ranked?, None, last?))
+            Ok(Inputs {
+                status: status?,
+                historical: historical?,
+                keyed: clv?,
+                ranked: ranked?,
+                top: None,
+                last_at_p: last?,
+                ctx,
+            })
         },
         || Contacts::find(input.tables, input.personal_data),
     );
-    let (ctx, status, historical, clv, ranked, top, last_at_p) = computed?;
-    let clv = match clv {
+    let Inputs {
+        ctx,
+        status,
+        historical,
+        keyed,
+        ranked,
+        top,
+        last_at_p,
+    } = computed?;
+    let clv = match keyed {
         Some(v) => v,
         None => historical
             .clone()
