@@ -110,13 +110,7 @@ impl PeriodBase {
             Some(d) => active_from_days(d, period.start, period.end)?,
             None => active_customers(transactions, period.start, period.end).collect()?,
         };
-        let invoices = match lines {
-            Some(l) => {
-                let c = l.invoices(period.start, period.end);
-                c.numbered + c.unnumbered
-            }
-            None => invoice_count(transactions, period.start, period.end)?,
-        };
+        let invoices = invoices_in(transactions, lines, period)?;
         Ok(PeriodBase { active, invoices })
     }
 
@@ -145,13 +139,7 @@ impl PeriodBase {
             || {
                 periods
                     .par_iter()
-                    .map(|p| match lines {
-                        Some(l) => {
-                            let c = l.invoices(p.start, p.end);
-                            Ok(c.numbered + c.unnumbered)
-                        }
-                        None => invoice_count(transactions, p.start, p.end),
-                    })
+                    .map(|p| invoices_in(transactions, lines, *p))
                     .collect::<PolarsResult<Vec<u64>>>()
             },
         );
@@ -160,6 +148,21 @@ impl PeriodBase {
             .zip(invoices?)
             .map(|(active, invoices)| PeriodBase { active, invoices })
             .collect())
+    }
+}
+
+/// The period's invoices ([`invoice_count`]), on the purchase lines sorted by day when given.
+fn invoices_in(
+    transactions: &DataFrame,
+    lines: Option<&DayLines>,
+    period: Period,
+) -> PolarsResult<u64> {
+    match lines {
+        Some(l) => {
+            let c = l.invoices(period.start, period.end);
+            Ok(c.numbered + c.unnumbered)
+        }
+        None => invoice_count(transactions, period.start, period.end),
     }
 }
 
