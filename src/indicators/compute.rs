@@ -137,10 +137,9 @@ pub(crate) fn prepare<'a>(
         || {
             rayon::join(
                 || {
-                    periods
-                        .par_iter()
-                        .map(|p| timed("status", || PeriodStatus::compute(&ctx, *p, depth(p))))
-                        .collect::<Result<Vec<_>, _>>()
+                    let wanted: Vec<(Period, Depth)> =
+                        periods.iter().map(|p| (*p, depth(p))).collect();
+                    timed("status", || PeriodStatus::compute_all(&ctx, &wanted))
                 },
                 || timed("cohorts", || cohorts::compute(&ctx, period)),
             )
