@@ -12,6 +12,7 @@ use crate::findings::Finding;
 use crate::indicators::all::ranked_values;
 use crate::indicators::clv_hist::{keyed_values, per_customer};
 use crate::indicators::complainer_churn::{open_at_end, start_base_by_complaint};
+use crate::indicators::contacts::LastContacts;
 use crate::indicators::context::{Context, between, day_number, keyed_complaints_with};
 use crate::indicators::engagement::last_contacts_at;
 use crate::indicators::neglected_customers::{flag_neglected, top_decile};
@@ -374,14 +375,19 @@ fn neglected(s: &Shared) -> PolarsResult<Option<Draft>> {
         Some(top) => top.clone(),
         None => top_decile(&s.ranked)?,
     };
-    let mut rows = flag_neglected(top, last, s.input.period, s.input.settings)?
-        .lazy()
-        .filter(col("neglected"))
-        .with_column(
-            days_before("last_contact", s.input.period.end)
-                .cast(DataType::Int64)
-                .alias("days_since_contact"),
-        );
+    let mut rows = flag_neglected(
+        top,
+        LastContacts::Frame(last),
+        s.input.period,
+        s.input.settings,
+    )?
+    .lazy()
+    .filter(col("neglected"))
+    .with_column(
+        days_before("last_contact", s.input.period.end)
+            .cast(DataType::Int64)
+            .alias("days_since_contact"),
+    );
     let mut figures = vec!["value"];
     if let Some(p) = p_alive_by_id(s) {
         rows = rows.join(

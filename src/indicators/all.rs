@@ -4,6 +4,7 @@
 
 use super::complaints::{ComplaintIndicators, compute_complaints_with};
 use super::compute::timed;
+use super::contacts::{ContactGroups, LastContacts};
 use super::day_lines::DayLines;
 use super::engagement::{EngagementIndicators, Reused, compute_engagement_with, last_contacts_at};
 use super::error::{IndicatorError, QueryContext};
@@ -212,22 +213,36 @@ fn service(
     let (ranked, basis) = timed("service.ranked", || ranked_values(tables, period, values));
     let ranked = ranked.family("engagement values")?;
     let top = timed("service.top_decile", || top_decile(&ranked)).family("engagement values")?;
-    // The three snapshots' last contacts in one pass over the interactions.
-    let last: Vec<Option<DataFrame>> = match tables.interactions.as_ref() {
-        Some(i) => timed("service.last_contacts", || {
-            last_contacts_at(
-                i,
-                &[period.end, period.previous().end, period.year_ago().end],
-            )
+    // The three snapshots' last contacts in one pass over the interactions, looked up by id.
+    let ends = [period.end, period.previous().end, period.year_ago().end];
+    let groups = match tables.interactions.as_ref() {
+        Some(i) => timed("service.last_contacts", || ContactGroups::build(i, &ends))
+            .family("engagement")?,
+        None => None,
+    };
+    // Frames only without the groups (a date column that is not the canonical one).
+    let frames: Vec<Option<DataFrame>> = match (&groups, tables.interactions.as_ref()) {
+        (None, Some(i)) => last_contacts_at(i, &ends)
+            .family("engagement")?
+            .into_iter()
+            .map(Some)
+            .collect(),
+        _ => vec![None, None, None],
+    };
+    let last: Vec<Option<LastContacts>> = (0..ends.len())
+        .map(|n| match (&groups, &frames[n]) {
+            (Some(g), _) => Some(LastContacts::Groups(g, n)),
+            (None, Some(f)) => Some(LastContacts::Frame(f)),
+            (None, None) => None,
         })
-        .family("engagement")?
-        .into_iter()
-        .map(Some)
-        .collect(),
-        None => vec![None, None, None],
+        .collect();
+    // The action lists take P's as a frame.
+    let last_at_p = match &groups {
+        Some(g) => Some(g.frame(0).family("engagement")?),
+        None => frames[0].clone(),
     };
     let snapshot =
-        |p: Period, last: Option<&DataFrame>| -> Result<ServiceSnapshot, IndicatorError> {
+        |p: Period, last: Option<LastContacts>| -> Result<ServiceSnapshot, IndicatorError> {
             let base = base_of(p);
             let (complaints, (satisfaction, engagement)) = rayon::join(
                 || {
@@ -277,7 +292,7 @@ fn service(
     let three: Vec<ServiceSnapshot> = snapshot_periods
         .par_iter()
         .zip(last.par_iter())
-        .map(|(p, l)| snapshot(*p, l.as_ref()))
+        .map(|(p, l)| snapshot(*p, *l))
         .collect::<Result<_, _>>()?;
     let [current, previous, year_ago]: [ServiceSnapshot; 3] =
         three.try_into().expect("three periods");
@@ -298,7 +313,7 @@ fn service(
         trend,
         ranked,
         top,
-        last.into_iter().next().flatten(),
+        last_at_p,
     ))
 }
 

@@ -7,11 +7,12 @@
 //! without an interactions table; cross-selling needs only the transactions.
 
 use super::breakdown::{Breakdown, Bucket, Edges, bucket_exprs, empty_buckets, read_buckets};
+use super::contacts::{ContactGroups, LastContacts, recency_counts};
 use super::cross_selling::{CrossSelling, cross_selling, window_customers, window_customers_keyed};
 use super::day_lines::DayLines;
 use super::neglected_customers::{NeglectedCustomers, ValueBasis, neglected_customers, top_decile};
 use super::service_inputs::{
-    PeriodBase, days_before, instant_between, instant_until, midnight_ms, scalar_f64, scalar_u64,
+    PeriodBase, days_before, instant_between, instant_until, scalar_f64, scalar_u64,
 };
 use crate::config::IndicatorSettings;
 use crate::customer_days::CustomerDays;
@@ -119,89 +120,18 @@ pub(crate) fn last_contacts(interactions: &DataFrame, end: NaiveDate) -> PolarsR
 }
 
 /// [`last_contacts`] at several ends in one pass over the interactions (the snapshot periods of
-/// a report), one frame per end, in the order given. A hash aggregate of our own rather than a
-/// polars group-by, which builds a list of row numbers for each of a million customers before
-/// taking three maxima; an identifier of up to 12 bytes is its 16-byte view, hashed as a number.
+/// a report, see [`ContactGroups`]), one frame per end, in the order given.
 pub(crate) fn last_contacts_at(
     interactions: &DataFrame,
     ends: &[NaiveDate],
 ) -> PolarsResult<Vec<DataFrame>> {
-    let date = interactions.column("date")?;
-    // The canonical date-time (naive, milliseconds); anything else keeps the polars query.
-    if !matches!(
-        date.dtype(),
-        DataType::Datetime(TimeUnit::Milliseconds, None)
-    ) {
-        return ends
+    match ContactGroups::build(interactions, ends)? {
+        Some(groups) => (0..ends.len()).map(|n| groups.frame(n)).collect(),
+        None => ends
             .iter()
             .map(|end| last_contacts(interactions, *end))
-            .collect();
+            .collect(),
     }
-    let limits: Vec<i64> = ends
-        .iter()
-        .map(|end| midnight_ms(*end + chrono::Duration::days(1)))
-        .collect();
-    let ids = interactions.column("customer_id")?.str()?.rechunk();
-    let ids = ids.downcast_as_array();
-    let views = ids.views();
-    let dates = date.datetime()?.physical().rechunk();
-    let dates = dates.downcast_as_array();
-    let k = ends.len();
-    // Group number of each customer (by view when the id is inline, else by text), the first
-    // row of each group, and the groups' maxima, k per group (i64::MIN: none yet).
-    let mut by_view: PlHashMap<u128, u32> = PlHashMap::default();
-    let mut by_text: PlHashMap<&str, u32> = PlHashMap::default();
-    let mut null_group: Option<u32> = None;
-    let mut first_row: Vec<usize> = Vec::new();
-    let mut maxima: Vec<i64> = Vec::new();
-    for row in 0..ids.len() {
-        let Some(t) = dates.get(row) else { continue };
-        let mut add = || {
-            first_row.push(row);
-            maxima.extend(std::iter::repeat_n(i64::MIN, k));
-            (first_row.len() - 1) as u32
-        };
-        let g = match ids.get(row) {
-            None => *null_group.get_or_insert_with(&mut add),
-            Some(text) if text.len() <= 12 => {
-                *by_view.entry(views[row].as_u128()).or_insert_with(&mut add)
-            }
-            Some(text) => *by_text.entry(text).or_insert_with(&mut add),
-        };
-        let slot = &mut maxima[g as usize * k..(g as usize + 1) * k];
-        for (m, limit) in slot.iter_mut().zip(&limits) {
-            if t < *limit && t > *m {
-                *m = t;
-            }
-        }
-    }
-    let dtype = date.dtype().clone();
-    (0..k)
-        .map(|i| {
-            let picked: Vec<(usize, i64)> = first_row
-                .iter()
-                .enumerate()
-                .filter_map(|(g, row)| {
-                    let m = maxima[g * k + i];
-                    (m != i64::MIN).then_some((*row, m))
-                })
-                .collect();
-            let customer: StringChunked = picked.iter().map(|(row, _)| ids.get(*row)).collect();
-            let last = Int64Chunked::from_vec(
-                "last_contact".into(),
-                picked.iter().map(|(_, m)| *m).collect(),
-            )
-            .into_series()
-            .cast(&dtype)?;
-            DataFrame::new(
-                picked.len(),
-                vec![
-                    customer.with_name("customer_id".into()).into_column(),
-                    last.into_column(),
-                ],
-            )
-        })
-        .collect()
 }
 
 /// Days since the last contact of the customers of `window` (active in A) at the end of P.
@@ -272,7 +202,7 @@ pub fn compute_engagement(
 #[derive(Clone, Copy)]
 pub(crate) struct Reused<'a> {
     pub(crate) base: &'a PeriodBase,
-    pub(crate) last: Option<&'a DataFrame>,
+    pub(crate) last: Option<LastContacts<'a>>,
     /// The top value decile of `values` ([`top_decile`]), the same for every period.
     pub(crate) top: Option<&'a DataFrame>,
     pub(crate) days: Option<&'a CustomerDays>,
@@ -343,7 +273,28 @@ pub(crate) fn compute_engagement_with(
         Some(l) => l,
         None => {
             computed = last_contacts(interactions, period.end)?;
-            &computed
+            LastContacts::Frame(&computed)
+        }
+    };
+    let recency = match last {
+        LastContacts::Frame(frame) => recency(&window, frame, period)?,
+        LastContacts::Groups(groups, end) => {
+            let c = recency_counts(
+                groups,
+                window.column("customer_id")?.str()?,
+                end,
+                period.end,
+                RECENCY_EDGES,
+            );
+            let (n, never) = (c.customers as f64, (c.customers - c.contacted) as f64);
+            ContactRecency {
+                customers: Figure::of(n),
+                never_contacted: Figure::of(never),
+                never_contacted_share: Figure::ratio(never, n),
+                median_days: c.median.into(),
+                days: c.buckets,
+                missing: None,
+            }
         }
     };
     Ok(EngagementIndicators {
@@ -353,7 +304,7 @@ pub(crate) fn compute_engagement_with(
             active.height() as f64,
         ),
         channel_mix,
-        recency: recency(&window, last, period)?,
+        recency,
         neglected: match top {
             Some(top) => neglected_customers(tables, last, period, settings, top, basis)?,
             None => {
@@ -369,6 +320,7 @@ pub(crate) fn compute_engagement_with(
 mod tests {
     use super::*;
     use crate::indicators::service_fixture::{assert_value, period, tables, values};
+    use crate::indicators::service_inputs::midnight_ms;
 
     #[test]
     fn last_contacts_at_several_ends_match_one_end_at_a_time() {

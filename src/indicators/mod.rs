@@ -17,6 +17,7 @@ pub mod complainer_churn;
 pub mod complaint_times;
 pub mod complaints;
 mod compute;
+pub(crate) mod contacts;
 pub mod context;
 pub mod cross_selling;
 mod day_lines;

@@ -4,6 +4,7 @@
 //! Indicators stage; depends on tables, period, config, figure and a per-customer value frame
 //! supplied by the caller (predictive CLV from the model stage, or historical CLV).
 
+use super::contacts::LastContacts;
 use super::service_inputs::{
     datetime_of_epoch_ms, days_before, midnight_lit, scalar_f64, scalar_u64,
 };
@@ -134,7 +135,7 @@ fn by_value() -> SortMultipleOptions {
 /// definition behind the indicator's figures and the action list.
 pub(crate) fn flag_neglected(
     top: DataFrame,
-    last: &DataFrame,
+    last: LastContacts,
     period: Period,
     settings: &IndicatorSettings,
 ) -> PolarsResult<DataFrame> {
@@ -142,13 +143,8 @@ pub(crate) fn flag_neglected(
     let is_neglected = col("last_contact")
         .is_null()
         .or(col("last_contact").lt(midnight_lit(window_start)));
-    top.lazy()
-        .join(
-            last.clone().lazy(),
-            [col("customer_id")],
-            [col("customer_id")],
-            JoinArgs::new(JoinType::Left),
-        )
+    last.attach(top)?
+        .lazy()
         .with_column(is_neglected.alias("neglected"))
         .collect()
 }
@@ -158,7 +154,7 @@ pub(crate) fn flag_neglected(
 /// ([`top_decile`] of the values, the same for every period of a report: ranked once).
 pub(crate) fn neglected_customers(
     tables: &Tables,
-    last: &DataFrame,
+    last: LastContacts,
     period: Period,
     settings: &IndicatorSettings,
     top: &DataFrame,
@@ -274,17 +270,34 @@ mod tests {
 
     fn run(t: &Tables, v: &DataFrame) -> NeglectedCustomers {
         let settings = IndicatorSettings::default();
-        let last = last_contacts(&interactions(), period().end).unwrap();
+        let i = interactions();
+        let last = last_contacts(&i, period().end).unwrap();
         let top = top_decile(v).unwrap();
-        neglected_customers(
+        let joined = neglected_customers(
             t,
-            &last,
+            LastContacts::Frame(&last),
             period(),
             &settings,
             &top,
             ValueBasis::PredictiveClv,
         )
-        .unwrap()
+        .unwrap();
+        // The same figures and list from the one-pass groups looked up by id.
+        let ends = [period().previous().end, period().end];
+        let groups = crate::indicators::contacts::ContactGroups::build(&i, &ends)
+            .unwrap()
+            .expect("canonical dates");
+        let looked_up = neglected_customers(
+            t,
+            LastContacts::Groups(&groups, 1),
+            period(),
+            &settings,
+            &top,
+            ValueBasis::PredictiveClv,
+        )
+        .unwrap();
+        assert_eq!(joined, looked_up);
+        joined
     }
 
     #[test]

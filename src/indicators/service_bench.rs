@@ -4,6 +4,7 @@
 
 use super::complaint_times::{backlog, resolution_times};
 use super::complaints::compute_complaints;
+use super::contacts::LastContacts;
 use super::cross_selling::{cross_selling, window_customers};
 use super::engagement::{compute_engagement, last_contacts, recency};
 use super::neglected_customers::{ValueBasis, neglected_customers, top_decile};
@@ -212,7 +213,15 @@ fn parts(tables: &Tables, values: &DataFrame, p: Period, settings: &IndicatorSet
     });
     timed("neglected", &mut || {
         let top = top_decile(values).unwrap();
-        neglected_customers(tables, &last, p, settings, &top, ValueBasis::HistoricalClv).unwrap();
+        neglected_customers(
+            tables,
+            LastContacts::Frame(&last),
+            p,
+            settings,
+            &top,
+            ValueBasis::HistoricalClv,
+        )
+        .unwrap();
     });
 }
 

@@ -1,0 +1,428 @@
+//! Indicators stage: each customer's last interaction at several ends (the three snapshot
+//! periods of a report) from one pass over the interactions, kept as a lookup by customer id so
+//! that the recency and neglect figures of each period read it directly instead of joining a
+//! million-row frame by text id.
+//!
+//! Depends on the canonical interactions table. [`super::engagement::last_contacts`] is the
+//! definition; the tests compare against it.
+
+use super::breakdown::{Bucket, Edges};
+use super::service_inputs::midnight_ms;
+use crate::period::day_number;
+use chrono::NaiveDate;
+use polars::prelude::*;
+use polars_arrow::array::{Utf8ViewArray, View};
+
+/// Milliseconds in a day.
+const DAY_MS: i64 = 86_400_000;
+
+/// The interactions grouped by customer id, with each group's last interaction up to each end.
+pub(crate) struct ContactGroups<'a> {
+    ids: Utf8ViewArray,
+    /// Groups of the ids of up to 12 bytes, by their 16-byte view (which is the id itself).
+    by_view: PlHashMap<u128, u32>,
+    /// Groups of longer ids, by text.
+    by_text: PlHashMap<&'a str, u32>,
+    /// Group of the interactions without customer id.
+    null_group: Option<u32>,
+    /// First row of each group, in order of first appearance.
+    first_row: Vec<usize>,
+    /// `ends.len()` maxima per group (epoch milliseconds; `i64::MIN`: none up to that end).
+    maxima: Vec<i64>,
+    ends: usize,
+    dtype: DataType,
+}
+
+impl<'a> ContactGroups<'a> {
+    /// One pass over `interactions`; `None` when its date column is not the canonical naive
+    /// millisecond date-time (the callers then keep the polars query). A hash aggregate of our
+    /// own rather than a polars group-by, which builds a list of row numbers for each of a
+    /// million customers before taking three maxima.
+    pub(crate) fn build(
+        interactions: &'a DataFrame,
+        ends: &[NaiveDate],
+    ) -> PolarsResult<Option<ContactGroups<'a>>> {
+        let date = interactions.column("date")?;
+        if !matches!(
+            date.dtype(),
+            DataType::Datetime(TimeUnit::Milliseconds, None)
+        ) {
+            return Ok(None);
+        }
+        let limits: Vec<i64> = ends
+            .iter()
+            .map(|end| midnight_ms(*end + chrono::Duration::days(1)))
+            .collect();
+        // The canonical tables hold one chunk per column; a rechunk is then a clone of it.
+        let ids = interactions.column("customer_id")?.str()?.rechunk();
+        let ids: Utf8ViewArray = ids.downcast_as_array().clone();
+        let dates = date.datetime()?.physical().rechunk();
+        let dates = dates.downcast_as_array();
+        let k = ends.len();
+        let mut groups = ContactGroups {
+            ids,
+            by_view: PlHashMap::default(),
+            by_text: PlHashMap::default(),
+            null_group: None,
+            first_row: Vec::new(),
+            maxima: Vec::new(),
+            ends: k,
+            dtype: date.dtype().clone(),
+        };
+        // The text of a long id borrows from the interactions' own buffers (which outlive the
+        // groups), not from the clone of the array kept above.
+        let source = interactions.column("customer_id")?.str()?;
+        let texts: Vec<&'a Utf8ViewArray> = source.downcast_iter().collect();
+        let chunk_rows: Vec<usize> = texts.iter().map(|a| a.len()).collect();
+        let mut chunk = 0;
+        let mut chunk_start = 0;
+        let views = groups.ids.views().clone();
+        for row in 0..groups.ids.len() {
+            while row >= chunk_start + chunk_rows[chunk] {
+                chunk_start += chunk_rows[chunk];
+                chunk += 1;
+            }
+            let Some(t) = dates.get(row) else { continue };
+            let text: Option<&'a str> = texts[chunk].get(row - chunk_start);
+            let g = groups.group_or_add(text, views[row], row);
+            let slot = &mut groups.maxima[g as usize * k..(g as usize + 1) * k];
+            for (m, limit) in slot.iter_mut().zip(&limits) {
+                if t < *limit && t > *m {
+                    *m = t;
+                }
+            }
+        }
+        Ok(Some(groups))
+    }
+
+    fn group_or_add(&mut self, text: Option<&'a str>, view: View, row: usize) -> u32 {
+        let next = self.first_row.len() as u32;
+        let (g, added) = match text {
+            None => match self.null_group {
+                Some(g) => (g, false),
+                None => {
+                    self.null_group = Some(next);
+                    (next, true)
+                }
+            },
+            Some(text) if text.len() <= View::MAX_INLINE_SIZE as usize => {
+                let g = *self.by_view.entry(view.as_u128()).or_insert(next);
+                (g, g == next)
+            }
+            Some(text) => {
+                let g = *self.by_text.entry(text).or_insert(next);
+                (g, g == next)
+            }
+        };
+        if added {
+            self.first_row.push(row);
+            self.maxima.extend(std::iter::repeat_n(i64::MIN, self.ends));
+        }
+        g
+    }
+
+    /// The group of customer id `id`, `None` if it has no interaction with a date.
+    pub(crate) fn group_of(&self, id: Option<&str>) -> Option<u32> {
+        match id {
+            None => self.null_group,
+            Some(text) if text.len() <= View::MAX_INLINE_SIZE as usize => self
+                .by_view
+                .get(&View::new_inline(text.as_bytes()).as_u128())
+                .copied(),
+            Some(text) => self.by_text.get(text).copied(),
+        }
+    }
+
+    /// Customer `id`'s last interaction up to the end number `end` (epoch milliseconds).
+    pub(crate) fn last(&self, id: Option<&str>, end: usize) -> Option<i64> {
+        let g = self.group_of(id)? as usize;
+        let m = self.maxima[g * self.ends + end];
+        (m != i64::MIN).then_some(m)
+    }
+
+    /// The frame of [`super::engagement::last_contacts`] at end number `end`: `customer_id`,
+    /// `last_contact`, one row per customer in order of first appearance.
+    pub(crate) fn frame(&self, end: usize) -> PolarsResult<DataFrame> {
+        let picked: Vec<(usize, i64)> = self
+            .first_row
+            .iter()
+            .enumerate()
+            .filter_map(|(g, row)| {
+                let m = self.maxima[g * self.ends + end];
+                (m != i64::MIN).then_some((*row, m))
+            })
+            .collect();
+        let customer: StringChunked = picked.iter().map(|(row, _)| self.ids.get(*row)).collect();
+        let last = Int64Chunked::from_vec(
+            "last_contact".into(),
+            picked.iter().map(|(_, m)| *m).collect(),
+        )
+        .into_series()
+        .cast(&self.dtype)?;
+        DataFrame::new(
+            picked.len(),
+            vec![
+                customer.with_name("customer_id".into()).into_column(),
+                last.into_column(),
+            ],
+        )
+    }
+
+    /// Each of `customers`' last interaction up to end number `end`, as the `last_contact`
+    /// column a left join of `customers` with [`Self::frame`] gives.
+    pub(crate) fn last_of(&self, customers: &StringChunked, end: usize) -> PolarsResult<Series> {
+        let last: Int64Chunked = customers.iter().map(|id| self.last(id, end)).collect();
+        last.with_name("last_contact".into())
+            .into_series()
+            .cast(&self.dtype)
+    }
+}
+
+/// Each customer's last interaction at one end: a frame (`customer_id`, `last_contact`) to
+/// join, or the groups of one pass looked up by id.
+#[derive(Clone, Copy)]
+pub(crate) enum LastContacts<'a> {
+    Frame(&'a DataFrame),
+    /// The groups and the number of the end among those they were built for.
+    Groups(&'a ContactGroups<'a>, usize),
+}
+
+impl LastContacts<'_> {
+    /// `customers` (with `customer_id`, no null ids) and each one's `last_contact` as a last
+    /// column, in the order of `customers`: a left join with the frame, or a lookup.
+    pub(crate) fn attach(self, customers: DataFrame) -> PolarsResult<DataFrame> {
+        match self {
+            LastContacts::Frame(last) => customers
+                .lazy()
+                .join(
+                    last.clone().lazy(),
+                    [col("customer_id")],
+                    [col("customer_id")],
+                    JoinArgs::new(JoinType::Left),
+                )
+                .collect(),
+            LastContacts::Groups(groups, end) => {
+                let last = groups.last_of(customers.column("customer_id")?.str()?, end)?;
+                let mut customers = customers;
+                customers.with_column(last.into_column())?;
+                Ok(customers)
+            }
+        }
+    }
+}
+
+/// Whole days from `last_contact` (epoch milliseconds) to day `end`, as
+/// `service_inputs::days_before` counts them (the date of an instant is its floor day).
+fn days_before(end: NaiveDate, last_contact: i64) -> f64 {
+    f64::from(day_number(end)) - last_contact.div_euclid(DAY_MS) as f64
+}
+
+/// What [`super::engagement::recency`] reports of a set of customers, found by lookup.
+pub(crate) struct RecencyCounts {
+    pub(crate) customers: u64,
+    pub(crate) contacted: u64,
+    pub(crate) median: Option<f64>,
+    pub(crate) buckets: Vec<Bucket>,
+}
+
+/// Days since the last contact (end number `end`, the last day of the period `day`) of
+/// `customers`: counts, median and the histogram over `edges` (lower edge included).
+pub(crate) fn recency_counts(
+    groups: &ContactGroups,
+    customers: &StringChunked,
+    end: usize,
+    day: NaiveDate,
+    edges: Edges,
+) -> RecencyCounts {
+    let mut days: Vec<f64> = customers
+        .iter()
+        .filter_map(|id| groups.last(id, end))
+        .map(|m| days_before(day, m))
+        .collect();
+    let buckets = edges
+        .iter()
+        .map(|(label, from, to)| Bucket {
+            label: label.to_string(),
+            from: *from,
+            to: *to,
+            count: days
+                .iter()
+                .filter(|d| **d >= *from && to.is_none_or(|to| **d < to))
+                .count() as u64,
+        })
+        .collect();
+    RecencyCounts {
+        customers: customers.len() as u64,
+        contacted: days.len() as u64,
+        median: median(&mut days),
+        buckets,
+    }
+}
+
+/// The median as polars computes it (linear interpolation between the two middle values).
+fn median(v: &mut [f64]) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    let float_idx = (v.len() - 1) as f64 * 0.5;
+    let idx = float_idx.floor() as usize;
+    let (_, lower, above) = v.select_nth_unstable_by(idx, f64::total_cmp);
+    let lower = *lower;
+    if float_idx == idx as f64 {
+        return Some(lower);
+    }
+    let upper = above.iter().copied().min_by(f64::total_cmp)?;
+    Some(if lower == upper {
+        lower
+    } else {
+        (float_idx - idx as f64) * (upper - lower) + lower
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::engagement::last_contacts;
+    use crate::indicators::fixture::d;
+
+    fn interactions() -> DataFrame {
+        let ms = |s: &str| {
+            chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M")
+                .unwrap()
+                .and_utc()
+                .timestamp_millis()
+        };
+        let ids = [
+            Some("a"),
+            Some("a customer id longer than twelve bytes"),
+            None,
+            Some("b"),
+            Some("a"),
+            Some("a customer id longer than twelve bytes"),
+            Some("old"),
+            Some("b"),
+            Some("no date"),
+        ];
+        let dates = [
+            Some(ms("2026-03-31 23:59")),
+            Some(ms("2026-01-15 08:00")),
+            Some(ms("2026-02-01 00:00")),
+            Some(ms("2026-04-01 00:00")),
+            Some(ms("2025-12-31 10:00")),
+            Some(ms("2026-06-30 12:00")),
+            Some(ms("1969-12-31 23:00")),
+            Some(ms("2026-03-01 09:30")),
+            None,
+        ];
+        let date = Int64Chunked::from_iter_options("date".into(), dates.into_iter())
+            .into_series()
+            .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
+            .unwrap();
+        DataFrame::new(
+            ids.len(),
+            vec![
+                StringChunked::from_iter_options("customer_id".into(), ids.into_iter())
+                    .into_column(),
+                date.into_column(),
+            ],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn frames_and_lookups_equal_the_group_by_at_every_end() {
+        let i = interactions();
+        let ends = [d("2026-03-31"), d("2026-06-30"), d("2025-12-31")];
+        let groups = ContactGroups::build(&i, &ends).unwrap().unwrap();
+        let sorted = |df: DataFrame| {
+            df.sort(
+                ["customer_id"],
+                SortMultipleOptions::default().with_nulls_last(true),
+            )
+            .unwrap()
+        };
+        for (n, end) in ends.iter().enumerate() {
+            let reference = sorted(last_contacts(&i, *end).unwrap());
+            let frame = sorted(groups.frame(n).unwrap());
+            assert!(
+                frame.equals_missing(&reference),
+                "{end}:\n{frame}\n{reference}"
+            );
+            // The lookup of each id, and of ids without interactions, gives the same.
+            let asked = StringChunked::from_iter_options(
+                "customer_id".into(),
+                [
+                    Some("a"),
+                    Some("a customer id longer than twelve bytes"),
+                    Some("b"),
+                    Some("nobody"),
+                    Some("no date"),
+                    Some("old"),
+                ]
+                .into_iter(),
+            );
+            let looked_up = groups.last_of(&asked, n).unwrap();
+            let joined = asked
+                .clone()
+                .into_series()
+                .into_frame()
+                .lazy()
+                .join(
+                    last_contacts(&i, *end).unwrap().lazy(),
+                    [col("customer_id")],
+                    [col("customer_id")],
+                    JoinArgs::new(JoinType::Left),
+                )
+                .collect()
+                .unwrap();
+            assert!(
+                looked_up.equals_missing(
+                    joined
+                        .column("last_contact")
+                        .unwrap()
+                        .as_materialized_series()
+                ),
+                "{end}: {looked_up:?} {joined}"
+            );
+        }
+        // "a" at the first end: the last minute of the day counts.
+        assert_eq!(
+            groups.last(Some("a"), 0),
+            Some(
+                chrono::NaiveDateTime::parse_from_str("2026-03-31 23:59", "%Y-%m-%d %H:%M")
+                    .unwrap()
+                    .and_utc()
+                    .timestamp_millis()
+            )
+        );
+        assert_eq!(
+            groups.last(Some("a customer id longer than twelve bytes"), 2),
+            None
+        );
+    }
+
+    #[test]
+    fn the_median_interpolates_between_the_middle_values() {
+        assert_eq!(median(&mut []), None);
+        assert_eq!(median(&mut [7.0]), Some(7.0));
+        assert_eq!(median(&mut [9.0, 1.0, 4.0]), Some(4.0));
+        assert_eq!(median(&mut [9.0, 1.0, 4.0, 2.0]), Some(3.0));
+        assert_eq!(median(&mut [5.0, 1.0, 4.0, 2.0]), Some(3.0));
+        assert_eq!(median(&mut [3.0, 3.0, 1.0, 8.0]), Some(3.0));
+    }
+
+    #[test]
+    fn days_before_counts_from_the_date_of_the_instant() {
+        let end = d("2026-03-31");
+        let ms = |s: &str| {
+            chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M")
+                .unwrap()
+                .and_utc()
+                .timestamp_millis()
+        };
+        assert_eq!(days_before(end, ms("2026-03-31 23:59")), 0.0);
+        assert_eq!(days_before(end, ms("2026-03-30 00:00")), 1.0);
+        // Before 1970 the floor day, not the truncated one.
+        assert_eq!(days_before(d("1970-01-01"), ms("1969-12-31 23:00")), 1.0);
+    }
+}
