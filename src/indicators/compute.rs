@@ -207,7 +207,13 @@ pub(crate) fn finish<'a: 'l, 'l>(
                 .par_iter()
                 .map(|p| {
                     timed("snapshot", || {
-                        snapshot(&ctx, status_of(*p), &shared, *p == period)
+                        // P−1's NRR interval is read by nothing the report writes.
+                        let draws = if *p == previous && previous != year_ago {
+                            revenue::Draws::OnUse
+                        } else {
+                            revenue::Draws::Now
+                        };
+                        snapshot(&ctx, status_of(*p), &shared, *p == period, draws)
                     })
                 })
                 .collect::<Result<Vec<_>, _>>()
@@ -265,6 +271,7 @@ fn snapshot(
     status: &PeriodStatus,
     shared: &Shared,
     is_p: bool,
+    draws: revenue::Draws,
 ) -> Result<Snapshot, IndicatorError> {
     let clv = if is_p {
         shared.clv_at_p.clone().lazy()
@@ -276,7 +283,8 @@ fn snapshot(
         base: timed("snapshot.base", || base::compute(ctx, status)).family("base")?,
         retention: timed("snapshot.retention", || retention::compute(status))
             .family("retention")?,
-        revenue: timed("snapshot.revenue", || revenue::compute(ctx, status)).family("revenue")?,
+        revenue: timed("snapshot.revenue", || revenue::compute(ctx, status, draws))
+            .family("revenue")?,
         profitability: timed("snapshot.profitability", || {
             profitability::compute(ctx, status)
         })

@@ -7,7 +7,7 @@ use super::definition::Definition;
 use super::status::{Coverage, PeriodStatus, one_row};
 use crate::figure::{Figure, Missing};
 use crate::period::Period;
-use crate::stats::{Bootstrap, bootstrap_ratio};
+use crate::stats::{Bootstrap, bootstrap_ratio, bootstrap_ratio_on_use};
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -72,7 +72,7 @@ struct YearOverYear {
 
 /// NRR and GRR over the customers active (a purchase) in P−12m: their revenue in P against their
 /// revenue in P−12m, with the bootstrap of NRR over those customers.
-fn year_over_year(ctx: &Context, period: Period) -> PolarsResult<YearOverYear> {
+fn year_over_year(ctx: &Context, period: Period, draws: Draws) -> PolarsResult<YearOverYear> {
     let year = period.year_ago();
     let covered = ctx
         .data_range
@@ -98,8 +98,9 @@ fn year_over_year(ctx: &Context, period: Period) -> PolarsResult<YearOverYear> {
         grr: over_positive(kept, base),
         customers: Figure::of(rev_y.len() as f64),
         base: Figure::of(base),
-        bootstrap: super::compute::timed("rev.bootstrap", || {
-            bootstrap_ratio(&rev_p, &rev_y, BOOTSTRAP_SEED)
+        bootstrap: super::compute::timed("rev.bootstrap", || match draws {
+            Draws::Now => bootstrap_ratio(&rev_p, &rev_y, BOOTSTRAP_SEED),
+            Draws::OnUse => bootstrap_ratio_on_use(&rev_p, &rev_y, BOOTSTRAP_SEED),
         }),
     })
 }
@@ -223,7 +224,16 @@ fn invoice_count(ctx: &Context, status: &PeriodStatus) -> PolarsResult<f64> {
     Ok(v[0].unwrap_or(0.0))
 }
 
-pub(crate) fn compute(ctx: &Context, status: &PeriodStatus) -> PolarsResult<Revenue> {
+/// When the NRR bootstrap's resamples are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Draws {
+    /// In this stage: the interval is read (P in the report, P and P−12m in the findings).
+    Now,
+    /// When first read, if ever (P−1's).
+    OnUse,
+}
+
+pub(crate) fn compute(ctx: &Context, status: &PeriodStatus, draws: Draws) -> PolarsResult<Revenue> {
     let t = totals(ctx, status)?;
     let invoices = if ctx.has_invoice_ids {
         invoice_count(ctx, status)?
@@ -234,7 +244,7 @@ pub(crate) fn compute(ctx: &Context, status: &PeriodStatus) -> PolarsResult<Reve
         one_row(days, &["days"])?[0].unwrap_or(0.0)
     };
     let cov = status.coverage.period;
-    let yoy = year_over_year(ctx, status.period)?;
+    let yoy = year_over_year(ctx, status.period, draws)?;
     Ok(Revenue {
         revenue: t.revenue,
         gross_margin: t.gross_margin,
@@ -349,7 +359,12 @@ mod tests {
     fn revenue_of(tables: &Tables, period: &str) -> Revenue {
         let settings = fixture::settings();
         let ctx = Context::prepare(tables, &settings).unwrap();
-        compute(&ctx, &fixture::status(&ctx, period.parse().unwrap())).unwrap()
+        compute(
+            &ctx,
+            &fixture::status(&ctx, period.parse().unwrap()),
+            Draws::Now,
+        )
+        .unwrap()
     }
 
     /// The former group-by: the definition the one pass is compared with.

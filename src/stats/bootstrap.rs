@@ -4,6 +4,7 @@
 use crate::memory::prefetch;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use std::sync::{Arc, OnceLock};
 
 /// Most resamples; fewer on very large bases (see [`bootstrap_ratio`]).
 const MAX_RESAMPLES: usize = 1000;
@@ -21,9 +22,13 @@ pub struct Bootstrap {
     pub resamples: usize,
     /// Seed of the resampling.
     pub seed: u64,
-    /// One ratio per resample, in resample order (kept in memory, not written).
+    /// One ratio per resample, in resample order (kept in memory, not written): drawn when
+    /// [`bootstrap_ratio`] runs, or on first use for [`bootstrap_ratio_on_use`].
     #[serde(skip)]
-    pub replicates: Vec<f64>,
+    replicates: OnceLock<Vec<f64>>,
+    /// Each customer's (numerator, denominator), what the replicates are drawn from.
+    #[serde(skip)]
+    pairs: Arc<Vec<[f64; 2]>>,
 }
 
 /// Draws fetched ahead of their sum.
@@ -41,6 +46,15 @@ fn splitmix64(state: &mut u64) -> u64 {
 /// customers or with a non-positive denominator. Each resample has its own random stream
 /// (seed, resample number), so the result does not depend on the number of threads.
 pub fn bootstrap_ratio(num: &[f64], den: &[f64], seed: u64) -> Option<Bootstrap> {
+    let b = bootstrap_ratio_on_use(num, den, seed)?;
+    b.replicates();
+    Some(b)
+}
+
+/// [`bootstrap_ratio`] with the resamples drawn when first read ([`Bootstrap::replicates`]):
+/// a report carries the NRR bootstrap of P−1 whose interval nothing reads, and on a large client
+/// the draws are most of a second.
+pub fn bootstrap_ratio_on_use(num: &[f64], den: &[f64], seed: u64) -> Option<Bootstrap> {
     let n = num.len().min(den.len());
     let total_den: f64 = den[..n].iter().sum();
     if n == 0 || total_den <= 0.0 {
@@ -55,7 +69,22 @@ pub fn bootstrap_ratio(num: &[f64], den: &[f64], seed: u64) -> Option<Bootstrap>
         .zip(&den[..n])
         .map(|(a, b)| [*a, *b])
         .collect();
-    let replicates = (0..resamples)
+    Some(Bootstrap {
+        estimate,
+        resamples,
+        seed,
+        replicates: OnceLock::new(),
+        pairs: Arc::new(pairs),
+    })
+}
+
+/// `resamples` ratios of sums over customers drawn from `pairs` with replacement.
+fn draw(pairs: &[[f64; 2]], resamples: usize, seed: u64) -> Vec<f64> {
+    let n = pairs.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    (0..resamples)
         .into_par_iter()
         .map(|r| {
             let mut state = seed ^ (r as u64).wrapping_mul(0xD1B5_4A32_D192_ED03);
@@ -81,19 +110,20 @@ pub fn bootstrap_ratio(num: &[f64], den: &[f64], seed: u64) -> Option<Bootstrap>
             }
             if b > 0.0 { a / b } else { f64::NAN }
         })
-        .collect();
-    Some(Bootstrap {
-        estimate,
-        resamples,
-        seed,
-        replicates,
-    })
+        .collect()
 }
 
 impl Bootstrap {
+    /// One ratio per resample, in resample order; drawn now if not yet (none for a bootstrap
+    /// read back from JSON, which keeps only its parameters).
+    pub fn replicates(&self) -> &[f64] {
+        self.replicates
+            .get_or_init(|| draw(&self.pairs, self.resamples, self.seed))
+    }
+
     fn sorted(&self) -> Vec<f64> {
         let mut v: Vec<f64> = self
-            .replicates
+            .replicates()
             .iter()
             .copied()
             .filter(|x| x.is_finite())
@@ -115,9 +145,9 @@ impl Bootstrap {
 
     /// Replicates of `self − other`, resample by resample (two independent samples).
     pub fn difference(&self, other: &Bootstrap) -> Vec<f64> {
-        self.replicates
+        self.replicates()
             .iter()
-            .zip(&other.replicates)
+            .zip(other.replicates())
             .map(|(a, b)| a - b)
             .filter(|x| x.is_finite())
             .collect()
@@ -181,11 +211,29 @@ mod tests {
             let want = reference(&num, &den, 42, got.resamples);
             assert_eq!(got.resamples, MAX_RESAMPLES);
             let same = got
-                .replicates
+                .replicates()
                 .iter()
                 .zip(&want)
                 .all(|(a, b)| a.to_bits() == b.to_bits());
             assert!(same, "{n} customers");
         }
+    }
+
+    #[test]
+    fn resamples_drawn_on_use_equal_those_drawn_at_once_and_json_keeps_none() {
+        let num: Vec<f64> = (0..300).map(|i| (i % 11) as f64 * 3.0).collect();
+        let den: Vec<f64> = (0..300).map(|i| 20.0 + (i % 7) as f64).collect();
+        let now = bootstrap_ratio(&num, &den, 7).unwrap();
+        let later = bootstrap_ratio_on_use(&num, &den, 7).unwrap();
+        assert_eq!(later.replicates.get(), None, "not drawn before use");
+        assert_eq!(now.replicates(), later.replicates());
+        assert_eq!(now.interval(0.9), later.interval(0.9));
+        let back: Bootstrap =
+            serde_json::from_str(&serde_json::to_string(&later).unwrap()).unwrap();
+        assert_eq!(
+            (back.estimate, back.resamples, back.seed),
+            (later.estimate, 1000, 7)
+        );
+        assert!(back.replicates().is_empty());
     }
 }

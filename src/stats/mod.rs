@@ -9,7 +9,7 @@ mod bootstrap;
 mod distributions;
 mod rates;
 
-pub use bootstrap::{Bootstrap, bootstrap_ratio};
+pub use bootstrap::{Bootstrap, bootstrap_ratio, bootstrap_ratio_on_use};
 pub(crate) use bootstrap::{percentile_interval, two_sided_share};
 pub use distributions::{normal_cdf, normal_quantile};
 pub use rates::{NpsCounts, fisher_exact, nps_difference, poisson_rates, two_proportions};

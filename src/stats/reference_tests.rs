@@ -114,7 +114,7 @@ fn bootstrap_of_a_ratio_is_deterministic_and_covers_the_estimate() {
     let den: Vec<f64> = (0..500).map(|i| 30.0 + (i % 5) as f64).collect();
     let a = bootstrap_ratio(&num, &den, 19).unwrap();
     let b = bootstrap_ratio(&num, &den, 19).unwrap();
-    assert_eq!(a.replicates, b.replicates);
+    assert_eq!(a.replicates(), b.replicates());
     assert_eq!(a.resamples, 1000);
     let [lo, hi] = a.interval(0.95);
     assert!(
