@@ -44,7 +44,10 @@ fn main() -> anyhow::Result<()> {
         for kind in TableKind::ALL {
             let path = cache.join(format!("{}.parquet", kind.name()));
             if path.exists() {
-                let df = ParquetReader::new(std::fs::File::open(&path)?).finish()?;
+                let mut df = ParquetReader::new(std::fs::File::open(&path)?).finish()?;
+                // One chunk per column, as ingest leaves them: several chunks would make every
+                // stage that needs one pay for a rechunk that a real run does not.
+                df.rechunk_mut_par();
                 tables.set(kind, df);
             }
         }
