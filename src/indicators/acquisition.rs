@@ -142,7 +142,7 @@ pub(crate) fn clv_to_cac(
         ClvBasis::Historical
     };
     let costs = match costs {
-        Ok(c) => c.clone().lazy(),
+        Ok(c) => c,
         Err(reason) => {
             let m = Figure::missing(*reason);
             return Ok(ClvToCac {
@@ -164,6 +164,90 @@ pub(crate) fn clv_to_cac(
             basis,
         });
     }
+    let [n, cost, clv] = match cac_sums_by_key(costs, clv_at_end, values)? {
+        Some(sums) => sums,
+        None => cac_sums_joined(costs, clv_at_end, values)?,
+    };
+    let covered = status.coverage.period;
+    Ok(ClvToCac {
+        customers: Coverage::gate(covered, Figure::of(n)),
+        average_cac: Coverage::gate(covered, Figure::ratio(cost, n)),
+        average_clv: Coverage::gate(covered, Figure::ratio(clv, n)),
+        ratio: Coverage::gate(covered, Figure::ratio(clv, cost)),
+        basis,
+    })
+}
+
+/// Customers, Σ cost and Σ CLV over the customers with a cost, acquired by the end (a row of
+/// `clv_at_end`) and, with model values, valued: the inner joins of [`cac_sums_joined`] as
+/// lookups by key (the keys are dense, 0..customers), two joins of a million rows each fewer.
+/// `None` when a frame repeats a key (a join would then multiply rows): the caller joins.
+fn cac_sums_by_key(
+    costs: &DataFrame,
+    clv_at_end: &DataFrame,
+    values: Option<&DataFrame>,
+) -> PolarsResult<Option<[f64; 3]>> {
+    /// Each key's value of `column` (`Some(None)`: a row with a null value), or `None` when a
+    /// key repeats.
+    fn by_key(df: &DataFrame, column: &str) -> PolarsResult<Option<Vec<Option<Option<f64>>>>> {
+        let keys = df.column("key")?.u32()?;
+        let v = df.column(column)?.cast(&DataType::Float64)?;
+        let v = v.f64()?;
+        let len = keys.iter().flatten().max().map_or(0, |k| k as usize + 1);
+        let mut out = vec![None; len];
+        for (k, x) in keys.iter().zip(v.iter()) {
+            let Some(k) = k else { continue };
+            if out[k as usize].replace(x).is_some() {
+                return Ok(None);
+            }
+        }
+        Ok(Some(out))
+    }
+    let Some(acquired) = by_key(clv_at_end, "clv")? else {
+        return Ok(None);
+    };
+    let valued = match values {
+        Some(v) => match by_key(v, "clv")? {
+            Some(valued) => Some(valued),
+            None => return Ok(None),
+        },
+        None => None,
+    };
+    let keys = costs.column("key")?.u32()?;
+    let cost = costs.column("cost")?.cast(&DataType::Float64)?;
+    let (mut n, mut cost_sum, mut clv_sum) = (0.0, 0.0, 0.0);
+    let mut seen = vec![false; acquired.len()];
+    for (k, c) in keys.iter().zip(cost.f64()?.iter()) {
+        let Some(k) = k.map(|k| k as usize) else {
+            continue;
+        };
+        let Some(Some(historical)) = acquired.get(k) else {
+            continue;
+        };
+        let clv = match &valued {
+            Some(valued) => match valued.get(k) {
+                Some(Some(v)) => *v,
+                _ => continue,
+            },
+            None => *historical,
+        };
+        if std::mem::replace(&mut seen[k], true) {
+            return Ok(None);
+        }
+        n += 1.0;
+        cost_sum += c.unwrap_or(0.0);
+        clv_sum += clv.unwrap_or(0.0);
+    }
+    Ok(Some([n, cost_sum, clv_sum]))
+}
+
+/// The definition [`cac_sums_by_key`] follows: inner joins of the costs, the customers
+/// acquired by the end and, with model values, their values, summed.
+fn cac_sums_joined(
+    costs: &DataFrame,
+    clv_at_end: &DataFrame,
+    values: Option<&DataFrame>,
+) -> PolarsResult<[f64; 3]> {
     let acquired = clv_at_end.clone().lazy();
     let clv = match values {
         Some(v) => acquired.select([col("key")]).join(
@@ -176,6 +260,8 @@ pub(crate) fn clv_to_cac(
     };
     let v = one_row(
         costs
+            .clone()
+            .lazy()
             .join(
                 clv,
                 [col("key")],
@@ -189,15 +275,7 @@ pub(crate) fn clv_to_cac(
             ]),
         &["n", "cost", "clv"],
     )?;
-    let [n, cost, clv] = [0, 1, 2].map(|i| v[i].unwrap_or(0.0));
-    let covered = status.coverage.period;
-    Ok(ClvToCac {
-        customers: Coverage::gate(covered, Figure::of(n)),
-        average_cac: Coverage::gate(covered, Figure::ratio(cost, n)),
-        average_clv: Coverage::gate(covered, Figure::ratio(clv, n)),
-        ratio: Coverage::gate(covered, Figure::ratio(clv, cost)),
-        basis,
-    })
+    Ok([0, 1, 2].map(|i| v[i].unwrap_or(0.0)))
 }
 
 /// Methodology text of the acquisition family.
@@ -266,6 +344,41 @@ mod tests {
         let p = clv_to_cac(&ctx, &status, &costs, &clv, values.as_ref()).unwrap();
         assert_eq!(p.basis, ClvBasis::Predictive);
         assert_fig(p.ratio, 2350.0 / 230.0);
+    }
+
+    #[test]
+    fn cac_sums_by_key_equal_the_joins_and_decline_repeated_keys() {
+        let (tables, settings) = (fixture::tables(), fixture::settings());
+        let ctx = Context::prepare(&tables, &settings).unwrap();
+        let values = keyed_values(&ctx, Some(&fixture::values()))
+            .unwrap()
+            .unwrap();
+        let costs = costs(&ctx, None).unwrap().unwrap();
+        let p = fixture::period();
+        let mut compared = 0;
+        for period in p.trailing(8) {
+            let status = fixture::status(&ctx, period);
+            let clv = per_customer(&ctx, status.windows.end).collect().unwrap();
+            for v in [None, Some(&values)] {
+                let fast = cac_sums_by_key(&costs, &clv, v)
+                    .unwrap()
+                    .expect("unique keys");
+                let joined = cac_sums_joined(&costs, &clv, v).unwrap();
+                assert_eq!(fast, joined, "{period} {}", v.is_some());
+                compared += fast[0] as usize;
+            }
+        }
+        assert!(compared > 10, "the fixture gives customers to compare");
+        // A repeated key would make the join count a customer twice: the lookup declines.
+        let twice = costs.vstack(&costs.head(Some(1))).unwrap();
+        let status = fixture::status(&ctx, p);
+        let clv = per_customer(&ctx, status.windows.end).collect().unwrap();
+        assert_eq!(cac_sums_by_key(&twice, &clv, None).unwrap(), None);
+        let h = clv_to_cac(&ctx, &status, &Ok(twice.clone()), &clv, None).unwrap();
+        assert_eq!(
+            h.customers.value,
+            Some(cac_sums_joined(&twice, &clv, None).unwrap()[0])
+        );
     }
 
     #[test]
