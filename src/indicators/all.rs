@@ -113,7 +113,8 @@ pub fn compute_all<'a>(
             let lines = days
                 .filter(|_| !filters)
                 .map(|d| DayLines::build(&tables.transactions, d))
-                .transpose();
+                .transpose()
+                .map(Option::flatten);
             tracing::debug!(
                 ms = clock.elapsed().as_millis() as u64,
                 "purchase lines sorted by day"

@@ -18,24 +18,48 @@ use crate::period::day_number as epoch_days;
 /// per customer is one `u64`); the caller then groups the lines with polars.
 const MAX_CATEGORIES: usize = 64;
 
-/// [`DayLines::keys`] of a line without customer.
-const NO_KEY: u32 = u32::MAX;
+/// Bits of [`Line::key_code`] that hold the customer key; the 8 above hold the category code.
+const KEY_BITS: u32 = 24;
+const KEY_MASK: u32 = (1 << KEY_BITS) - 1;
+/// The key of a line without customer; keys are below it (more customers and the caller goes
+/// without the sorted lines).
+const NO_KEY: u32 = KEY_MASK;
+
+/// A purchase line in day order: its row number, and its customer key with its category code
+/// in one word. One write per line when the lines are sorted (three arrays cost a cache miss
+/// each per line, most of the sort on a file in customer order), one read per line after.
+#[derive(Debug, Clone, Copy)]
+struct Line {
+    row: u32,
+    key_code: u32,
+}
+
+impl Line {
+    /// Customer key ([`NO_KEY`] for a line without customer).
+    fn key(self) -> u32 {
+        self.key_code & KEY_MASK
+    }
+
+    /// Category as a bit number + 1 (0: no category); meaningful only with
+    /// [`DayLines::has_codes`].
+    fn code(self) -> u8 {
+        (self.key_code >> KEY_BITS) as u8
+    }
+}
 
 /// The purchase lines of a transactions table by day.
 pub(crate) struct DayLines<'a> {
     /// Day of `starts[0]`.
     first_day: i32,
-    /// Day `first_day + i` has the lines `rows[starts[i]..starts[i + 1]]`.
+    /// Day `first_day + i` has the lines `lines[starts[i]..starts[i + 1]]`.
     starts: Vec<usize>,
-    /// Row numbers of the purchase lines, by day, in file order within a day.
-    rows: Vec<u32>,
-    /// Customer key of `rows[i]` ([`NO_KEY`] for a line without customer). Kept in day order so
-    /// that a window reads it in sequence: looked up by row number, every line of a large file
-    /// was a cache miss.
-    keys: Vec<u32>,
-    /// Category of `rows[i]` as a bit number + 1 (0: no category), when the lines have at most
-    /// [`MAX_CATEGORIES`] categories in all; `None` otherwise.
-    category_codes: Option<Vec<u8>>,
+    /// The purchase lines by day, in file order within a day, each with its customer key: kept
+    /// in day order so that a window reads them in sequence (looked up by row number, every
+    /// line of a large file was a cache miss).
+    lines: Vec<Line>,
+    /// Whether the lines carry their category codes: the lines have at most
+    /// [`MAX_CATEGORIES`] categories in all.
+    has_codes: bool,
     invoice: StringChunked,
     category: StringChunked,
     days: &'a CustomerDays,
@@ -56,8 +80,15 @@ pub(crate) struct InvoiceCount {
 const PREFETCH_AHEAD: usize = 16;
 
 impl<'a> DayLines<'a> {
-    /// Sorts the purchase lines of `tx` by day (a counting sort: two passes over the lines).
-    pub(crate) fn build(tx: &DataFrame, days: &'a CustomerDays) -> PolarsResult<DayLines<'a>> {
+    /// Sorts the purchase lines of `tx` by day (a counting sort: two passes over the lines);
+    /// `None` with more customers than a line's key holds.
+    pub(crate) fn build(
+        tx: &DataFrame,
+        days: &'a CustomerDays,
+    ) -> PolarsResult<Option<DayLines<'a>>> {
+        if days.keys.height() >= NO_KEY as usize {
+            return Ok(None);
+        }
         let dates = tx.column("date")?.date()?.physical().rechunk();
         let net = tx.column("net_amount")?.f64()?.rechunk();
         let (dates, net) = (dates.downcast_as_array(), net.downcast_as_array());
@@ -65,13 +96,14 @@ impl<'a> DayLines<'a> {
             (Some(d), Some(v)) if v > 0.0 => Some(d),
             _ => None,
         };
-        let (mut lo, mut hi) = (i32::MAX, i32::MIN);
-        for i in 0..tx.height() {
-            if let Some(d) = purchase_day(i) {
-                lo = lo.min(d);
-                hi = hi.max(d);
-            }
-        }
+        // The days of all lines bound those of the purchase lines: polars' min and max of the
+        // column instead of a pass testing every line (a day without purchase lines has an
+        // empty slice).
+        let all_days = tx.column("date")?.date()?.physical();
+        let (lo, hi) = match (all_days.min(), all_days.max()) {
+            (Some(lo), Some(hi)) => (lo, hi),
+            _ => (0, -1),
+        };
         let span = if lo <= hi { (hi - lo) as usize + 1 } else { 0 };
         let mut starts = vec![0usize; span + 1];
         for i in 0..tx.height() {
@@ -86,39 +118,47 @@ impl<'a> DayLines<'a> {
         let line_key = days.line_key.rechunk().into_owned();
         let mut codes = Some(CategoryCodes::new(category.downcast_as_array()));
         let line_keys = line_key.downcast_as_array();
-        let lines = *starts.last().unwrap_or(&0);
+        let total = *starts.last().unwrap_or(&0);
         let mut next = starts.clone();
-        let mut rows = vec![0u32; lines];
-        let mut keys = vec![NO_KEY; lines];
-        let mut category_codes = vec![0u8; lines];
+        let mut lines = vec![
+            Line {
+                row: 0,
+                key_code: NO_KEY,
+            };
+            total
+        ];
         for i in 0..tx.height() {
             if let Some(d) = purchase_day(i) {
                 let slot = &mut next[(d - lo) as usize];
-                rows[*slot] = i as u32;
-                keys[*slot] = line_keys.get(i).unwrap_or(NO_KEY);
+                let mut code = 0u8;
                 if let Some(c) = codes.as_mut() {
                     match c.code(i) {
-                        Some(code) => category_codes[*slot] = code,
+                        Some(c) => code = c,
                         None => codes = None,
                     }
                 }
+                lines[*slot] = Line {
+                    row: i as u32,
+                    key_code: line_keys.get(i).unwrap_or(NO_KEY) | u32::from(code) << KEY_BITS,
+                };
                 *slot += 1;
             }
         }
-        Ok(DayLines {
+        let has_codes = codes.is_some();
+        drop(codes);
+        Ok(Some(DayLines {
             first_day: lo,
             starts,
-            rows,
-            keys,
-            category_codes: codes.map(|_| category_codes),
+            lines,
+            has_codes,
             invoice: tx.column("invoice_id")?.str()?.rechunk().into_owned(),
             category,
             days,
             counted: std::sync::Mutex::new(Vec::new()),
-        })
+        }))
     }
 
-    /// The positions in `rows` of the lines dated in `first..=last` (they are contiguous).
+    /// The positions in `lines` of the lines dated in `first..=last` (they are contiguous).
     fn window(&self, first: NaiveDate, last: NaiveDate) -> std::ops::Range<usize> {
         let days = self.days_of(first, last);
         self.starts[days.start]..self.starts[days.end]
@@ -178,13 +218,14 @@ impl<'a> DayLines<'a> {
         let mut previous: Option<&str> = None;
         let views = invoice.views();
         for (marker, day) in (1u32..).zip(self.by_day_positions(first, last)) {
-            let rows = &self.rows[day.clone()];
-            for (j, (&row, &key)) in rows.iter().zip(&self.keys[day]).enumerate() {
+            let lines = &self.lines[day];
+            for (j, line) in lines.iter().enumerate() {
+                let (row, key) = (line.row, line.key());
                 // The lines of a day are in file order, their numbers far apart in memory:
                 // the number of the line PREFETCH_AHEAD further is fetched while this one is
                 // counted.
-                if let Some(&ahead) = rows.get(j + PREFETCH_AHEAD) {
-                    crate::memory::prefetch(&views[ahead as usize]);
+                if let Some(ahead) = lines.get(j + PREFETCH_AHEAD) {
+                    crate::memory::prefetch(&views[ahead.row as usize]);
                 }
                 let id = invoice.get(row as usize);
                 if id.is_some() && id == previous {
@@ -227,21 +268,22 @@ impl<'a> DayLines<'a> {
         last: NaiveDate,
     ) -> PolarsResult<Option<DataFrame>> {
         let n = self.days.keys.height();
-        let (seen, bits) = match &self.category_codes {
-            Some(codes) => {
+        let (seen, bits) = match self.has_codes {
+            true => {
                 let range = self.window(first, last);
                 // One word per customer: a category's bit, and the top bit for "has a line".
                 let mut words = vec![0u64; n];
-                for (&key, &code) in self.keys[range.clone()].iter().zip(&codes[range]) {
+                for line in &self.lines[range] {
+                    let key = line.key();
                     if key != NO_KEY {
-                        words[key as usize] |= SEEN | category_bit(code);
+                        words[key as usize] |= SEEN | category_bit(line.code());
                     }
                 }
                 let seen: Vec<bool> = words.iter().map(|w| w & SEEN != 0).collect();
                 let bits: Vec<u64> = words.into_iter().map(|w| w & !SEEN).collect();
                 (seen, bits)
             }
-            None => match self.window_bits_by_text(first, last) {
+            false => match self.window_bits_by_text(first, last) {
                 Some(found) => found,
                 None => return Ok(None),
             },
@@ -279,7 +321,8 @@ impl<'a> DayLines<'a> {
         let mut by_view: PlHashMap<u128, u64> = PlHashMap::default();
         let mut previous: Option<(u128, u64)> = None;
         let range = self.window(first, last);
-        for (&row, &key) in self.rows[range.clone()].iter().zip(&self.keys[range]) {
+        for line in &self.lines[range] {
+            let (row, key) = (line.row, line.key());
             // None for a line without customer.
             if key == NO_KEY {
                 continue;
@@ -377,9 +420,8 @@ impl DayLines<'_> {
         DayLines {
             first_day: self.first_day,
             starts: self.starts.clone(),
-            rows: self.rows.clone(),
-            keys: self.keys.clone(),
-            category_codes: self.category_codes.clone(),
+            lines: self.lines.clone(),
+            has_codes: self.has_codes,
             invoice: self.invoice.clone(),
             category: self.category.clone(),
             days: self.days,
@@ -406,6 +448,25 @@ mod tests {
             .collect();
         v.sort_by(|a, b| a.0.cmp(&b.0));
         v
+    }
+
+    #[test]
+    fn a_line_keeps_its_key_and_category_code_apart() {
+        for (key, code) in [
+            (0, 0),
+            (0, 63),
+            (NO_KEY, 0),
+            (NO_KEY, 63),
+            (NO_KEY - 1, 1),
+            (12_345, 7),
+        ] {
+            let line = Line {
+                row: 9,
+                key_code: key | u32::from(code) << KEY_BITS,
+            };
+            assert_eq!((line.key(), line.code()), (key, code));
+        }
+        assert_eq!(NO_KEY, (1 << 24) - 1, "16,777,214 customers at most");
     }
 
     #[test]
@@ -461,11 +522,8 @@ mod tests {
             .unwrap();
         assert_eq!(t.transactions.height(), h);
         let days = CustomerDays::build(&t.transactions).unwrap();
-        let lines = DayLines::build(&t.transactions, &days).unwrap();
-        assert!(
-            lines.category_codes.is_some(),
-            "the fixture's few categories are coded"
-        );
+        let lines = DayLines::build(&t.transactions, &days).unwrap().unwrap();
+        assert!(lines.has_codes, "the fixture's few categories are coded");
         let p = period();
         let mut windows = vec![(p.start, p.end), (d("2000-01-01"), d("2100-12-31"))];
         for q in p.trailing(8) {
@@ -482,7 +540,7 @@ mod tests {
             let fast = lines.window_customers(first, last).unwrap().unwrap();
             // The path by category text (lines with more than 63 categories in all) agrees.
             let by_text = DayLines {
-                category_codes: None,
+                has_codes: false,
                 counted: std::sync::Mutex::new(Vec::new()),
                 ..lines.clone_for_test()
             };
