@@ -197,8 +197,9 @@ pub fn compute_engagement(
 }
 
 /// What the service side computed once and an engagement snapshot reuses: the period's active
-/// customers and invoices and, when given, its customers' last contacts ([`last_contacts_at`])
-/// and the customer-day reduction (whose integer keys group the lines).
+/// customers and invoices and, when given, its customers' last contacts (a frame, or the
+/// contact groups of one pass over the interactions, [`LastContacts`]) and the customer-day
+/// reduction (whose integer keys group the lines).
 #[derive(Clone, Copy)]
 pub(crate) struct Reused<'a> {
     pub(crate) base: &'a PeriodBase,

@@ -53,7 +53,7 @@ pub struct Revenue {
     /// Their revenue in P−12m (the denominator).
     pub revenue_retention_yoy_base: Figure,
     /// Percentile bootstrap of the year-over-year NRR over those customers (fixed seed); the
-    /// replicates stay in memory for the findings' tests.
+    /// replicates stay in memory for the findings' tests (P−1's are drawn on first use).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_revenue_retention_yoy_bootstrap: Option<Bootstrap>,
 }
