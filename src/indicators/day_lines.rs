@@ -10,7 +10,7 @@
 use crate::customer_days::CustomerDays;
 use chrono::NaiveDate;
 use polars::prelude::*;
-use polars_arrow::array::Utf8ViewArray;
+use polars_arrow::array::{Utf8ViewArray, View};
 
 use crate::period::day_number as epoch_days;
 
@@ -207,36 +207,53 @@ impl<'a> DayLines<'a> {
 
     fn count_invoices(&self, first: NaiveDate, last: NaiveDate) -> InvoiceCount {
         let invoice = self.invoice.downcast_as_array();
-        let lines = self.window(first, last).len();
-        let mut numbered: PlHashSet<&str> =
-            PlHashSet::with_capacity_and_hasher(lines / 2, Default::default());
+        let in_window = self.window(first, last).len();
+        // Numbers of up to 12 bytes by their 16-byte view (the number itself with its length:
+        // hashed as one integer, compared without reading text), longer ones by text. A short
+        // and a long number are never equal, so the count is the sum of the two sets.
+        let mut short: PlHashSet<u128> =
+            PlHashSet::with_capacity_and_hasher(in_window / 2, Default::default());
+        let mut long: PlHashSet<&str> = PlHashSet::default();
         // Lines without a number count once per customer and day: the day's marker in a slot
         // per customer (the last slot for lines without customer).
         let mut marked: Vec<u32> = Vec::new();
         let mut unnumbered = 0u64;
         // An invoice's lines usually follow each other: one insert per run of equal numbers.
-        let mut previous: Option<&str> = None;
+        let mut previous: Option<u128> = None;
+        let mut previous_long: Option<&str> = None;
         let views = invoice.views();
+        let numbered = |row: usize| polars_arrow::array::Array::is_valid(invoice, row);
         for (marker, day) in (1u32..).zip(self.by_day_positions(first, last)) {
             let lines = &self.lines[day];
             for (j, line) in lines.iter().enumerate() {
-                let (row, key) = (line.row, line.key());
+                let (row, key) = (line.row as usize, line.key());
                 // The lines of a day are in file order, their numbers far apart in memory:
                 // the number of the line PREFETCH_AHEAD further is fetched while this one is
                 // counted.
                 if let Some(ahead) = lines.get(j + PREFETCH_AHEAD) {
                     crate::memory::prefetch(&views[ahead.row as usize]);
                 }
-                let id = invoice.get(row as usize);
-                if id.is_some() && id == previous {
-                    continue;
-                }
-                previous = id;
+                let id = numbered(row).then(|| views[row]);
                 match id {
-                    Some(id) => {
-                        numbered.insert(id);
+                    Some(view) if view.length <= View::MAX_INLINE_SIZE => {
+                        let v = view.as_u128();
+                        if previous != Some(v) {
+                            (previous, previous_long) = (Some(v), None);
+                            short.insert(v);
+                        }
+                    }
+                    Some(_) => {
+                        let text = invoice.value(row);
+                        if previous_long != Some(text) {
+                            (previous, previous_long) = (None, Some(text));
+                            if long.is_empty() {
+                                long.reserve(in_window / 2);
+                            }
+                            long.insert(text);
+                        }
                     }
                     None => {
+                        (previous, previous_long) = (None, None);
                         if marked.is_empty() {
                             marked = vec![0; self.days.keys.height() + 1];
                         }
@@ -254,7 +271,7 @@ impl<'a> DayLines<'a> {
             }
         }
         InvoiceCount {
-            numbered: numbered.len() as u64,
+            numbered: (short.len() + long.len()) as u64,
             unnumbered,
         }
     }
@@ -515,8 +532,24 @@ mod tests {
             .unwrap()
             .iter()
             .enumerate()
-            .map(|(i, v)| if i % 3 == 0 { None } else { v })
+            .map(|(i, v)| {
+                // Some numbers longer than a view holds inline (the same ones on every line of
+                // their invoice), beside the short ones.
+                v.filter(|_| i % 3 != 0).map(|v| {
+                    if v.bytes().map(u32::from).sum::<u32>() % 2 == 0 {
+                        format!("{v}/a-number-longer-than-twelve-bytes")
+                    } else {
+                        v.to_string()
+                    }
+                })
+            })
             .collect();
+        let long = ids.iter().flatten().filter(|v| v.len() > 12).count();
+        let short = ids.iter().flatten().filter(|v| v.len() <= 12).count();
+        assert!(
+            long > 5 && short > 5,
+            "both kinds of numbers: {long} long, {short} short"
+        );
         t.transactions
             .with_column(ids.with_name("invoice_id".into()).into_column())
             .unwrap();
