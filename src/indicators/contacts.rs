@@ -217,7 +217,8 @@ fn days_before(end: NaiveDate, last_contact: i64) -> f64 {
     f64::from(day_number(end)) - last_contact.div_euclid(DAY_MS) as f64
 }
 
-/// What [`super::engagement::recency`] reports of a set of customers, found by lookup.
+/// What the contact recency of a set of customers counts, by lookup ([`recency_counts`]) or
+/// by polars query ([`super::engagement::recency`]).
 pub(crate) struct RecencyCounts {
     pub(crate) customers: u64,
     pub(crate) contacted: u64,

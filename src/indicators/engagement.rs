@@ -7,7 +7,7 @@
 //! without an interactions table; cross-selling needs only the transactions.
 
 use super::breakdown::{Breakdown, Bucket, Edges, bucket_exprs, empty_buckets, read_buckets};
-use super::contacts::{ContactGroups, LastContacts, recency_counts};
+use super::contacts::{ContactGroups, LastContacts, RecencyCounts, recency_counts};
 use super::cross_selling::{CrossSelling, cross_selling, window_customers, window_customers_keyed};
 use super::day_lines::DayLines;
 use super::neglected_customers::{NeglectedCustomers, ValueBasis, neglected_customers, top_decile};
@@ -161,16 +161,28 @@ pub(crate) fn recency(
             .alias("days")])
         .select(aggs)
         .collect()?;
-    let n = scalar_u64(&stats, "n")? as f64;
-    let never = n - scalar_u64(&stats, "contacted")? as f64;
-    Ok(ContactRecency {
-        customers: Figure::of(n),
-        never_contacted: Figure::of(never),
-        never_contacted_share: Figure::ratio(never, n),
-        median_days: scalar_f64(&stats, "median")?.into(),
-        days: read_buckets(&stats, RECENCY_EDGES)?,
-        missing: None,
-    })
+    Ok(RecencyCounts {
+        customers: scalar_u64(&stats, "n")?,
+        contacted: scalar_u64(&stats, "contacted")?,
+        median: scalar_f64(&stats, "median")?,
+        buckets: read_buckets(&stats, RECENCY_EDGES)?,
+    }
+    .into())
+}
+
+/// The figures of a recency count, however the last contacts were found.
+impl From<RecencyCounts> for ContactRecency {
+    fn from(c: RecencyCounts) -> Self {
+        let (n, never) = (c.customers as f64, (c.customers - c.contacted) as f64);
+        ContactRecency {
+            customers: Figure::of(n),
+            never_contacted: Figure::of(never),
+            never_contacted_share: Figure::ratio(never, n),
+            median_days: c.median.into(),
+            days: c.buckets,
+            missing: None,
+        }
+    }
 }
 
 /// Computes the engagement family for `period` (see [`DEFINITIONS`]).
@@ -279,24 +291,14 @@ pub(crate) fn compute_engagement_with(
     };
     let recency = match last {
         LastContacts::Frame(frame) => recency(&window, frame, period)?,
-        LastContacts::Groups(groups, end) => {
-            let c = recency_counts(
-                groups,
-                window.column("customer_id")?.str()?,
-                end,
-                period.end,
-                RECENCY_EDGES,
-            );
-            let (n, never) = (c.customers as f64, (c.customers - c.contacted) as f64);
-            ContactRecency {
-                customers: Figure::of(n),
-                never_contacted: Figure::of(never),
-                never_contacted_share: Figure::ratio(never, n),
-                median_days: c.median.into(),
-                days: c.buckets,
-                missing: None,
-            }
-        }
+        LastContacts::Groups(groups, end) => recency_counts(
+            groups,
+            window.column("customer_id")?.str()?,
+            end,
+            period.end,
+            RECENCY_EDGES,
+        )
+        .into(),
     };
     Ok(EngagementIndicators {
         interactions: Figure::of(channel_mix.total as f64),
