@@ -78,39 +78,66 @@ pub fn bootstrap_ratio_on_use(num: &[f64], den: &[f64], seed: u64) -> Option<Boo
     })
 }
 
+/// Resamples summed side by side in one loop. Each resample's two sums are chains of dependent
+/// additions whose order is fixed (any other order would change the replicates), so one
+/// resample at a time waits on the adder's latency; several interleaved fill its pipeline and
+/// keep more cache misses in flight.
+const LANES: usize = 4;
+
 /// `resamples` ratios of sums over customers drawn from `pairs` with replacement.
 fn draw(pairs: &[[f64; 2]], resamples: usize, seed: u64) -> Vec<f64> {
-    let n = pairs.len();
-    if n == 0 {
+    if pairs.is_empty() {
         return Vec::new();
     }
-    (0..resamples)
-        .into_par_iter()
-        .map(|r| {
-            let mut state = seed ^ (r as u64).wrapping_mul(0xD1B5_4A32_D192_ED03);
-            let (mut a, mut b) = (0.0, 0.0);
-            let mut draw = || ((u128::from(splitmix64(&mut state)) * n as u128) >> 64) as usize;
-            // The customers of the next AHEAD draws are drawn early and their values fetched
-            // while earlier draws are summed (the same draws, summed in the same order).
-            let mut ring = [0usize; AHEAD];
-            for slot in ring.iter_mut().take(n) {
-                *slot = draw();
-                prefetch(&pairs[*slot]);
-            }
-            for t in 0..n {
-                let slot = t % AHEAD;
-                let i = ring[slot];
-                if t + AHEAD < n {
-                    ring[slot] = draw();
-                    prefetch(&pairs[ring[slot]]);
+    let mut out = vec![0.0; resamples];
+    out.par_chunks_mut(LANES)
+        .enumerate()
+        .for_each(|(g, chunk)| {
+            let first = g * LANES;
+            if chunk.len() == LANES {
+                chunk.copy_from_slice(&draw_lanes::<LANES>(pairs, seed, first));
+            } else {
+                for (k, x) in chunk.iter_mut().enumerate() {
+                    *x = draw_lanes::<1>(pairs, seed, first + k)[0];
                 }
-                let [x, y] = pairs[i];
-                a += x;
-                b += y;
             }
-            if b > 0.0 { a / b } else { f64::NAN }
-        })
-        .collect()
+        });
+    out
+}
+
+/// Resamples `first..first + L`, each from its own stream (seed, resample number) and summed in
+/// its own draw order, exactly as if drawn one at a time.
+fn draw_lanes<const L: usize>(pairs: &[[f64; 2]], seed: u64, first: usize) -> [f64; L] {
+    let n = pairs.len();
+    let mut state: [u64; L] =
+        std::array::from_fn(|k| seed ^ ((first + k) as u64).wrapping_mul(0xD1B5_4A32_D192_ED03));
+    let mut a = [0.0f64; L];
+    let mut b = [0.0f64; L];
+    let draw = |state: &mut u64| ((u128::from(splitmix64(state)) * n as u128) >> 64) as usize;
+    // The customers of the next AHEAD draws of each resample are drawn early and their values
+    // fetched while earlier draws are summed (the same draws, summed in the same order).
+    let mut ring = [[0usize; AHEAD]; L];
+    for k in 0..L {
+        for slot in ring[k].iter_mut().take(n) {
+            *slot = draw(&mut state[k]);
+            prefetch(&pairs[*slot]);
+        }
+    }
+    for t in 0..n {
+        let slot = t % AHEAD;
+        let refill = t + AHEAD < n;
+        for k in 0..L {
+            let i = ring[k][slot];
+            if refill {
+                ring[k][slot] = draw(&mut state[k]);
+                prefetch(&pairs[ring[k][slot]]);
+            }
+            let [x, y] = pairs[i];
+            a[k] += x;
+            b[k] += y;
+        }
+    }
+    std::array::from_fn(|k| if b[k] > 0.0 { a[k] / b[k] } else { f64::NAN })
 }
 
 impl Bootstrap {
@@ -216,6 +243,26 @@ mod tests {
                 .zip(&want)
                 .all(|(a, b)| a.to_bits() == b.to_bits());
             assert!(same, "{n} customers");
+        }
+    }
+
+    #[test]
+    fn resamples_summed_side_by_side_equal_those_drawn_one_at_a_time() {
+        // Counts of resamples that leave none, some and all but one outside the full groups.
+        let num: Vec<f64> = (0..257)
+            .map(|i| (i as f64 * 1.7).cos() * 40.0 + 41.0)
+            .collect();
+        let den: Vec<f64> = (0..257).map(|i| 5.0 + (i % 5) as f64).collect();
+        let pairs: Vec<[f64; 2]> = num.iter().zip(&den).map(|(a, b)| [*a, *b]).collect();
+        for resamples in [1, LANES - 1, LANES, LANES + 1, 3 * LANES + 2, 203] {
+            let got = draw(&pairs, resamples, 9);
+            let want = reference(&num, &den, 9, resamples);
+            assert_eq!(got.len(), resamples);
+            let same = got
+                .iter()
+                .zip(&want)
+                .all(|(a, b)| a.to_bits() == b.to_bits());
+            assert!(same, "{resamples} resamples");
         }
     }
 
