@@ -372,13 +372,14 @@ mod tests {
         for case in 0..12 {
             let n = [0, 1, 7, 500, 5_000][case % 5];
             let distinct = 1 + case * 37;
-            // Short ids (inside their view), ids of exactly 12 and 13 bytes, long ids, nulls,
-            // and runs of the same id as an invoice's lines give.
+            // Short ids (inside their view), ids of exactly 12 and 13 bytes, 18-digit numbers
+            // (CRM ids), long ids, nulls, and runs of the same id as an invoice's lines give.
             let id = |k: usize| -> String {
-                match k % 4 {
+                match k % 5 {
                     0 => format!("C{k}"),
                     1 => format!("{k:012}"),
                     2 => format!("{k:013}"),
+                    3 => format!("{k:018}"),
                     _ => format!("customer-with-a-long-id-{k}"),
                 }
             };

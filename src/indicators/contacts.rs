@@ -297,11 +297,11 @@ mod tests {
             Some("a"),
             Some("a customer id longer than twelve bytes"),
             None,
-            Some("b"),
+            Some("301000000000001009"),
             Some("a"),
             Some("a customer id longer than twelve bytes"),
             Some("old"),
-            Some("b"),
+            Some("301000000000001009"),
             Some("no date"),
         ];
         let dates = [
@@ -355,8 +355,9 @@ mod tests {
                 [
                     Some("a"),
                     Some("a customer id longer than twelve bytes"),
-                    Some("b"),
+                    Some("301000000000001009"),
                     Some("nobody"),
+                    Some("301000000000001008"),
                     Some("no date"),
                     Some("old"),
                 ]

@@ -307,6 +307,44 @@ mod tests {
     use crate::indicators::fixture;
 
     #[test]
+    fn the_key_index_finds_every_id_and_no_other() {
+        use crate::tables::TableKind;
+        let ids = [
+            "a",
+            "123456789012",
+            "301000000000001009",
+            "0301000000000001009",
+            "client@example.com",
+        ];
+        let mut tables = fixture::tables();
+        tables.transactions = fixture::canonical(
+            TableKind::Transactions,
+            vec![
+                Column::new("customer_id".into(), ids),
+                Column::new("date".into(), vec![fixture::d("2026-01-05"); ids.len()]),
+                Column::new("net_amount".into(), vec![10.0; ids.len()]),
+            ],
+        );
+        let settings = fixture::settings();
+        let ctx = Context::prepare(&tables, &settings).unwrap();
+        let index = ctx.key_index().unwrap();
+        let keys = ctx.keys.column("key").unwrap().u32().unwrap();
+        let id_of = ctx.keys.column("customer_id").unwrap().str().unwrap();
+        assert_eq!(id_of.len(), ids.len());
+        for (id, key) in id_of.iter().zip(keys.iter()) {
+            assert_eq!(index.get(id.unwrap()), key.as_ref(), "{id:?}");
+        }
+        for absent in [
+            "b",
+            "301000000000001008",
+            "00301000000000001009",
+            "client@example.co",
+        ] {
+            assert_eq!(index.get(absent), None, "{absent}");
+        }
+    }
+
+    #[test]
     fn first_purchases_agree_with_the_group_by_definition() {
         for tables in [
             fixture::tables(),

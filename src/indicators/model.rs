@@ -73,8 +73,8 @@ pub struct Snapshot {
     pub acquisition: Acquisition,
     /// Churn of complainers against others.
     pub complainer_churn: ComplainerChurn,
-    // Fields the lead adds when merging the service families (branch ind-service):
-    // `complaints`, `satisfaction`, `engagement`.
+    // The service families of the same period (complaints, satisfaction, engagement) are in
+    // `ServiceSnapshot`: `indicators.json` writes them under `service`, and its layout is kept.
 }
 
 /// Headline figures of one period of the trend chart.
