@@ -465,4 +465,59 @@ mod tests {
         }
         assert!(compared > 20, "the fixture gives rows to compare");
     }
+
+    #[test]
+    fn the_one_pass_status_equals_its_definition_on_random_days() {
+        use crate::indicators::fixture;
+        use crate::tables::TableKind;
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(21);
+        let (mut ids, mut dates, mut nets, mut costs) = (vec![], vec![], vec![], vec![]);
+        for _ in 0..4_000 {
+            ids.push(format!("c{}", rng.random_range(0..150)));
+            dates
+                .push(fixture::d("2024-01-01") + chrono::Duration::days(rng.random_range(0..1000)));
+            // Credit notes and zero lines make days without a purchase. Quarters add exactly
+            // in any order: the test checks the windows, whatever order polars sums in.
+            nets.push(f64::from(rng.random_range(-160..800).max(-40)) * 0.25);
+            costs.push(
+                rng.random_bool(0.8)
+                    .then(|| f64::from(rng.random_range(0..360)) * 0.25),
+            );
+        }
+        let mut tables = fixture::tables();
+        tables.transactions = fixture::canonical(
+            TableKind::Transactions,
+            vec![
+                Column::new("customer_id".into(), ids),
+                Column::new("date".into(), dates),
+                Column::new("net_amount".into(), nets),
+                Column::new("cost".into(), costs),
+            ],
+        );
+        for window in [30, 90, 365] {
+            let settings = IndicatorSettings {
+                activity_window_days: window,
+                ..IndicatorSettings::default()
+            };
+            let ctx = Context::prepare(&tables, &settings).unwrap();
+            let p: Period = "2026-Q2".parse().unwrap();
+            let periods: Vec<Period> = p.trailing(8).into_iter().chain([p.year_ago()]).collect();
+            let wanted: Vec<(Period, Depth)> = periods
+                .iter()
+                .flat_map(|q| [(*q, Depth::Headline), (*q, Depth::Full)])
+                .collect();
+            let all = PeriodStatus::compute_all(&ctx, &wanted).unwrap();
+            for ((period, depth), fast) in wanted.iter().zip(all) {
+                let reference = PeriodStatus::compute_reference(&ctx, *period, *depth).unwrap();
+                assert!(reference.frame.height() > 0, "{period}");
+                assert!(
+                    by_key(&fast.frame).equals_missing(&by_key(&reference.frame)),
+                    "A = {window}, {period} {depth:?}:\n{}\n{}",
+                    by_key(&fast.frame),
+                    by_key(&reference.frame)
+                );
+            }
+        }
+    }
 }
