@@ -91,18 +91,17 @@ impl<'a> DayLines<'a> {
         }
         let dates = tx.column("date")?.date()?.physical().rechunk();
         let net = tx.column("net_amount")?.f64()?.rechunk();
+        // The days of all lines bound those of the purchase lines: polars' min and max of the
+        // column instead of a pass testing every line (a day without purchase lines has an
+        // empty slice).
+        let (lo, hi) = match (dates.min(), dates.max()) {
+            (Some(lo), Some(hi)) => (lo, hi),
+            _ => (0, -1),
+        };
         let (dates, net) = (dates.downcast_as_array(), net.downcast_as_array());
         let purchase_day = |i: usize| match (dates.get(i), net.get(i)) {
             (Some(d), Some(v)) if v > 0.0 => Some(d),
             _ => None,
-        };
-        // The days of all lines bound those of the purchase lines: polars' min and max of the
-        // column instead of a pass testing every line (a day without purchase lines has an
-        // empty slice).
-        let all_days = tx.column("date")?.date()?.physical();
-        let (lo, hi) = match (all_days.min(), all_days.max()) {
-            (Some(lo), Some(hi)) => (lo, hi),
-            _ => (0, -1),
         };
         let span = if lo <= hi { (hi - lo) as usize + 1 } else { 0 };
         let mut starts = vec![0usize; span + 1];
@@ -285,25 +284,24 @@ impl<'a> DayLines<'a> {
         last: NaiveDate,
     ) -> PolarsResult<Option<DataFrame>> {
         let n = self.days.keys.height();
-        let (seen, bits) = match self.has_codes {
-            true => {
-                let range = self.window(first, last);
-                // One word per customer: a category's bit, and the top bit for "has a line".
-                let mut words = vec![0u64; n];
-                for line in &self.lines[range] {
-                    let key = line.key();
-                    if key != NO_KEY {
-                        words[key as usize] |= SEEN | category_bit(line.code());
-                    }
+        let (seen, bits) = if self.has_codes {
+            let range = self.window(first, last);
+            // One word per customer: a category's bit, and the top bit for "has a line".
+            let mut words = vec![0u64; n];
+            for line in &self.lines[range] {
+                let key = line.key();
+                if key != NO_KEY {
+                    words[key as usize] |= SEEN | category_bit(line.code());
                 }
-                let seen: Vec<bool> = words.iter().map(|w| w & SEEN != 0).collect();
-                let bits: Vec<u64> = words.into_iter().map(|w| w & !SEEN).collect();
-                (seen, bits)
             }
-            false => match self.window_bits_by_text(first, last) {
+            let seen: Vec<bool> = words.iter().map(|w| w & SEEN != 0).collect();
+            let bits: Vec<u64> = words.into_iter().map(|w| w & !SEEN).collect();
+            (seen, bits)
+        } else {
+            match self.window_bits_by_text(first, last) {
                 Some(found) => found,
                 None => return Ok(None),
-            },
+            }
         };
         let picked: Vec<IdxSize> = (0..n).filter(|&k| seen[k]).map(|k| k as IdxSize).collect();
         let categories: Vec<f64> = picked
