@@ -14,6 +14,7 @@ use polars_arrow::array::{Array, PrimitiveArray, Utf8ViewArray};
 use polars_arrow::bitmap::Bitmap;
 use rayon::prelude::*;
 use std::hash::BuildHasher;
+use std::mem::MaybeUninit;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 /// Customers per parallel work unit: large enough that the per-unit vectors are few, small
@@ -163,9 +164,8 @@ pub struct CustomerDays {
     pub line_key: UInt32Chunked,
 }
 
-/// Per-day sums of one customer, accumulated line by line in file order.
-#[derive(Default)]
-struct Block {
+/// The columns of `daily`, before they become a frame.
+struct Daily {
     key: Vec<u32>,
     day: Vec<i32>,
     net: Vec<f64>,
@@ -176,33 +176,147 @@ struct Block {
     purchase: Vec<bool>,
 }
 
-impl Block {
-    fn push_day(&mut self, key: u32, day: i32) {
-        self.key.push(key);
-        self.day.push(day);
-        self.net.push(0.0);
-        self.value.push(0.0);
-        self.margin.push(0.0);
-        self.lines.push(0);
-        self.costed.push(0);
-        self.purchase.push(false);
-    }
+/// One block's rows of [`Daily`], not yet written; only its block writes them.
+struct DailyRows<'a> {
+    key: &'a mut [MaybeUninit<u32>],
+    day: &'a mut [MaybeUninit<i32>],
+    net: &'a mut [MaybeUninit<f64>],
+    value: &'a mut [MaybeUninit<f64>],
+    margin: &'a mut [MaybeUninit<f64>],
+    lines: &'a mut [MaybeUninit<u32>],
+    costed: &'a mut [MaybeUninit<u32>],
+    purchase: &'a mut [MaybeUninit<bool>],
+}
 
-    fn add_line(&mut self, net: Option<f64>, cost: Option<f64>) {
-        let Some(net) = net else { return };
-        let last = self.key.len() - 1;
-        self.net[last] += net;
-        self.lines[last] += 1;
-        self.purchase[last] |= net > 0.0;
-        match cost {
-            Some(cost) => {
-                self.value[last] += net - cost;
-                self.margin[last] += net - cost;
-                self.costed[last] += 1;
-            }
-            None => self.value[last] += net,
+/// The first `rows` slots of `v`'s spare capacity cut into consecutive pieces of the given
+/// lengths (which sum to `rows`).
+fn split_rows<'a, T>(v: &'a mut Vec<T>, lengths: &[usize]) -> Vec<&'a mut [MaybeUninit<T>]> {
+    let mut rest = v.spare_capacity_mut();
+    lengths
+        .iter()
+        .map(|&n| {
+            let (head, tail) = std::mem::take(&mut rest).split_at_mut(n);
+            rest = tail;
+            head
+        })
+        .collect()
+}
+
+impl Daily {
+    /// Room for `rows` rows, left unwritten: the blocks write them in parallel (zeroing them
+    /// first took a third of the whole reduction at L, on one core).
+    fn with_capacity(rows: usize) -> Daily {
+        Daily {
+            key: Vec::with_capacity(rows),
+            day: Vec::with_capacity(rows),
+            net: Vec::with_capacity(rows),
+            value: Vec::with_capacity(rows),
+            margin: Vec::with_capacity(rows),
+            lines: Vec::with_capacity(rows),
+            costed: Vec::with_capacity(rows),
+            purchase: Vec::with_capacity(rows),
         }
     }
+
+    /// The rows cut into consecutive pieces of the given lengths, one per block.
+    fn split(&mut self, lengths: &[usize]) -> Vec<DailyRows<'_>> {
+        let mut key = split_rows(&mut self.key, lengths).into_iter();
+        let mut day = split_rows(&mut self.day, lengths).into_iter();
+        let mut net = split_rows(&mut self.net, lengths).into_iter();
+        let mut value = split_rows(&mut self.value, lengths).into_iter();
+        let mut margin = split_rows(&mut self.margin, lengths).into_iter();
+        let mut lines = split_rows(&mut self.lines, lengths).into_iter();
+        let mut costed = split_rows(&mut self.costed, lengths).into_iter();
+        let mut purchase = split_rows(&mut self.purchase, lengths).into_iter();
+        (0..lengths.len())
+            .filter_map(|_| {
+                Some(DailyRows {
+                    key: key.next()?,
+                    day: day.next()?,
+                    net: net.next()?,
+                    value: value.next()?,
+                    margin: margin.next()?,
+                    lines: lines.next()?,
+                    costed: costed.next()?,
+                    purchase: purchase.next()?,
+                })
+            })
+            .collect()
+    }
+
+    /// Marks the first `rows` rows written.
+    ///
+    /// # Safety
+    /// Every one of the first `rows` slots of every column has been written.
+    unsafe fn assume_written(&mut self, rows: usize) {
+        // SAFETY: the caller guarantees the slots are initialised, and each vector was
+        // created with a capacity of `rows`.
+        unsafe {
+            self.key.set_len(rows);
+            self.day.set_len(rows);
+            self.net.set_len(rows);
+            self.value.set_len(rows);
+            self.margin.set_len(rows);
+            self.lines.set_len(rows);
+            self.costed.set_len(rows);
+            self.purchase.set_len(rows);
+        }
+    }
+}
+
+/// The sums of one customer's day, its lines added in file order.
+#[derive(Default)]
+struct DaySums {
+    net: f64,
+    value: f64,
+    margin: f64,
+    lines: u32,
+    costed: u32,
+    purchase: bool,
+}
+
+impl DaySums {
+    fn add_line(&mut self, net: Option<f64>, cost: Option<f64>) {
+        let Some(net) = net else { return };
+        self.net += net;
+        self.lines += 1;
+        self.purchase |= net > 0.0;
+        match cost {
+            Some(cost) => {
+                self.value += net - cost;
+                self.margin += net - cost;
+                self.costed += 1;
+            }
+            None => self.value += net,
+        }
+    }
+}
+
+impl DailyRows<'_> {
+    fn len(&self) -> usize {
+        self.key.len()
+    }
+
+    /// Writes every column of row `at`.
+    fn write(&mut self, at: usize, key: u32, day: i32, sums: &DaySums) {
+        self.key[at].write(key);
+        self.day[at].write(day);
+        self.net[at].write(sums.net);
+        self.value[at].write(sums.value);
+        self.margin[at].write(sums.margin);
+        self.lines[at].write(sums.lines);
+        self.costed[at].write(sums.costed);
+        self.purchase[at].write(sums.purchase);
+    }
+}
+
+/// A block of customers' dated lines, each customer's as (day, row) in that order, one
+/// customer after the other; how many lines each customer has; how many days they make.
+#[derive(Default)]
+struct SortedLines {
+    lines: Vec<(i32, IdxSize)>,
+    per_customer: Vec<u32>,
+    days: usize,
 }
 
 impl CustomerDays {
@@ -239,60 +353,76 @@ impl CustomerDays {
         // belongs to one customer, so no two blocks write the same slot).
         let mut line_key: Vec<u32> = vec![NO_KEY; tx.height()];
         let line_key_slots = shared_slots(&mut line_key);
-        let blocks: Vec<Block> = customers
+        // Two passes over blocks of customers: the first sorts each customer's lines by day and
+        // counts the days, so that the second writes each block's sums straight into its rows
+        // of the final columns (per-block columns gathered afterwards wrote the 40 bytes of
+        // every customer day twice, most of it into fresh pages).
+        let sorted: Vec<SortedLines> = customers
             .par_chunks(BLOCK)
             .enumerate()
             .map(|(b, chunk)| {
-                let mut out = Block::default();
-                let mut lines: Vec<(i32, IdxSize)> = Vec::new();
+                let mut out = SortedLines::default();
                 for (i, (_, g)) in chunk.iter().enumerate() {
                     let key = (b * BLOCK + i) as u32;
-                    lines.clear();
-                    lines.extend(rows_of(*g).filter_map(|r| dates.get(r as usize).map(|d| (d, r))));
+                    let first = out.lines.len();
+                    out.lines
+                        .extend(rows_of(*g).filter_map(|r| dates.get(r as usize).map(|d| (d, r))));
+                    let mine = &mut out.lines[first..];
                     // (day, row): days in order, lines of a day in file order (the sums do not
                     // depend on how the lines were grouped).
-                    lines.sort_unstable();
+                    crate::sort::sort_unstable(mine);
                     let mut current = None;
-                    for &(day, row) in &lines {
+                    for &(day, row) in mine.iter() {
                         line_key_slots[row as usize].store(key, Ordering::Relaxed);
                         if current != Some(day) {
-                            out.push_day(key, day);
+                            out.days += 1;
                             current = Some(day);
                         }
-                        out.add_line(net.get(row as usize), cost.get(row as usize));
                     }
+                    out.per_customer.push(mine.len() as u32);
                 }
                 out
             })
             .collect();
         drop(groups);
 
-        let rows: usize = blocks.iter().map(|b| b.key.len()).sum();
-        // Each column gathered from the blocks on its own task.
-        fn gather<T: Copy + Send + Sync>(
-            blocks: &[Block],
-            part: impl Fn(&Block) -> &Vec<T>,
-            rows: usize,
-        ) -> Vec<T> {
-            let mut all = Vec::with_capacity(rows);
-            for b in blocks {
-                all.extend_from_slice(part(b));
-            }
-            all
-        }
-        let mut all = Block::default();
-        rayon::scope(|s| {
-            let blocks = &blocks;
-            s.spawn(|_| all.key = gather(blocks, |b| &b.key, rows));
-            s.spawn(|_| all.day = gather(blocks, |b| &b.day, rows));
-            s.spawn(|_| all.net = gather(blocks, |b| &b.net, rows));
-            s.spawn(|_| all.value = gather(blocks, |b| &b.value, rows));
-            s.spawn(|_| all.margin = gather(blocks, |b| &b.margin, rows));
-            s.spawn(|_| all.lines = gather(blocks, |b| &b.lines, rows));
-            s.spawn(|_| all.costed = gather(blocks, |b| &b.costed, rows));
-            s.spawn(|_| all.purchase = gather(blocks, |b| &b.purchase, rows));
-        });
-        drop(blocks);
+        let lengths: Vec<usize> = sorted.iter().map(|s| s.days).collect();
+        let rows: usize = lengths.iter().sum();
+        let mut all = Daily::with_capacity(rows);
+        let pieces = all.split(&lengths);
+        assert_eq!(pieces.len(), sorted.len(), "a block without its rows");
+        sorted
+            .par_iter()
+            .zip(pieces)
+            .enumerate()
+            .for_each(|(b, (block, mut out))| {
+                let mut at = 0;
+                let mut first = 0;
+                for (i, &count) in block.per_customer.iter().enumerate() {
+                    let key = (b * BLOCK + i) as u32;
+                    let lines = &block.lines[first..first + count as usize];
+                    first += count as usize;
+                    let mut j = 0;
+                    while j < lines.len() {
+                        let day = lines[j].0;
+                        let mut sums = DaySums::default();
+                        while j < lines.len() && lines[j].0 == day {
+                            let row = lines[j].1 as usize;
+                            sums.add_line(net.get(row), cost.get(row));
+                            j += 1;
+                        }
+                        out.write(at, key, day, &sums);
+                        at += 1;
+                    }
+                }
+                // What makes `assume_written` sound: the first pass counted these days.
+                assert_eq!(at, out.len(), "a block wrote other than its rows");
+            });
+        // SAFETY: the blocks' pieces cover the first `rows` rows (their lengths sum to
+        // `rows`, one piece per block), and each block wrote every row of its piece (the
+        // assertions above).
+        unsafe { all.assume_written(rows) };
+        drop(sorted);
         let mut key = UInt32Chunked::from_vec("key".into(), all.key);
         key.set_sorted_flag(IsSorted::Ascending);
         let daily = DataFrame::new(
@@ -532,6 +662,127 @@ mod tests {
             line_key,
             [Some(1), Some(0), Some(1), Some(1), None, Some(1), None]
         );
+    }
+
+    /// Many blocks of customers (the reduction writes each block's rows in parallel): every
+    /// column equals sums made line by line in file order, per (id, day) in id then day order.
+    #[test]
+    fn many_blocks_equal_sums_made_line_by_line() {
+        use std::collections::BTreeMap;
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |m: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % m
+        };
+        let n = 60_000;
+        let (mut ids, mut dates, mut nets, mut costs) = (vec![], vec![], vec![], vec![]);
+        for _ in 0..n {
+            let id = next(3 * BLOCK as u64 + 77);
+            ids.push((next(50) > 0).then(|| format!("{:018}", id * 7_919)));
+            dates.push((next(40) > 0).then(|| 19_000 + next(30) as i32));
+            nets.push((next(10) > 0).then(|| (next(20_000) as f64 - 5_000.0) / 100.0));
+            costs.push((next(3) > 0).then(|| next(9_000) as f64 / 100.0));
+        }
+        let df = DataFrame::new(
+            n,
+            vec![
+                Column::new("customer_id".into(), &ids),
+                Column::new("date".into(), &dates)
+                    .cast(&DataType::Date)
+                    .unwrap(),
+                Column::new("net_amount".into(), &nets),
+                Column::new("cost".into(), &costs),
+            ],
+        )
+        .unwrap();
+        // (id, day) → net, value, margin, lines, costed, purchase.
+        let mut want: BTreeMap<(String, i32), (f64, f64, f64, u32, u32, bool)> = BTreeMap::new();
+        for i in 0..n {
+            let (Some(id), Some(day)) = (&ids[i], dates[i]) else {
+                continue;
+            };
+            let e = want.entry((id.clone(), day)).or_default();
+            let Some(net) = nets[i] else { continue };
+            e.0 += net;
+            e.3 += 1;
+            e.5 |= net > 0.0;
+            match costs[i] {
+                Some(cost) => {
+                    e.1 += net - cost;
+                    e.2 += net - cost;
+                    e.4 += 1;
+                }
+                None => e.1 += net,
+            }
+        }
+        let d = CustomerDays::build(&df).unwrap();
+        let keys: Vec<&str> = d
+            .keys
+            .column("customer_id")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .map(Option::unwrap)
+            .collect();
+        assert!(keys.len() > 2 * BLOCK);
+        let days: Vec<i32> = d
+            .daily
+            .column("day")
+            .unwrap()
+            .i32()
+            .unwrap()
+            .into_no_null_iter()
+            .collect();
+        let purchase: Vec<bool> = d
+            .daily
+            .column("purchase")
+            .unwrap()
+            .bool()
+            .unwrap()
+            .iter()
+            .map(Option::unwrap)
+            .collect();
+        let (key, net, value, margin) = (
+            u32s(&d.daily, "key"),
+            f64s(&d.daily, "net"),
+            f64s(&d.daily, "value"),
+            f64s(&d.daily, "margin"),
+        );
+        let (lines, costed) = (u32s(&d.daily, "lines"), u32s(&d.daily, "costed"));
+        let got: Vec<((String, i32), (f64, f64, f64, u32, u32, bool))> = (0..d.daily.height())
+            .map(|r| {
+                (
+                    (keys[key[r] as usize].to_string(), days[r]),
+                    (
+                        net[r],
+                        value[r],
+                        margin[r],
+                        lines[r],
+                        costed[r],
+                        purchase[r],
+                    ),
+                )
+            })
+            .collect();
+        let want: Vec<_> = want.into_iter().collect();
+        assert_eq!(got.len(), want.len());
+        for (g, w) in got.iter().zip(&want) {
+            assert_eq!(g.0, w.0);
+            assert_eq!(g.1.0.to_bits(), w.1.0.to_bits(), "{:?}", g.0);
+            assert_eq!(g.1.1.to_bits(), w.1.1.to_bits(), "{:?}", g.0);
+            assert_eq!(g.1.2.to_bits(), w.1.2.to_bits(), "{:?}", g.0);
+            assert_eq!((g.1.3, g.1.4, g.1.5), (w.1.3, w.1.4, w.1.5), "{:?}", g.0);
+        }
+        // Each dated line with an id carries its customer's key.
+        for (i, k) in d.line_key.iter().enumerate() {
+            match (&ids[i], dates[i]) {
+                (Some(id), Some(_)) => assert_eq!(keys[k.unwrap() as usize], id),
+                _ => assert_eq!(k, None),
+            }
+        }
     }
 
     #[test]

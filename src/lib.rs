@@ -29,6 +29,7 @@ pub mod render;
 pub mod results;
 pub mod sample;
 pub mod shard;
+mod sort;
 pub mod stats;
 pub mod tables;
 pub mod workers;

@@ -40,7 +40,7 @@ impl Rows {
             .map(|i| (x[i].to_bits(), v[i].to_bits(), u[i].to_bits(), i as u32))
             .collect();
         // All values are non-negative, so the order of the bit patterns is the numeric order.
-        keys.par_sort_unstable();
+        crate::sort::par_sort_unstable(&mut keys);
         let mut rows = Rows::default();
         let mut index = vec![u32::MAX; x.len()];
         let mut last: Option<(u64, u64, u64)> = None;

@@ -134,7 +134,7 @@ fn repeated_values(values: &[u64]) -> Vec<u64> {
     parts
         .into_par_iter()
         .flat_map_iter(|part| {
-            part.sort_unstable();
+            crate::sort::sort_unstable(part);
             let mut repeated: Vec<u64> = part
                 .windows(2)
                 .filter(|w| w[0] == w[1])
