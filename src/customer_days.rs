@@ -697,8 +697,10 @@ mod tests {
             ],
         )
         .unwrap();
-        // (id, day) → net, value, margin, lines, costed, purchase.
-        let mut want: BTreeMap<(String, i32), (f64, f64, f64, u32, u32, bool)> = BTreeMap::new();
+        // net, value, margin, lines, costed, purchase.
+        type Sums = (f64, f64, f64, u32, u32, bool);
+        // (id, day) → its sums.
+        let mut want: BTreeMap<(String, i32), Sums> = BTreeMap::new();
         for i in 0..n {
             let (Some(id), Some(day)) = (&ids[i], dates[i]) else {
                 continue;
@@ -752,7 +754,7 @@ mod tests {
             f64s(&d.daily, "margin"),
         );
         let (lines, costed) = (u32s(&d.daily, "lines"), u32s(&d.daily, "costed"));
-        let got: Vec<((String, i32), (f64, f64, f64, u32, u32, bool))> = (0..d.daily.height())
+        let got: Vec<((String, i32), Sums)> = (0..d.daily.height())
             .map(|r| {
                 (
                     (keys[key[r] as usize].to_string(), days[r]),
