@@ -36,16 +36,20 @@ fn shared_slots(values: &mut [u32]) -> &[AtomicU32] {
 /// other. Replaces polars' group-by, which keeps a vector of row numbers per customer (a
 /// million small allocations) and hashes every one of the lines' ids.
 ///
-/// Each thread takes the ids whose hash falls in its share, so a customer belongs to one
-/// thread and the threads need no common table; an id of up to 12 bytes is hashed as its
-/// 16-byte view (its bytes are inside it), a longer one by its text; a line whose view equals
-/// the line above's has the same id and is not looked up again (a customer's lines usually
-/// follow one another within an invoice). The group numbers depend on the threads, but nothing
-/// later does: customers are numbered by id, and their rows are in file order.
+/// The lines are first cut into runs: lines one after the other with the same 16-byte view
+/// have the same id (a customer's lines usually follow one another, within an invoice or a
+/// whole export in customer order), so only a run's first id is looked up. Each thread then
+/// takes the runs whose id's hash falls in its share, so a customer belongs to one thread and
+/// the threads need no common table; an id of up to 12 bytes is hashed as its view (its bytes
+/// are inside it), a longer one by its text. A group's rows are its runs' rows, which come out
+/// ascending because the runs are in row order. The group numbers depend on the threads, but
+/// nothing later does: customers are numbered by id, and their rows are in file order.
 struct LineGroups {
-    /// Offsets into `rows` of each group's rows (`len() + 1` of them).
+    /// Offsets into `runs` of each group's runs (`len() + 1` of them).
     starts: Vec<usize>,
-    rows: Vec<IdxSize>,
+    /// Runs of rows as (first row, lines), each group's in row order: a run per customer in
+    /// an export in customer order, instead of a row number per line.
+    runs: Vec<(IdxSize, IdxSize)>,
 }
 
 impl LineGroups {
@@ -55,8 +59,37 @@ impl LineGroups {
         let state = PlRandomState::default();
         let views = ids.views();
         let valid = |i: usize| ids.validity().is_none_or(|v| v.get_bit(i));
-        let mut group: Vec<u32> = vec![NO_KEY; n];
-        let slots = shared_slots(&mut group);
+        // Runs of lines with an id and the same view, as (first row, lines), in row order. A
+        // run does not cross a chunk's end: the next chunk's first run looks its id up again.
+        const CHUNK: usize = 1 << 16;
+        let runs: Vec<(IdxSize, IdxSize)> = (0..n.div_ceil(CHUNK))
+            .into_par_iter()
+            .flat_map_iter(|c| {
+                let (lo, hi) = (c * CHUNK, ((c + 1) * CHUNK).min(n));
+                let mut out = Vec::new();
+                let mut i = lo;
+                while i < hi {
+                    if !valid(i) {
+                        i += 1;
+                        continue;
+                    }
+                    let view = views[i].as_u128();
+                    let mut end = i + 1;
+                    while end < hi && views[end].as_u128() == view && valid(end) {
+                        end += 1;
+                    }
+                    out.push((i as IdxSize, (end - i) as IdxSize));
+                    i = end;
+                }
+                out
+            })
+            .collect();
+        let mut run_group: Vec<u32> = vec![NO_KEY; runs.len()];
+        let slots = shared_slots(&mut run_group);
+        // Room for a part's ids, reserved at once (growing the table re-hashes every id it
+        // holds): a run per customer when the lines come in customer order, but never more
+        // than one id per eight lines ahead, for an export in another order.
+        let room = (runs.len() / parts).min(n / parts / 8) + 1;
         // Each part numbers its own groups; group g of part p is p + g × parts overall.
         let counts: Vec<usize> = (0..parts)
             .into_par_iter()
@@ -64,62 +97,53 @@ impl LineGroups {
                 let mut by_view: PlHashMap<u128, u32> = PlHashMap::with_hasher(state.clone());
                 let mut by_text: PlHashMap<&str, u32> = PlHashMap::with_hasher(state.clone());
                 let mut groups = 0u32;
-                let mut above: Option<(u128, Option<u32>)> = None;
-                for i in 0..n {
-                    if !valid(i) {
-                        above = None;
+                for (r, &(first, _)) in runs.iter().enumerate() {
+                    let i = first as usize;
+                    let view = views[i].as_u128();
+                    let text = ids.value(i);
+                    let inline = text.len() <= 12;
+                    let hash = if inline {
+                        state.hash_one(view)
+                    } else {
+                        state.hash_one(text)
+                    };
+                    if hash % parts as u64 != part as u64 {
                         continue;
                     }
-                    let view = views[i].as_u128();
-                    let found = match above {
-                        Some((v, found)) if v == view => found,
-                        _ => {
-                            let text = ids.value(i);
-                            let inline = text.len() <= 12;
-                            let hash = if inline {
-                                state.hash_one(view)
-                            } else {
-                                state.hash_one(text)
-                            };
-                            let found = (hash % parts as u64 == part as u64).then(|| {
-                                let mut new = || {
-                                    groups += 1;
-                                    (part + (groups as usize - 1) * parts) as u32
-                                };
-                                if inline {
-                                    *by_view.entry(view).or_insert_with(&mut new)
-                                } else {
-                                    *by_text.entry(text).or_insert_with(&mut new)
-                                }
-                            });
-                            above = Some((view, found));
-                            found
-                        }
+                    let mut new = || {
+                        groups += 1;
+                        (part + (groups as usize - 1) * parts) as u32
                     };
-                    if let Some(g) = found {
-                        slots[i].store(g, Ordering::Relaxed);
-                    }
+                    let g = if inline {
+                        if by_view.is_empty() {
+                            by_view.reserve(room);
+                        }
+                        *by_view.entry(view).or_insert_with(&mut new)
+                    } else {
+                        if by_text.is_empty() {
+                            by_text.reserve(room);
+                        }
+                        *by_text.entry(text).or_insert_with(&mut new)
+                    };
+                    slots[r].store(g, Ordering::Relaxed);
                 }
                 groups as usize
             })
             .collect();
         let groups = counts.iter().max().copied().unwrap_or(0) * parts;
+        // Every run has a group: its id's hash falls in exactly one part.
         let mut starts = vec![0usize; groups + 1];
-        for &g in &group {
-            if g != NO_KEY {
-                starts[g as usize + 1] += 1;
-            }
+        for &g in &run_group {
+            starts[g as usize + 1] += 1;
         }
         for g in 0..groups {
             starts[g + 1] += starts[g];
         }
         let mut next = starts.clone();
-        let mut rows: Vec<IdxSize> = vec![0; starts[groups]];
-        for (row, &g) in group.iter().enumerate() {
-            if g != NO_KEY {
-                rows[next[g as usize]] = row as IdxSize;
-                next[g as usize] += 1;
-            }
+        let mut sorted = vec![(0, 0); runs.len()];
+        for (&run, &g) in runs.iter().zip(&run_group) {
+            sorted[next[g as usize]] = run;
+            next[g as usize] += 1;
         }
         // Numbers no part used (parts with fewer groups than the largest) are empty groups.
         let mut compact = Vec::with_capacity(groups + 1);
@@ -131,7 +155,7 @@ impl LineGroups {
         }
         LineGroups {
             starts: compact,
-            rows,
+            runs: sorted,
         }
     }
 
@@ -139,8 +163,16 @@ impl LineGroups {
         self.starts.len() - 1
     }
 
-    fn rows(&self, g: usize) -> &[IdxSize] {
-        &self.rows[self.starts[g]..self.starts[g + 1]]
+    /// Group `g`'s rows, ascending.
+    fn rows(&self, g: usize) -> impl Iterator<Item = IdxSize> + '_ {
+        self.runs[self.starts[g]..self.starts[g + 1]]
+            .iter()
+            .flat_map(|&(first, lines)| first..first + lines)
+    }
+
+    /// Group `g`'s first row.
+    fn first_row(&self, g: usize) -> IdxSize {
+        self.runs[self.starts[g]].0
     }
 }
 
@@ -337,12 +369,12 @@ impl CustomerDays {
         let cost = cost.downcast_as_array();
 
         let groups = LineGroups::of(ids);
-        let rows_of = |g: usize| groups.rows(g).iter().copied();
+        let rows_of = |g: usize| groups.rows(g);
         // Customers with an id and at least one dated line, in id order: the key is the rank.
         let mut customers: Vec<(&str, usize)> = (0..groups.len())
             .into_par_iter()
             .filter_map(|g| {
-                let id = ids.get(groups.rows(g)[0] as usize)?;
+                let id = ids.get(groups.first_row(g) as usize)?;
                 let dated = rows_of(g).any(|r| dates.get(r as usize).is_some());
                 dated.then_some((id, g))
             })
@@ -489,8 +521,9 @@ mod tests {
     fn our_groups(ids: &StringChunked) -> Vec<Vec<IdxSize>> {
         let ids = ids.rechunk();
         let groups = LineGroups::of(ids.downcast_as_array());
-        let mut out: Vec<Vec<IdxSize>> =
-            (0..groups.len()).map(|g| groups.rows(g).to_vec()).collect();
+        let mut out: Vec<Vec<IdxSize>> = (0..groups.len())
+            .map(|g| groups.rows(g).collect())
+            .collect();
         out.sort();
         out
     }
@@ -676,11 +709,19 @@ mod tests {
             state ^= state << 17;
             state % m
         };
-        let n = 60_000;
+        // Lines enough for three chunks of runs, each line's id that of the line above half
+        // of the time (runs, some across a chunk's end), else any of some 12,000 (short ids,
+        // held in their view, and 18-digit ones).
+        let n = 150_000;
         let (mut ids, mut dates, mut nets, mut costs) = (vec![], vec![], vec![], vec![]);
         for _ in 0..n {
             let id = next(3 * BLOCK as u64 + 77);
-            ids.push((next(50) > 0).then(|| format!("{:018}", id * 7_919)));
+            let above = ids.last().cloned().flatten();
+            ids.push(match (next(2), above) {
+                (0, Some(above)) => Some(above),
+                _ if id % 5 == 0 => Some(format!("c{id}")),
+                _ => (next(50) > 0).then(|| format!("{:018}", id * 7_919)),
+            });
             dates.push((next(40) > 0).then(|| 19_000 + next(30) as i32));
             nets.push((next(10) > 0).then(|| (next(20_000) as f64 - 5_000.0) / 100.0));
             costs.push((next(3) > 0).then(|| next(9_000) as f64 / 100.0));
