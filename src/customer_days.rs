@@ -140,9 +140,9 @@ impl LineGroups {
             starts[g + 1] += starts[g];
         }
         let mut next = starts.clone();
-        let mut sorted = vec![(0, 0); runs.len()];
+        let mut grouped = vec![(0, 0); runs.len()];
         for (&run, &g) in runs.iter().zip(&run_group) {
-            sorted[next[g as usize]] = run;
+            grouped[next[g as usize]] = run;
             next[g as usize] += 1;
         }
         // Numbers no part used (parts with fewer groups than the largest) are empty groups.
@@ -155,7 +155,7 @@ impl LineGroups {
         }
         LineGroups {
             starts: compact,
-            runs: sorted,
+            runs: grouped,
         }
     }
 
@@ -649,46 +649,49 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn one_row_per_customer_and_day_in_id_then_day_order() {
-        let d = CustomerDays::build(&tx()).unwrap();
-        let ids: Vec<&str> = d
-            .keys
-            .column("customer_id")
+    fn i32s(df: &DataFrame, name: &str) -> Vec<i32> {
+        df.column(name)
+            .unwrap()
+            .i32()
+            .unwrap()
+            .into_no_null_iter()
+            .collect()
+    }
+
+    fn bools(df: &DataFrame, name: &str) -> Vec<bool> {
+        df.column(name)
+            .unwrap()
+            .bool()
+            .unwrap()
+            .iter()
+            .map(Option::unwrap)
+            .collect()
+    }
+
+    fn strs<'a>(df: &'a DataFrame, name: &str) -> Vec<&'a str> {
+        df.column(name)
             .unwrap()
             .str()
             .unwrap()
             .iter()
             .map(Option::unwrap)
-            .collect();
-        assert_eq!(ids, ["a", "b"]);
+            .collect()
+    }
+
+    #[test]
+    fn one_row_per_customer_and_day_in_id_then_day_order() {
+        let d = CustomerDays::build(&tx()).unwrap();
+        assert_eq!(strs(&d.keys, "customer_id"), ["a", "b"]);
         assert_eq!(u32s(&d.keys, "key"), [0, 1]);
         assert_eq!(u32s(&d.daily, "key"), [0, 1, 1, 1]);
-        let days: Vec<i32> = d
-            .daily
-            .column("day")
-            .unwrap()
-            .i32()
-            .unwrap()
-            .into_no_null_iter()
-            .collect();
-        assert_eq!(days, [11, 10, 11, 12]);
+        assert_eq!(i32s(&d.daily, "day"), [11, 10, 11, 12]);
         // b on day 10: 100 + 20; value (100 − 60) + 20; margin only the costed line: 40.
         assert_eq!(f64s(&d.daily, "net"), [50.0, 120.0, 0.0, -30.0]);
         assert_eq!(f64s(&d.daily, "value"), [50.0, 60.0, 0.0, -20.0]);
         assert_eq!(f64s(&d.daily, "margin"), [0.0, 40.0, 0.0, -20.0]);
         assert_eq!(u32s(&d.daily, "lines"), [1, 2, 0, 1]);
         assert_eq!(u32s(&d.daily, "costed"), [0, 1, 0, 1]);
-        let purchase: Vec<bool> = d
-            .daily
-            .column("purchase")
-            .unwrap()
-            .bool()
-            .unwrap()
-            .iter()
-            .map(Option::unwrap)
-            .collect();
-        assert_eq!(purchase, [true, true, false, false]);
+        assert_eq!(bools(&d.daily, "purchase"), [true, true, false, false]);
         // Rows 0..7: b a b b a(no date) b (no customer).
         let line_key: Vec<Option<u32>> = d.line_key.iter().collect();
         assert_eq!(
@@ -761,33 +764,9 @@ mod tests {
             }
         }
         let d = CustomerDays::build(&df).unwrap();
-        let keys: Vec<&str> = d
-            .keys
-            .column("customer_id")
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .map(Option::unwrap)
-            .collect();
+        let keys = strs(&d.keys, "customer_id");
         assert!(keys.len() > 2 * BLOCK);
-        let days: Vec<i32> = d
-            .daily
-            .column("day")
-            .unwrap()
-            .i32()
-            .unwrap()
-            .into_no_null_iter()
-            .collect();
-        let purchase: Vec<bool> = d
-            .daily
-            .column("purchase")
-            .unwrap()
-            .bool()
-            .unwrap()
-            .iter()
-            .map(Option::unwrap)
-            .collect();
+        let (days, purchase) = (i32s(&d.daily, "day"), bools(&d.daily, "purchase"));
         let (key, net, value, margin) = (
             u32s(&d.daily, "key"),
             f64s(&d.daily, "net"),
