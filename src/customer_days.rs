@@ -369,13 +369,12 @@ impl CustomerDays {
         let cost = cost.downcast_as_array();
 
         let groups = LineGroups::of(ids);
-        let rows_of = |g: usize| groups.rows(g);
         // Customers with an id and at least one dated line, in id order: the key is the rank.
         let mut customers: Vec<(&str, usize)> = (0..groups.len())
             .into_par_iter()
             .filter_map(|g| {
                 let id = ids.get(groups.first_row(g) as usize)?;
-                let dated = rows_of(g).any(|r| dates.get(r as usize).is_some());
+                let dated = groups.rows(g).any(|r| dates.get(r as usize).is_some());
                 dated.then_some((id, g))
             })
             .collect();
@@ -397,8 +396,11 @@ impl CustomerDays {
                 for (i, (_, g)) in chunk.iter().enumerate() {
                     let key = (b * BLOCK + i) as u32;
                     let first = out.lines.len();
-                    out.lines
-                        .extend(rows_of(*g).filter_map(|r| dates.get(r as usize).map(|d| (d, r))));
+                    out.lines.extend(
+                        groups
+                            .rows(*g)
+                            .filter_map(|r| dates.get(r as usize).map(|d| (d, r))),
+                    );
                     let mine = &mut out.lines[first..];
                     // (day, row): days in order, lines of a day in file order (the sums do not
                     // depend on how the lines were grouped).
