@@ -255,6 +255,7 @@ impl SlicePlan {
                     name: j.spec.name,
                     ty: j.spec.ty,
                     reader,
+                    text_width: 8.into(),
                 })
             })
             .collect()

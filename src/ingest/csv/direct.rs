@@ -26,6 +26,7 @@ use crate::tables::ColType;
 use polars::prelude::*;
 use rayon::prelude::*;
 use std::borrow::Cow;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// How the cells of one canonical column are read.
 pub(crate) enum CellReader {
@@ -45,6 +46,10 @@ pub(crate) struct Target {
     pub(crate) name: &'static str,
     pub(crate) ty: ColType,
     pub(crate) reader: CellReader,
+    /// The most bytes per value a piece of this text column has held so far (8 before the
+    /// first): a piece reserves its text for that many, as a text buffer grown by doubling is
+    /// copied whole at each step (the allocator's `realloc` copies the block's capacity).
+    pub(crate) text_width: AtomicUsize,
 }
 
 /// What a slice gave: the same whichever way it was read (see `super::assemble::Kept`).
@@ -141,7 +146,7 @@ fn clean_cell<'a>(cell: &Cow<'a, str>, lowercase: bool) -> Option<Cow<'a, str>> 
 }
 
 impl Sink {
-    fn new(t: &Target, capacity: usize) -> Sink {
+    fn new(t: &Target, capacity: usize, piece_len: usize) -> Sink {
         let name: PlSmallStr = t.name.into();
         match &t.reader {
             _ if t.released => Sink::Released,
@@ -151,7 +156,10 @@ impl Sink {
             }
             CellReader::DateTime(_) => Sink::I64(PrimitiveChunkedBuilder::new(name, capacity)),
             CellReader::Flag => Sink::Bool(BooleanChunkedBuilder::new(name, capacity)),
-            CellReader::Text { .. } => Sink::Text(TextPart::with_capacity(capacity)),
+            CellReader::Text { .. } => {
+                let width = t.text_width.load(Ordering::Relaxed);
+                Sink::Text(TextPart::with_capacity(capacity, width, piece_len))
+            }
         }
     }
 
@@ -267,9 +275,13 @@ pub(crate) struct TextPart {
 const NULL_END: u32 = 1 << 31;
 
 impl TextPart {
-    fn with_capacity(rows: usize) -> TextPart {
+    /// Room for `rows` values of `width` bytes and an eighth more, but never more than the
+    /// piece's own bytes (which a column's cleaned values only exceed when lower-casing
+    /// lengthens them).
+    fn with_capacity(rows: usize, width: usize, piece_len: usize) -> TextPart {
+        let bytes = rows.saturating_mul(width + width.div_ceil(8));
         TextPart {
-            bytes: Vec::with_capacity(rows * 8),
+            bytes: Vec::with_capacity(bytes.min(piece_len)),
             ends: Vec::with_capacity(rows),
         }
     }
@@ -335,7 +347,10 @@ fn read_piece<'a>(
     // until the table is gathered, and with transparent huge pages a reserved but unused tail
     // is resident memory all the same.
     let capacity = memchr::memchr_iter(b'\n', piece.as_bytes()).count() + 1;
-    let mut sinks: Vec<Sink> = targets.iter().map(|t| Sink::new(t, capacity)).collect();
+    let mut sinks: Vec<Sink> = targets
+        .iter()
+        .map(|t| Sink::new(t, capacity, piece.len()))
+        .collect();
     let mut hashes = Vec::with_capacity(capacity);
     let mut failures = vec![Vec::new(); targets.len()];
     let mut texts = Vec::new();
@@ -390,6 +405,14 @@ fn read_piece<'a>(
         }
         None => None,
     };
+    for (t, sink) in targets.iter().zip(&sinks) {
+        if let Sink::Text(part) = sink
+            && !part.ends.is_empty()
+        {
+            let width = part.bytes.len().div_ceil(part.ends.len());
+            t.text_width.fetch_max(width, Ordering::Relaxed);
+        }
+    }
     Ok(PieceOut {
         columns: sinks.into_iter().map(Sink::finish).collect(),
         hashes,
@@ -410,7 +433,7 @@ fn merge(outs: Vec<PieceOut>, targets: &[Target], width: usize, first_row: usize
     let mut present = vec![0usize; width];
     let mut last = None;
     let mut blank_rows: Vec<usize> = Vec::new();
-    let mut hashes: Vec<u64> = Vec::new();
+    let mut hashes: Vec<u64> = Vec::with_capacity(outs.iter().map(|o| o.hashes.len()).sum());
     let (mut height, mut records, mut blanks) = (0usize, 0usize, 0usize);
     for out in outs {
         for (k, c) in out.columns.into_iter().enumerate() {
