@@ -260,11 +260,26 @@ impl<'a> KnownIds<'a> {
     /// unknown ids rather than a set of every customer's e-mail and name.
     fn matching(&self, ids: &[&str]) -> Vec<(&'static str, usize)> {
         let wanted: PlHashSet<&str> = ids.iter().copied().collect();
+        // The lengths of the wanted ids: a value of another length is passed over without
+        // being hashed (or lower-cased), as a name is compared as it is and an ASCII e-mail
+        // keeps its length in lower case. Lengths past the table are always looked up.
+        let mut lengths = [false; 256];
+        for id in ids {
+            if let Some(l) = lengths.get_mut(id.len()) {
+                *l = true;
+            }
+        }
+        let may_match = |v: &str, email: bool| {
+            lengths.get(v.len()).is_none_or(|l| *l) || (email && !v.is_ascii())
+        };
         self.others
             .iter()
             .map(|(kind, columns)| {
                 let mut found = PlHashSet::new();
                 for v in columns.iter().flat_map(|c| c.iter().flatten()) {
+                    if !may_match(v, *kind == "email") {
+                        continue;
+                    }
                     let v: std::borrow::Cow<'_, str> = if *kind == "email" {
                         if v.chars().any(char::is_uppercase) {
                             v.to_lowercase().into()

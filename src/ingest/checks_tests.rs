@@ -129,6 +129,25 @@ fn unknown_customers_are_counted_by_row_and_id() {
         ("Z2", "2026-01-06", 1.0, 4),
     ]);
     assert_eq!(unmatched(&few, &known).unwrap().1, None);
+
+    // An e-mail longer in lower case than as written ('İ' lowers to 'i' and a combining dot)
+    // is still found.
+    let customers = df!(
+        "customer_id" => ["C1", "C2"],
+        "name" => ["Ana SL", "Bea SA"],
+        "email" => ["\u{130}pek@example.com", "b@example.com"],
+    )
+    .unwrap();
+    let ids = customer_ids(&[&customers]).unwrap();
+    let known = KnownIds::new(&[&customers], &ids);
+    let lowered = frame(&[
+        ("i\u{307}pek@example.com", "2026-01-05", 1.0, 2),
+        ("b@example.com", "2026-01-05", 1.0, 3),
+        ("C1", "2026-01-06", 1.0, 4),
+    ]);
+    let (u, hint) = unmatched(&lowered, &known).unwrap();
+    assert_eq!(u.unwrap().distinct_ids, 2);
+    assert_eq!(hint, Some("e-mail"));
 }
 
 #[test]
