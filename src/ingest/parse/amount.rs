@@ -31,6 +31,50 @@ const POW10: [f64; 19] = [
 /// divided by a power of ten: both exact, and IEEE division rounds correctly, so the result is
 /// the same as `str::parse` without building a string.
 fn number_body(bytes: &[u8], negative: bool, dec: DecimalSep) -> Option<f64> {
+    let dec_b = match dec {
+        DecimalSep::Dot => b'.',
+        DecimalSep::Comma => b',',
+    };
+    match plain_number(bytes, dec_b) {
+        Some(value) => Some(if negative { -value } else { value }),
+        None => grouped_number(bytes, negative, dec),
+    }
+}
+
+/// The value of digits with at most one decimal separator and at most 15 digits in all (the
+/// amounts of nearly every export), `None` for anything else: what [`grouped_number`] gives
+/// for these, without its bookkeeping of thousands groups for every byte.
+#[inline]
+fn plain_number(bytes: &[u8], dec_b: u8) -> Option<f64> {
+    let mut mantissa: u64 = 0;
+    let mut i = 0;
+    while let Some(d) = bytes
+        .get(i)
+        .and_then(|c| c.checked_sub(b'0'))
+        .filter(|d| *d < 10)
+    {
+        mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d));
+        i += 1;
+    }
+    let whole = i;
+    if bytes.get(i) == Some(&dec_b) {
+        i += 1;
+        while let Some(d) = bytes
+            .get(i)
+            .and_then(|c| c.checked_sub(b'0'))
+            .filter(|d| *d < 10)
+        {
+            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d));
+            i += 1;
+        }
+    }
+    let frac = i - whole - usize::from(i > whole);
+    let digits = whole + frac;
+    (i == bytes.len() && (1..=15).contains(&digits)).then(|| mantissa as f64 / POW10[frac])
+}
+
+/// [`number_body`] for any number: thousands groups, scientific notation, more than 15 digits.
+fn grouped_number(bytes: &[u8], negative: bool, dec: DecimalSep) -> Option<f64> {
     let (dec_b, thou_b) = match dec {
         DecimalSep::Dot => (b'.', b','),
         DecimalSep::Comma => (b',', b'.'),
@@ -250,6 +294,51 @@ mod tests {
         assert_eq!(
             parse_amount("1234567890123456.5", Dot),
             Some(1234567890123456.5)
+        );
+    }
+
+    #[test]
+    fn plain_numbers_read_as_the_full_parser_reads_them() {
+        // Every string of up to 6 characters over digits, both separators and a letter (the
+        // plain reading must give the same as the full one wherever it gives anything, and give
+        // something for every bare decimal number of up to 15 digits).
+        let alphabet = [b'0', b'1', b'5', b'9', b'.', b',', b'e'];
+        let mut plain = 0;
+        for len in 1..=6u32 {
+            for code in 0..alphabet.len().pow(len) {
+                let mut c = code;
+                let bytes: Vec<u8> = (0..len)
+                    .map(|_| {
+                        let b = alphabet[c % alphabet.len()];
+                        c /= alphabet.len();
+                        b
+                    })
+                    .collect();
+                for (dec, dec_b) in [(Dot, b'.'), (Comma, b',')] {
+                    let full = grouped_number(&bytes, false, dec);
+                    if let Some(v) = plain_number(&bytes, dec_b) {
+                        plain += 1;
+                        assert_eq!(Some(v), full, "{}", String::from_utf8_lossy(&bytes));
+                    } else {
+                        let other = if dec_b == b'.' { b',' } else { b'.' };
+                        let bare = bytes.iter().filter(|b| **b == dec_b).count() <= 1
+                            && !bytes.iter().any(|b| *b == other || *b == b'e')
+                            && bytes.iter().any(u8::is_ascii_digit);
+                        assert!(!bare, "{}", String::from_utf8_lossy(&bytes));
+                    }
+                }
+            }
+        }
+        assert!(plain > 10_000);
+        // 15 digits are read plainly, 16 by the full parser, to the same value.
+        assert_eq!(
+            plain_number(b"123456789012.345", b'.'),
+            Some(123456789012.345)
+        );
+        assert_eq!(plain_number(b"1234567890123.456", b'.'), None);
+        assert_eq!(
+            parse_amount("1234567890123.456", Dot),
+            Some(1234567890123.456)
         );
     }
 
