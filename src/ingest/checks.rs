@@ -304,12 +304,27 @@ impl<'a> KnownIds<'a> {
 pub(crate) fn unmatched(
     df: &DataFrame,
     known: &KnownIds,
+    not_ids: Option<&[usize]>,
 ) -> PolarsResult<(Option<UnmatchedCustomers>, Option<&'static str>)> {
     let ids = df.column("customer_id")?.str()?;
+    let missing: Vec<&str> = match not_ids {
+        // Only these rows can hold an unknown id (see `KeyInput::not_ids`).
+        Some(rows) => rows
+            .iter()
+            .filter_map(|&i| ids.get(i))
+            .filter(|v| !known.ids.contains(v))
+            .collect(),
+        None => unknown_ids(ids, known),
+    };
     // Ranges of rows in parallel, in row order (rayon's collect keeps it), nulls left out. A
     // customer's lines usually follow one another: an id whose 16-byte view equals the one
     // above is the same id (short ids are inside their view; a long one's view points at its
     // bytes, stored once per distinct value by `columns::text`) and is not looked up again.
+    report_unmatched(missing, known)
+}
+
+/// The ids of `ids` (in row order, nulls left out) that are not customer ids.
+fn unknown_ids<'a>(ids: &'a StringChunked, known: &KnownIds) -> Vec<&'a str> {
     let arrays: Vec<&Utf8ViewArray> = ids.downcast_iter().collect();
     let ranges: Vec<(usize, usize)> = arrays
         .iter()
@@ -320,7 +335,7 @@ pub(crate) fn unmatched(
                 .map(move |start| (a, start))
         })
         .collect();
-    let missing: Vec<&str> = ranges
+    ranges
         .par_iter()
         .flat_map_iter(|&(a, start)| {
             let arr = arrays[a];
@@ -345,7 +360,14 @@ pub(crate) fn unmatched(
             }
             missing
         })
-        .collect();
+        .collect()
+}
+
+/// What [`unmatched`] reports of the unknown ids found.
+fn report_unmatched(
+    missing: Vec<&str>,
+    known: &KnownIds,
+) -> PolarsResult<(Option<UnmatchedCustomers>, Option<&'static str>)> {
     if missing.is_empty() {
         return Ok((None, None));
     }

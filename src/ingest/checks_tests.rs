@@ -106,7 +106,7 @@ fn unknown_customers_are_counted_by_row_and_id() {
     .unwrap();
     let ids = customer_ids(&[&customers]).unwrap();
     let known = KnownIds::new(&[&customers], &ids);
-    let (u, hint) = unmatched(&df, &known).unwrap();
+    let (u, hint) = unmatched(&df, &known, None).unwrap();
     let u = u.unwrap();
     assert_eq!((u.rows, u.distinct_ids), (3, 2));
     assert_eq!(u.examples, vec!["X9", "Ana SL"]);
@@ -119,7 +119,7 @@ fn unknown_customers_are_counted_by_row_and_id() {
         ("b@example.com", "2026-01-05", 1.0, 3),
         ("C1", "2026-01-06", 1.0, 4),
     ]);
-    let (u, hint) = unmatched(&by_email, &known).unwrap();
+    let (u, hint) = unmatched(&by_email, &known, None).unwrap();
     assert_eq!(u.unwrap().distinct_ids, 2);
     assert_eq!(hint, Some("e-mail"));
     // One unknown id in three is no hint.
@@ -128,7 +128,7 @@ fn unknown_customers_are_counted_by_row_and_id() {
         ("Z1", "2026-01-05", 1.0, 3),
         ("Z2", "2026-01-06", 1.0, 4),
     ]);
-    assert_eq!(unmatched(&few, &known).unwrap().1, None);
+    assert_eq!(unmatched(&few, &known, None).unwrap().1, None);
 
     // An e-mail longer in lower case than as written ('İ' lowers to 'i' and a combining dot)
     // is still found.
@@ -145,7 +145,7 @@ fn unknown_customers_are_counted_by_row_and_id() {
         ("b@example.com", "2026-01-05", 1.0, 3),
         ("C1", "2026-01-06", 1.0, 4),
     ]);
-    let (u, hint) = unmatched(&lowered, &known).unwrap();
+    let (u, hint) = unmatched(&lowered, &known, None).unwrap();
     assert_eq!(u.unwrap().distinct_ids, 2);
     assert_eq!(hint, Some("e-mail"));
 }
@@ -228,10 +228,16 @@ fn unmatched_long_ids_are_counted_per_row_across_chunks_and_nulls() {
     ))
     .unwrap();
     let df = DataFrame::new(ids.len(), vec![ids.into_column()]).unwrap();
-    let (u, _) = unmatched(&df, &known).unwrap();
+    let (u, _) = unmatched(&df, &known, None).unwrap();
     let u = u.unwrap();
     assert_eq!((u.rows, u.distinct_ids), (3, 1));
     assert_eq!(u.examples, vec![unknown]);
+    // Told which rows are not ids (the null and the unknown ones, as the customer keys find
+    // them), the check looks at those only, and finds the same.
+    let (told, _) = unmatched(&df, &known, Some(&[2, 3, 4, 7])).unwrap();
+    let told = told.unwrap();
+    assert_eq!((told.rows, told.distinct_ids), (3, 1));
+    assert_eq!(told.examples, vec![unknown]);
 }
 
 #[test]

@@ -17,7 +17,7 @@ use polars::prelude::*;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// One column that may identify the customer, aligned with the rows of the source's frame.
 #[derive(Debug, Clone)]
@@ -34,6 +34,11 @@ pub(crate) struct KeyColumn {
 pub(crate) struct KeyInput {
     pub(crate) pinned: Option<CustomerKey>,
     pub(crate) columns: Vec<KeyColumn>,
+    /// Set by [`rekey`] when it kept the customer_id column as read and every value was already
+    /// trimmed: the rows whose value is not a customer id (nulls and blanks included), in
+    /// order. Every other row's value is an id as it stands, so the unknown-customers check
+    /// looks at these rows only instead of looking up every row again.
+    pub(crate) not_ids: Option<Vec<usize>>,
 }
 
 /// The key columns of a source read into `frame`. `raw` is the whole source (`None` for a
@@ -70,7 +75,11 @@ pub(crate) fn key_input(
             });
         }
     }
-    KeyInput { pinned, columns }
+    KeyInput {
+        pinned,
+        columns,
+        not_ids: None,
+    }
 }
 
 /// Makes an e-mail or tax-id column with more values than the customer id column the
@@ -420,6 +429,8 @@ struct Weighed<'a> {
     /// (row, how it matched; `None` for no value), in row order.
     others: Vec<(usize, Option<Resolved<'a>>)>,
     matched: usize,
+    /// Some value had blanks around it (it was looked up trimmed).
+    padded: bool,
 }
 
 impl<'a> Weighed<'a> {
@@ -460,16 +471,22 @@ fn weigh<'a>(index: &Index<'a>, values: &StringChunked, allowed: &[CustomerKey])
     // A customer's lines usually follow one another (an invoice's lines): a value whose 16-byte
     // view equals the one above is the same text (a short one is inside its view, a long one's
     // view points at its bytes) and is not looked up again.
+    let padded = AtomicBool::new(false);
     let others: Vec<(usize, Option<&str>)> = ranges
         .par_iter()
         .flat_map_iter(|&(arr, base, start, end)| {
             let views = arr.views();
+            let padded = &padded;
             let mut above: Option<(u128, bool)> = None;
             (start..end).filter_map(move |i| {
-                let Some(v) = arr.get(i).map(str::trim).filter(|v| !v.is_empty()) else {
+                let raw = arr.get(i);
+                let Some(v) = raw.map(str::trim).filter(|v| !v.is_empty()) else {
                     above = None;
                     return Some((base + i, None));
                 };
+                if raw.is_some_and(|raw| raw.len() != v.len()) {
+                    padded.store(true, Ordering::Relaxed);
+                }
                 let view = views[i].as_u128();
                 let is_id = match above {
                     Some((w, known)) if w == view => known,
@@ -495,6 +512,7 @@ fn weigh<'a>(index: &Index<'a>, values: &StringChunked, allowed: &[CustomerKey])
     Weighed {
         matched: values.len() - failed,
         others,
+        padded: padded.into_inner(),
     }
 }
 
@@ -595,6 +613,7 @@ fn rekey_source(index: &Index<'_>, o: &mut SourceOutcome) {
             });
         }
     };
+    let mut not_ids = None;
     let needs_rewrite = best != 0
         || weighed[0]
             .others
@@ -605,6 +624,13 @@ fn rekey_source(index: &Index<'_>, o: &mut SourceOutcome) {
         report.by_id = n - weighed[0].others.len();
         for (i, r) in &weighed[0].others {
             list(&mut report, *i, primary, matches!(r, Some(Resolved::Many)));
+        }
+        let as_read = frame
+            .column("customer_id")
+            .and_then(|c| c.str())
+            .is_ok_and(|ids| same_arrays(ids, &primary.values));
+        if as_read && !weighed[0].padded {
+            not_ids = Some(weighed[0].others.iter().map(|(i, _)| *i).collect());
         }
     } else {
         // Per row: the chosen column's customer, else the customer_id column's, else the
@@ -672,6 +698,16 @@ fn rekey_source(index: &Index<'_>, o: &mut SourceOutcome) {
         .collect();
     record(&mut o.ledger, &report, chosen, best != 0);
     o.ledger.key = Some(report);
+    o.keys.not_ids = not_ids;
+}
+
+/// Whether two text columns are the same arrays (one a clone of the other), not only equal.
+fn same_arrays(a: &StringChunked, b: &StringChunked) -> bool {
+    a.len() == b.len()
+        && a.chunks().len() == b.chunks().len()
+        && a.downcast_iter().zip(b.downcast_iter()).all(|(x, y)| {
+            x.len() == y.len() && std::ptr::eq(x.views().as_ptr(), y.views().as_ptr())
+        })
 }
 
 /// Whether two text columns hold the same values.
@@ -899,6 +935,61 @@ mod tests {
             Some(Resolved::One("C2", CustomerKey::Email))
         ));
         assert!(w.others[1].1.is_some() && w.others[2].1.is_none());
+    }
+
+    /// A source of `table` whose customer_id column is `ids`, keyed by that column.
+    fn keyed_outcome(table: TableKind, ids: &[Option<&str>]) -> SourceOutcome {
+        let values = StringChunked::new("customer_id".into(), ids);
+        let frame = DataFrame::new(ids.len(), vec![values.clone().into_column()]).unwrap();
+        SourceOutcome {
+            ledger: Default::default(),
+            frame: Some((table, frame)),
+            skipped: false,
+            keys: KeyInput {
+                pinned: None,
+                columns: vec![KeyColumn {
+                    header: "Customer ID".into(),
+                    kind: CustomerKey::Id,
+                    values,
+                }],
+                not_ids: None,
+            },
+        }
+    }
+
+    #[test]
+    fn rows_that_are_not_ids_are_kept_only_for_a_column_kept_as_read_and_trimmed() {
+        let f = customers();
+        let ids = super::super::checks::customer_ids(&[&f]).unwrap();
+        let customers = SourceOutcome {
+            ledger: Default::default(),
+            frame: Some((TableKind::Customers, f.clone())),
+            skipped: false,
+            keys: KeyInput::default(),
+        };
+        let mut outcomes = vec![
+            customers,
+            keyed_outcome(
+                TableKind::Transactions,
+                &[Some("C1"), None, Some("X9"), Some("C2"), Some(" ")],
+            ),
+            keyed_outcome(TableKind::Transactions, &[Some("C1"), Some(" C2")]),
+            // An e-mail re-keys the column: it is no longer the column as read.
+            keyed_outcome(TableKind::Transactions, &[Some("C1"), Some("a@sol.es")]),
+        ];
+        rekey(&mut outcomes, Some(&ids));
+        assert_eq!(outcomes[1].keys.not_ids, Some(vec![1, 2, 4]));
+        assert_eq!(outcomes[2].keys.not_ids, None);
+        assert_eq!(outcomes[3].keys.not_ids, None);
+        // What the unknown-customers check then finds is what a look at every row finds.
+        let known = super::super::checks::KnownIds::new(&[&f], &ids);
+        let df = &outcomes[1].frame.as_ref().unwrap().1;
+        let told = super::super::checks::unmatched(df, &known, Some(&[1, 2, 4])).unwrap();
+        let all = super::super::checks::unmatched(df, &known, None).unwrap();
+        let counts = |u: Option<super::super::ledger::UnmatchedCustomers>| {
+            u.map(|u| (u.rows, u.distinct_ids, u.examples))
+        };
+        assert_eq!(counts(told.0), counts(all.0));
     }
 
     #[test]

@@ -309,7 +309,7 @@ fn run_checks(
                 (&known_ids, *table != TableKind::Customers, all_matched)
             {
                 let clock = std::time::Instant::now();
-                let (unmatched, hint) = checks::unmatched(df, known)?;
+                let (unmatched, hint) = checks::unmatched(df, known, o.keys.not_ids.as_deref())?;
                 tracing::debug!(
                     table = table.name(),
                     ms = clock.elapsed().as_millis() as u64,
