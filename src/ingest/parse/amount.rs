@@ -46,31 +46,27 @@ fn number_body(bytes: &[u8], negative: bool, dec: DecimalSep) -> Option<f64> {
 /// for these, without its bookkeeping of thousands groups for every byte.
 #[inline]
 fn plain_number(bytes: &[u8], dec_b: u8) -> Option<f64> {
-    let mut mantissa: u64 = 0;
-    let mut i = 0;
-    while let Some(d) = bytes
-        .get(i)
-        .and_then(|c| c.checked_sub(b'0'))
-        .filter(|d| *d < 10)
-    {
-        mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d));
-        i += 1;
-    }
-    let whole = i;
-    if bytes.get(i) == Some(&dec_b) {
-        i += 1;
+    // Folds the digits from `i` on into `mantissa`; where they end.
+    let digits = |mut i: usize, mantissa: &mut u64| {
         while let Some(d) = bytes
             .get(i)
             .and_then(|c| c.checked_sub(b'0'))
             .filter(|d| *d < 10)
         {
-            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d));
+            *mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d));
             i += 1;
         }
+        i
+    };
+    let mut mantissa: u64 = 0;
+    let whole = digits(0, &mut mantissa);
+    let mut i = whole;
+    if bytes.get(i) == Some(&dec_b) {
+        i = digits(i + 1, &mut mantissa);
     }
     let frac = i - whole - usize::from(i > whole);
-    let digits = whole + frac;
-    (i == bytes.len() && (1..=15).contains(&digits)).then(|| mantissa as f64 / POW10[frac])
+    let count = whole + frac;
+    (i == bytes.len() && (1..=15).contains(&count)).then(|| mantissa as f64 / POW10[frac])
 }
 
 /// [`number_body`] for any number: thousands groups, scientific notation, more than 15 digits.
