@@ -455,7 +455,7 @@ pub(crate) struct PendingChecksums(std::thread::JoinHandle<Checksums>);
 impl PendingChecksums {
     fn start(files: Vec<std::path::PathBuf>) -> PendingChecksums {
         PendingChecksums(std::thread::spawn(move || {
-            set_idle_priority(true);
+            set_idle_priority();
             files
                 .iter()
                 .filter_map(|f| {
@@ -483,23 +483,15 @@ impl PendingChecksums {
     }
 }
 
-/// Puts the calling thread at (or takes it off) the scheduler's idle priority (Linux; elsewhere
-/// nothing changes).
-fn set_idle_priority(idle: bool) {
+/// Puts the calling thread at the scheduler's idle priority (Linux; elsewhere nothing changes).
+fn set_idle_priority() {
     #[cfg(target_os = "linux")]
     {
-        let policy = if idle {
-            libc::SCHED_IDLE
-        } else {
-            libc::SCHED_OTHER
-        };
         let param = libc::sched_param { sched_priority: 0 };
         // SAFETY: changes the scheduling policy of the calling thread (pid 0) only; `param` is
-        // a valid sched_param for both policies, whose only priority is 0.
-        unsafe { libc::sched_setscheduler(0, policy, &param) };
+        // a valid sched_param for SCHED_IDLE, whose only priority is 0.
+        unsafe { libc::sched_setscheduler(0, libc::SCHED_IDLE, &param) };
     }
-    #[cfg(not(target_os = "linux"))]
-    let _ = idle;
 }
 
 /// Takes `thread` off the idle priority, so that waiting for it does not wait for idle cores.
