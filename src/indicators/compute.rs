@@ -115,11 +115,6 @@ pub(crate) fn prepare<'a>(
     days: Option<&CustomerDays>,
 ) -> Result<Prepared<'a>, IndicatorError> {
     let ctx = timed("prepare", || Context::prepare_with(tables, settings, days))?;
-    // The key index is built once, for the model's values and the acquisition costs.
-    let index = timed("key_index", || ctx.key_index()).family("context")?;
-    let values = timed("keyed_values", || {
-        keyed_values_with(&ctx, values, Some(&index))
-    })?;
     let year_ago = period.year_ago();
     let snapshot_periods = [period, period.previous(), year_ago];
     let mut periods = period.trailing(TREND_PERIODS);
@@ -133,7 +128,7 @@ pub(crate) fn prepare<'a>(
             Depth::Headline
         }
     };
-    let ((statuses, cohorts), (clv_at_p, costs)) = rayon::join(
+    let ((statuses, cohorts), (clv_at_p, keyed)) = rayon::join(
         || {
             rayon::join(
                 || {
@@ -151,11 +146,22 @@ pub(crate) fn prepare<'a>(
                         per_customer(&ctx, day_number(period.end)).collect()
                     })
                 },
-                || timed("costs", || acquisition::costs(&ctx, Some(&index))),
+                // The key index is built once, for the model's values and the acquisition
+                // costs; beside the status pass, which does not wait for it.
+                || -> Result<_, IndicatorError> {
+                    let index = timed("key_index", || ctx.key_index()).family("context")?;
+                    let values = timed("keyed_values", || {
+                        keyed_values_with(&ctx, values, Some(&index))
+                    })?;
+                    Ok((
+                        values,
+                        timed("costs", || acquisition::costs(&ctx, Some(&index))),
+                    ))
+                },
             )
         },
     );
-    drop(index);
+    let (values, costs) = keyed?;
     Ok(Prepared {
         ctx,
         period,
@@ -222,16 +228,24 @@ pub(crate) fn finish<'a: 'l, 'l>(
             rayon::join(
                 || timed("at_p", || at_p(&ctx, status_of(period), &shared)),
                 || {
-                    period
-                        .trailing(TREND_PERIODS)
-                        .par_iter()
-                        .map(|p| timed("trend", || trend::point(&ctx, status_of(*p))))
-                        .collect::<Result<Vec<_>, _>>()
-                        .family("trend")
+                    // The seasonality (a pass over every customer day) beside the trend, not
+                    // after everything else on one core.
+                    rayon::join(
+                        || {
+                            period
+                                .trailing(TREND_PERIODS)
+                                .par_iter()
+                                .map(|p| timed("trend", || trend::point(&ctx, status_of(*p))))
+                                .collect::<Result<Vec<_>, _>>()
+                                .family("trend")
+                        },
+                        || timed("seasonality", || seasonality::compute(&ctx, period)),
+                    )
                 },
             )
         },
     );
+    let (trend, seasonality) = trend;
     let [current, previous_snapshot, year_ago_snapshot]: [Snapshot; 3] =
         snapshots?.try_into().expect("three snapshots");
     let at_p = at_p?;
@@ -260,7 +274,7 @@ pub(crate) fn finish<'a: 'l, 'l>(
         clv_to_cac: at_p.clv_to_cac,
         clv_at_risk: at_p.clv_at_risk,
         trend: trend?,
-        seasonality: seasonality::compute(&ctx, period).family("seasonality")?,
+        seasonality: seasonality.family("seasonality")?,
     };
     Ok((indicators, reuse))
 }

@@ -77,6 +77,9 @@ impl<'a> ContactGroups<'a> {
         let mut chunk = 0;
         let mut chunk_start = 0;
         let views = groups.ids.views().clone();
+        // Exports often list a customer's interactions together: a row with the previous
+        // row's id takes its group without hashing the id again.
+        let mut previous: Option<(&'a str, u32)> = None;
         for row in 0..groups.ids.len() {
             while row >= chunk_start + chunk_rows[chunk] {
                 chunk_start += chunk_rows[chunk];
@@ -84,7 +87,14 @@ impl<'a> ContactGroups<'a> {
             }
             let Some(t) = dates.get(row) else { continue };
             let text: Option<&'a str> = texts[chunk].get(row - chunk_start);
-            let g = groups.group_or_add(text, views[row], row);
+            let g = match (text, previous) {
+                (Some(id), Some((last, g))) if id == last => g,
+                _ => {
+                    let g = groups.group_or_add(text, views[row], row);
+                    previous = text.map(|id| (id, g));
+                    g
+                }
+            };
             let slot = &mut groups.maxima[g as usize * k..(g as usize + 1) * k];
             for (m, limit) in slot.iter_mut().zip(&limits) {
                 if t < *limit && t > *m {
@@ -303,6 +313,18 @@ mod tests {
             Some("old"),
             Some("301000000000001009"),
             Some("no date"),
+            // Runs of one id (a customer's interactions listed together): short, null, long.
+            Some("a"),
+            Some("a"),
+            None,
+            None,
+            Some("a customer id longer than twelve bytes"),
+            Some("a customer id longer than twelve bytes"),
+            Some("a"),
+            // Next to an id of the same length: its own group.
+            Some("b"),
+            Some("301000000000001009"),
+            Some("301000000000001008"),
         ];
         let dates = [
             Some(ms("2026-03-31 23:59")),
@@ -314,6 +336,16 @@ mod tests {
             Some(ms("1969-12-31 23:00")),
             Some(ms("2026-03-01 09:30")),
             None,
+            Some(ms("2026-02-01 10:00")),
+            Some(ms("2026-05-01 10:00")),
+            Some(ms("2026-06-01 10:00")),
+            Some(ms("2025-06-01 10:00")),
+            Some(ms("2026-02-10 10:00")),
+            Some(ms("2026-03-31 12:00")),
+            None,
+            Some(ms("2026-03-15 10:00")),
+            Some(ms("2026-01-10 10:00")),
+            Some(ms("2026-03-20 10:00")),
         ];
         let date = Int64Chunked::from_iter_options("date".into(), dates.into_iter())
             .into_series()

@@ -7,6 +7,7 @@
 //! without an interactions table; cross-selling needs only the transactions.
 
 use super::breakdown::{Breakdown, Bucket, Edges, bucket_exprs, empty_buckets, read_buckets};
+use super::compute::timed;
 use super::contacts::{ContactGroups, LastContacts, RecencyCounts, recency_counts};
 use super::cross_selling::{CrossSelling, cross_selling, window_customers, window_customers_keyed};
 use super::day_lines::DayLines;
@@ -240,17 +241,20 @@ pub(crate) fn compute_engagement_with(
         lines,
     } = reused;
     let (first, last_day) = window_ending(period.end, settings.activity_window_days);
-    let window = match lines
-        .map(|l| l.window_customers(first, last_day))
-        .transpose()?
-    {
+    let window = match timed("engagement.window", || {
+        lines
+            .map(|l| l.window_customers(first, last_day))
+            .transpose()
+    })? {
         Some(Some(w)) => w,
         _ => match days {
             Some(d) => window_customers_keyed(tables, d, period, settings)?,
             None => window_customers(tables, period, settings)?,
         },
     };
-    let cross_selling = cross_selling(&window, &tables.transactions)?;
+    let cross_selling = timed("engagement.cross_selling", || {
+        cross_selling(&window, &tables.transactions)
+    })?;
     let Some(interactions) = tables.interactions.as_ref() else {
         let m = Figure::missing(Missing::NoTable);
         return Ok(EngagementIndicators {
@@ -262,25 +266,34 @@ pub(crate) fn compute_engagement_with(
             cross_selling,
         });
     };
-    let in_period = interactions
-        .clone()
-        .lazy()
-        .filter(instant_between("date", period.start, period.end))
-        .select([col("customer_id"), col("channel")])
-        .collect()?;
+    let in_period = timed("engagement.in_period", || {
+        interactions
+            .clone()
+            .lazy()
+            .filter(instant_between("date", period.start, period.end))
+            .select([col("customer_id"), col("channel")])
+            .collect()
+    })?;
     let active = &base.active;
-    let with_active = in_period
-        .clone()
-        .lazy()
-        .join(
-            active.clone().lazy(),
-            [col("customer_id")],
-            [col("customer_id")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .select([len().alias("n")])
-        .collect()?;
-    let channel_mix = Breakdown::count_by(in_period.lazy(), "channel")?;
+    // The active customers are one row each (by key), so counting the period's interactions
+    // whose id is among them is their inner join's length, without building the join.
+    let with_active = timed("engagement.with_active", || {
+        let ids = active
+            .column("customer_id")?
+            .as_materialized_series()
+            .clone();
+        in_period
+            .clone()
+            .lazy()
+            .select([col("customer_id")
+                .is_in(lit(ids).implode(false), false)
+                .sum()
+                .alias("n")])
+            .collect()
+    })?;
+    let channel_mix = timed("engagement.channel_mix", || {
+        Breakdown::count_by(in_period.lazy(), "channel")
+    })?;
     let computed;
     let last = match last {
         Some(l) => l,
@@ -289,17 +302,28 @@ pub(crate) fn compute_engagement_with(
             LastContacts::Frame(&computed)
         }
     };
-    let recency = match last {
-        LastContacts::Frame(frame) => recency(&window, frame, period)?,
-        LastContacts::Groups(groups, end) => recency_counts(
-            groups,
-            window.column("customer_id")?.str()?,
-            end,
-            period.end,
-            RECENCY_EDGES,
-        )
-        .into(),
-    };
+    let recency = timed("engagement.recency", || -> PolarsResult<_> {
+        Ok(match last {
+            LastContacts::Frame(frame) => recency(&window, frame, period)?,
+            LastContacts::Groups(groups, end) => recency_counts(
+                groups,
+                window.column("customer_id")?.str()?,
+                end,
+                period.end,
+                RECENCY_EDGES,
+            )
+            .into(),
+        })
+    })?;
+    let neglected = timed("engagement.neglected", || -> PolarsResult<_> {
+        Ok(match top {
+            Some(top) => neglected_customers(tables, last, period, settings, top, basis)?,
+            None => {
+                let top = top_decile(values)?;
+                neglected_customers(tables, last, period, settings, &top, basis)?
+            }
+        })
+    })?;
     Ok(EngagementIndicators {
         interactions: Figure::of(channel_mix.total as f64),
         interactions_per_active_customer: Figure::ratio(
@@ -308,13 +332,7 @@ pub(crate) fn compute_engagement_with(
         ),
         channel_mix,
         recency,
-        neglected: match top {
-            Some(top) => neglected_customers(tables, last, period, settings, top, basis)?,
-            None => {
-                let top = top_decile(values)?;
-                neglected_customers(tables, last, period, settings, &top, basis)?
-            }
-        },
+        neglected,
         cross_selling,
     })
 }

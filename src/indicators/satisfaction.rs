@@ -195,18 +195,20 @@ pub(crate) fn compute_satisfaction_with(
         .lazy()
         .filter(date_between("date", period.start, period.end));
     let stats = in_period.clone().select(aggs).collect()?;
+    // Collected once: the count and the coverage join read the same respondents.
     let respondents = in_period
         .filter(answered)
         .select([col("customer_id")])
-        .unique(None, UniqueKeepStrategy::Any);
-    let respondent_count = respondents.clone().collect()?.height();
+        .unique(None, UniqueKeepStrategy::Any)
+        .collect()?;
+    let respondent_count = respondents.height();
     let active_count = base.active.height();
     let covered = base
         .active
         .clone()
         .lazy()
         .join(
-            respondents,
+            respondents.lazy(),
             [col("customer_id")],
             [col("customer_id")],
             JoinArgs::new(JoinType::Inner),

@@ -256,36 +256,90 @@ fn status_frames(daily: &DataFrame, wanted: &[(Windows, Depth)]) -> PolarsResult
         .map(|p| p.unwrap_or(false))
         .collect();
     let customers = key.last().map_or(0, |k| *k as usize + 1);
-    let mut out: Vec<Columns> = wanted
-        .iter()
-        .map(|(_, d)| Columns::new(*d, customers))
-        .collect();
-    let mut i = 0;
-    while i < key.len() {
-        let k = key[i];
-        // A customer has a few rows: a scan, not a bisection of the whole rest.
-        let end = i + key[i..].iter().take_while(|&&x| x == k).count();
-        let days = &day[i..end];
-        for ((w, _), cols) in wanted.iter().zip(out.iter_mut()) {
-            let from = w.lookback_from.min(w.prev_start);
-            let lo = days.partition_point(|&d| d < from);
-            let hi = days.partition_point(|&d| d <= w.end);
-            if lo == hi {
-                continue;
-            }
-            let mut acc = Acc::default();
-            for r in i + lo..i + hi {
-                acc.add(w, day[r], purchase[r], net[r], margin[r]);
-            }
-            cols.push(k, &acc);
-        }
-        i = end;
+    // Two halves of the customers side by side (the pass is on the stage's critical path while
+    // the other core is free): a customer's rows never straddle the cut, so each half fills
+    // its customers' rows exactly as one pass would, and the second half's rows follow the
+    // first's in key order.
+    let mut cut = key.len() / 2;
+    while cut > 0 && cut < key.len() && key[cut] == key[cut - 1] {
+        cut += 1;
+    }
+    let rows = Rows {
+        key,
+        day,
+        purchase: &purchase,
+        net,
+        margin,
+    };
+    let (mut out, second) = rayon::join(
+        || rows.fill(0..cut, wanted, customers),
+        || {
+            let later = key.get(cut).map_or(0, |k| customers - *k as usize);
+            rows.fill(cut..key.len(), wanted, later)
+        },
+    );
+    for (cols, more) in out.iter_mut().zip(second) {
+        cols.append(more);
     }
     wanted
         .iter()
         .zip(out)
         .map(|((w, _), cols)| cols.into_frame(w))
         .collect()
+}
+
+/// The daily frame's columns, as slices.
+struct Rows<'a> {
+    key: &'a [u32],
+    day: &'a [i32],
+    purchase: &'a [bool],
+    net: &'a [f64],
+    margin: &'a [f64],
+}
+
+impl Rows<'_> {
+    /// Every wanted period's status rows of the customers whose rows are `range` (which starts
+    /// and ends at a customer's first row), with room for `customers` rows per period.
+    fn fill(
+        &self,
+        range: std::ops::Range<usize>,
+        wanted: &[(Windows, Depth)],
+        customers: usize,
+    ) -> Vec<Columns> {
+        let Rows {
+            key,
+            day,
+            purchase,
+            net,
+            margin,
+        } = *self;
+        let mut out: Vec<Columns> = wanted
+            .iter()
+            .map(|(_, d)| Columns::new(*d, customers))
+            .collect();
+        let mut i = range.start;
+        while i < range.end {
+            let k = key[i];
+            // A customer has a few rows: a scan, not a bisection of the whole rest.
+            let end = i + key[i..range.end].iter().take_while(|&&x| x == k).count();
+            let days = &day[i..end];
+            for ((w, _), cols) in wanted.iter().zip(out.iter_mut()) {
+                let from = w.lookback_from.min(w.prev_start);
+                let lo = days.partition_point(|&d| d < from);
+                let hi = days.partition_point(|&d| d <= w.end);
+                if lo == hi {
+                    continue;
+                }
+                let mut acc = Acc::default();
+                for r in i + lo..i + hi {
+                    acc.add(w, day[r], purchase[r], net[r], margin[r]);
+                }
+                cols.push(k, &acc);
+            }
+            i = end;
+        }
+        out
+    }
 }
 
 impl Acc {
@@ -364,6 +418,21 @@ impl Columns {
             self.margin_window.push(acc.margin_window);
             self.purchase_days_window.push(acc.purchase_days_window);
         }
+    }
+
+    /// The rows of `more` (later customers) after these.
+    fn append(&mut self, more: Columns) {
+        self.key.extend_from_slice(&more.key);
+        self.last_purchase.extend_from_slice(&more.last_purchase);
+        self.last_before.extend_from_slice(&more.last_before);
+        self.revenue.extend_from_slice(&more.revenue);
+        self.revenue_prev.extend_from_slice(&more.revenue_prev);
+        self.margin.extend_from_slice(&more.margin);
+        self.purchase_days.extend_from_slice(&more.purchase_days);
+        self.revenue_window.extend_from_slice(&more.revenue_window);
+        self.margin_window.extend_from_slice(&more.margin_window);
+        self.purchase_days_window
+            .extend_from_slice(&more.purchase_days_window);
     }
 
     fn into_frame(self, w: &Windows) -> PolarsResult<DataFrame> {
