@@ -190,8 +190,6 @@ fn audit(
     entry.warnings.extend(ledger_warnings(&ingested.ledger));
     entry.stages_ms.ingest = ms(t);
     entry.stages_peak_mb.ingest = memory::peak_mb();
-    memory::huge_pages_after_ingest();
-    memory::purge_sooner_after_ingest();
     let tables = ingested.tables;
     let mut ledger = ingested.ledger;
     ledger.gates = crate::quality::evaluate(&cfg.quality, &ledger, &tables, period);

@@ -1,5 +1,5 @@
-//! How the process asks the kernel and the allocator for memory: transparent huge pages (set by
-//! the binary before any stage) and when mimalloc hands freed memory back (a portfolio run keeps
+//! How the process asks the kernel and the allocator for memory: transparent huge pages (off,
+//! set by the binary before any stage) and when mimalloc hands freed memory back (a portfolio run keeps
 //! it; the ingest stage has it handed back at once); how much it used per stage ([`peak`]); and
 //! the cache hint of loops that read at random from large arrays ([`prefetch`]).
 
@@ -24,51 +24,22 @@ pub(crate) fn prefetch<T>(value: &T) {
     let _ = value;
 }
 
-/// Turns transparent huge pages off for this process (Linux; elsewhere nothing to do).
+/// Turns transparent huge pages off for this process, for the whole run (Linux; elsewhere
+/// nothing to do).
 ///
 /// mimalloc asks for huge pages on its large regions. Every fault on one then zeroes 2 MB at
 /// once, and every purge of freed memory (see [`purge_at_once`]) splits or drops one that the
 /// next slice of an export faults in again, zeroed again: the kernel's page zeroing then
-/// dominates a large ingest, for no gain in peak memory (docs/performance.md).
+/// dominates a large ingest, for no gain in peak memory. The later stages used to turn them
+/// back on; measured again on the project's VM (docs/performance.md), huge pages made them
+/// slower too (at L, prepare 1.1-1.5 s against 0.6-0.7 s, the indicators 3.6-4.0 s against
+/// 2.9-3.2 s, with 60-150 MiB more peak), the kernel's time going to zeroing and splitting huge
+/// pages that the allocator's purges break up.
 pub fn no_transparent_huge_pages() {
-    set_transparent_huge_pages(false);
-}
-
-fn set_transparent_huge_pages(on: bool) {
     #[cfg(target_os = "linux")]
     // SAFETY: PR_SET_THP_DISABLE takes integer arguments only and changes no memory of ours.
     unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, libc::c_ulong::from(!on), 0, 0, 0);
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = on;
-}
-
-/// Turns transparent huge pages back on once a single client's ingest is over. The later
-/// stages allocate fewer, longer-lived and larger buffers (the customer days, the day-sorted
-/// lines, per-customer arrays) that they then read at random: with 4 KB pages, faulting them in
-/// page by page and the TLB misses are a large share of those stages on a big client
-/// (docs/performance.md). A portfolio ([`keep_freed_memory`]) keeps them off:
-/// its clients' ingests overlap other clients' later stages, and the setting is per process.
-pub fn huge_pages_after_ingest() {
-    if !KEEPING.load(std::sync::atomic::Ordering::Relaxed) {
-        set_transparent_huge_pages(true);
-    }
-}
-
-/// How long freed memory waits before it is handed back, in milliseconds, after a single
-/// client's ingest: long enough that a buffer freed and allocated again within one query is
-/// reused, short enough that what a finished query freed does not count twice in the later
-/// stages' peak. At L, 250 ms instead of mimalloc's 1000 keeps the peak (in the indicators
-/// stage) at 3,464-3,506 MiB instead of 3,546-3,596 MiB, under issue 22's 3.5 GB with room to
-/// spare, for about 0.4 s more of faulting pages in across the later stages.
-const LATER_STAGES_PURGE_DELAY_MS: std::ffi::c_long = 250;
-
-/// Shortens the purge delay once a single client's ingest is over
-/// ([`LATER_STAGES_PURGE_DELAY_MS`]); a portfolio ([`keep_freed_memory`]) keeps its memory.
-pub fn purge_sooner_after_ingest() {
-    if !KEEPING.load(std::sync::atomic::Ordering::Relaxed) {
-        set_purge_delay(LATER_STAGES_PURGE_DELAY_MS);
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
     }
 }
 
