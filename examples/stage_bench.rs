@@ -91,6 +91,7 @@ fn main() -> anyhow::Result<()> {
         let fit = t.elapsed().as_secs_f64();
         let t = Instant::now();
         let cpu = cpu_seconds();
+        let kept = crm_audit::memory::keep_through_stage();
         crm_audit::indicators::compute_all(
             &tables,
             period,
@@ -98,6 +99,7 @@ fn main() -> anyhow::Result<()> {
             models.values().as_ref(),
             Some(&days),
         )?;
+        drop(kept);
         let indicators = t.elapsed().as_secs_f64();
         let indicators_cpu = cpu_seconds() - cpu;
         println!(

@@ -221,14 +221,18 @@ fn audit(
     entry.stages_peak_mb.models = memory::peak_mb();
 
     let t = stage_start();
-    let crate::indicators::Computed { indicators, reuse } = crate::indicators::compute_all(
+    let kept = memory::keep_through_stage();
+    let computed = crate::indicators::compute_all(
         &tables,
         period,
         &cfg.indicators,
         models.values().as_ref(),
         Some(&days),
-    )
-    .context("computing the indicators")?;
+    );
+    // Handing back what the stage freed is part of its time.
+    drop(kept);
+    let crate::indicators::Computed { indicators, reuse } =
+        computed.context("computing the indicators")?;
     entry.stages_ms.indicators = ms(t);
     entry.stages_peak_mb.indicators = memory::peak_mb();
 
