@@ -56,26 +56,18 @@ pub struct KeepThroughStage(Option<std::ffi::c_long>);
 /// and allocate buffers of tens of MB all along, and each one handed back was faulted in and
 /// zeroed again by the next (at L its status pass alone took 79,000 page faults and 0.14 s of
 /// kernel time; none with the memory kept). Kept to the stage's end only, so the render stage
-/// starts from what the indicators still hold: at L the indicators 3.30-3.43 s against
-/// 3.59-3.70 s, their peak 3,365-3,398 MiB against 3,319-3,353 MiB and the render's lower
-/// (3,155-3,238 against 3,281-3,323 MiB). A portfolio keeps everything anyway
-/// ([`keep_freed_memory`]).
+/// starts from what the indicators still hold: at L, in single audits alternated with the
+/// binary before, the indicators took 3.14-3.73 s against 3.12-3.89 s (3.30 s and 3.43 s
+/// against 3.59 s and 3.70 s in two more pairs), their peak 3,365-3,408 MiB against
+/// 3,307-3,362 MiB, the render's 3,155-3,307 against 3,234-3,323 MiB (docs/performance.md).
+/// A portfolio keeps everything anyway ([`keep_freed_memory`]).
 pub fn keep_through_stage() -> KeepThroughStage {
-    if KEEPING.load(std::sync::atomic::Ordering::Relaxed) {
-        return KeepThroughStage(None);
-    }
-    // SAFETY: reads a process-wide integer option.
-    let before = unsafe { libmimalloc_sys::mi_option_get(PURGE_DELAY) };
-    set_purge_delay(STAGE_PURGE_DELAY_MS);
-    KeepThroughStage(Some(before))
+    KeepThroughStage(swap_purge_delay(STAGE_PURGE_DELAY_MS))
 }
 
 impl Drop for KeepThroughStage {
     fn drop(&mut self) {
-        if let Some(before) = self.0
-            && !KEEPING.load(std::sync::atomic::Ordering::Relaxed)
-        {
-            set_purge_delay(before);
+        if restore_purge_delay(self.0) {
             // SAFETY: a plain call into the allocator; `true` also purges what is scheduled for
             // a later purge, which is what the stage freed.
             unsafe { libmimalloc_sys::mi_collect(true) };
@@ -95,6 +87,30 @@ fn set_purge_delay(ms: std::ffi::c_long) {
     // SAFETY: sets a process-wide integer option; mimalloc reads options atomically and every
     // value used here is documented for this one.
     unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, ms) };
+}
+
+/// Sets the purge delay to `ms` and returns the one before, for [`restore_purge_delay`];
+/// nothing while a portfolio keeps its memory.
+fn swap_purge_delay(ms: std::ffi::c_long) -> Option<std::ffi::c_long> {
+    if KEEPING.load(std::sync::atomic::Ordering::Relaxed) {
+        return None;
+    }
+    // SAFETY: reads a process-wide integer option.
+    let before = unsafe { libmimalloc_sys::mi_option_get(PURGE_DELAY) };
+    set_purge_delay(ms);
+    Some(before)
+}
+
+/// Puts back a delay [`swap_purge_delay`] returned, unless a portfolio has started keeping its
+/// memory since; whether it did.
+fn restore_purge_delay(before: Option<std::ffi::c_long>) -> bool {
+    match before {
+        Some(before) if !KEEPING.load(std::sync::atomic::Ordering::Relaxed) => {
+            set_purge_delay(before);
+            true
+        }
+        _ => false,
+    }
 }
 
 /// In a portfolio each worker frees one client's tables and allocates the next one's within
@@ -117,21 +133,11 @@ pub struct PurgeAtOnce(Option<std::ffi::c_long>);
 /// pages in again, and raise the peak. The later stages keep the default, which suits their
 /// fewer, longer-lived allocations better.
 pub fn purge_at_once() -> PurgeAtOnce {
-    if KEEPING.load(std::sync::atomic::Ordering::Relaxed) {
-        return PurgeAtOnce(None);
-    }
-    // SAFETY: reads a process-wide integer option.
-    let before = unsafe { libmimalloc_sys::mi_option_get(PURGE_DELAY) };
-    set_purge_delay(0);
-    PurgeAtOnce(Some(before))
+    PurgeAtOnce(swap_purge_delay(0))
 }
 
 impl Drop for PurgeAtOnce {
     fn drop(&mut self) {
-        if let Some(before) = self.0
-            && !KEEPING.load(std::sync::atomic::Ordering::Relaxed)
-        {
-            set_purge_delay(before);
-        }
+        restore_purge_delay(self.0);
     }
 }
