@@ -13,7 +13,8 @@ use super::cross_selling::{CrossSelling, cross_selling, window_customers, window
 use super::day_lines::DayLines;
 use super::neglected_customers::{NeglectedCustomers, ValueBasis, neglected_customers, top_decile};
 use super::service_inputs::{
-    PeriodBase, days_before, instant_between, instant_until, scalar_f64, scalar_u64,
+    PeriodBase, days_before, instant_between, instant_until, rows_of_customers, scalar_f64,
+    scalar_u64,
 };
 use crate::config::IndicatorSettings;
 use crate::customer_days::CustomerDays;
@@ -275,21 +276,9 @@ pub(crate) fn compute_engagement_with(
             .collect()
     })?;
     let active = &base.active;
-    // The active customers are one row each (by key), so counting the period's interactions
-    // whose id is among them is their inner join's length, without building the join.
+    // The active customers are one row each (by key).
     let with_active = timed("engagement.with_active", || {
-        let ids = active
-            .column("customer_id")?
-            .as_materialized_series()
-            .clone();
-        in_period
-            .clone()
-            .lazy()
-            .select([col("customer_id")
-                .is_in(lit(ids).implode(false), false)
-                .sum()
-                .alias("n")])
-            .collect()
+        rows_of_customers(&in_period, active)
     })?;
     let channel_mix = timed("engagement.channel_mix", || {
         Breakdown::count_by(in_period.lazy(), "channel")
@@ -326,10 +315,7 @@ pub(crate) fn compute_engagement_with(
     })?;
     Ok(EngagementIndicators {
         interactions: Figure::of(channel_mix.total as f64),
-        interactions_per_active_customer: Figure::ratio(
-            scalar_u64(&with_active, "n")? as f64,
-            active.height() as f64,
-        ),
+        interactions_per_active_customer: Figure::ratio(with_active as f64, active.height() as f64),
         channel_mix,
         recency,
         neglected,

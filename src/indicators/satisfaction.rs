@@ -5,7 +5,7 @@
 //! data follow the convention of [`super::complaints`]: `no_table` without a surveys table,
 //! `no_column` for a score column that holds no data.
 
-use super::service_inputs::{PeriodBase, column_gap, date_between, scalar_u64};
+use super::service_inputs::{PeriodBase, column_gap, date_between, rows_of_customers, scalar_u64};
 use crate::config::IndicatorSettings;
 use crate::figure::{Figure, Missing};
 use crate::indicators::Definition;
@@ -203,23 +203,9 @@ pub(crate) fn compute_satisfaction_with(
         .collect()?;
     let respondent_count = respondents.height();
     let active_count = base.active.height();
-    // Active customers and respondents are one row each, so the active customers among the
-    // respondents are their inner join's length, counted without building the join (at L,
-    // 78 ms instead of 115 ms of one core over the eleven periods).
-    let ids = respondents
-        .column("customer_id")?
-        .as_materialized_series()
-        .clone();
-    let covered = base
-        .active
-        .clone()
-        .lazy()
-        .select([col("customer_id")
-            .is_in(lit(ids).implode(false), false)
-            .sum()
-            .alias("n")])
-        .collect()?;
-    let covered = scalar_u64(&covered, "n")? as usize;
+    // Active customers and respondents are one row each (at L, 78 ms instead of 115 ms of one
+    // core over the eleven periods against an inner join).
+    let covered = rows_of_customers(&base.active, &respondents)? as usize;
     let get = |name: &str| scalar_u64(&stats, name).map(|v| v as f64);
     let (nps_n, promoters, detractors) = (get("nps_n")?, get("promoters")?, get("detractors")?);
     let (csat_n, satisfied) = (get("csat_n")?, get("satisfied")?);

@@ -260,6 +260,25 @@ pub(crate) fn scalar_f64(df: &DataFrame, name: &str) -> PolarsResult<Option<f64>
     Ok(if c.is_empty() { None } else { c.f64()?.get(0) })
 }
 
+/// How many rows of `rows` have a `customer_id` among `customers`' (null ids never count).
+/// With `customers` one row per id, this is their inner join's length, counted without
+/// building the join (an `is_in` over a hash set of `customers`' ids).
+pub(crate) fn rows_of_customers(rows: &DataFrame, customers: &DataFrame) -> PolarsResult<u64> {
+    let ids = customers
+        .column("customer_id")?
+        .as_materialized_series()
+        .clone();
+    let n = rows
+        .clone()
+        .lazy()
+        .select([col("customer_id")
+            .is_in(lit(ids).implode(false), false)
+            .sum()
+            .alias("n")])
+        .collect()?;
+    scalar_u64(&n, "n")
+}
+
 /// First value of a count column of a collected aggregate (0 when null or empty).
 pub(crate) fn scalar_u64(df: &DataFrame, name: &str) -> PolarsResult<u64> {
     let c = df.column(name)?.cast(&DataType::UInt64)?;
