@@ -2,7 +2,7 @@
 //!
 //! Depends on [`super::context`] (daily frame and first purchases).
 
-use super::context::{Context, date_of, day_number};
+use super::context::{Context, date_of, day_number, no_null_bits};
 use super::definition::Definition;
 use crate::figure::Missing;
 use crate::period::Period;
@@ -135,21 +135,16 @@ impl Cells {
         let mut active = vec![0u64; months * months];
         let mut revenue = vec![0.0f64; months * months];
         let daily = &ctx.daily;
-        let (key, day, net, purchase) = (
-            daily.column("key")?.u32()?,
-            daily.column("day")?.i32()?,
-            daily.column("net")?.f64()?,
-            daily.column("purchase")?.bool()?,
+        // Slices rather than iterators of options: a third of the time on a large client.
+        let (key, day, net) = (
+            daily.column("key")?.u32()?.cont_slice()?,
+            daily.column("day")?.i32()?.cont_slice()?,
+            daily.column("net")?.f64()?.cont_slice()?,
         );
+        let purchase = no_null_bits(daily.column("purchase")?.bool()?)?;
         let mut counted: Option<(u32, i32)> = None;
-        let rows = key
-            .iter()
-            .zip(day.iter())
-            .zip(net.iter().zip(purchase.iter()));
-        for ((key, day), (net, purchase)) in rows {
-            let (Some(key), Some(day)) = (key, day) else {
-                continue;
-            };
+        for i in 0..key.len().min(day.len()).min(net.len()) {
+            let (key, day, net) = (key[i], day[i], net[i]);
             if day > end {
                 continue;
             }
@@ -162,8 +157,8 @@ impl Cells {
                 continue;
             }
             let cell = (c - first) as usize * months + k as usize;
-            revenue[cell] += net.unwrap_or(0.0);
-            if purchase == Some(true) && counted != Some((key, k)) {
+            revenue[cell] += net;
+            if purchase.get_bit(i) && counted != Some((key, k)) {
                 active[cell] += 1;
                 counted = Some((key, k));
             }

@@ -217,21 +217,32 @@ impl<'a> Context<'a> {
 /// query that keys a table by text id (a million ids hashed again per query otherwise).
 pub(crate) type KeyIndex<'a> = PlHashMap<&'a str, u32>;
 
+/// The values of a Boolean column of one chunk without nulls, as bits (an error otherwise,
+/// as [`ChunkedArray::cont_slice`] gives for the other columns).
+pub(crate) fn no_null_bits(column: &BooleanChunked) -> PolarsResult<polars_arrow::bitmap::Bitmap> {
+    polars_ensure!(
+        column.chunks().len() == 1 && column.null_count() == 0,
+        ComputeError: "a Boolean column of one chunk without nulls is expected"
+    );
+    Ok(column.downcast_as_array().values().clone())
+}
+
 /// `key`, `first_purchase`: the day of each customer's first purchase day, in key order. The
 /// customer days are sorted by (key, day), so it is the first purchase row of each key: one
 /// pass instead of a group-by hashing every customer day.
 fn first_purchases(daily: &DataFrame) -> PolarsResult<DataFrame> {
-    let (key, day, purchase) = (
-        daily.column("key")?.u32()?,
-        daily.column("day")?.i32()?,
-        daily.column("purchase")?.bool()?,
+    let (key, day) = (
+        daily.column("key")?.u32()?.cont_slice()?,
+        daily.column("day")?.i32()?.cont_slice()?,
     );
+    let purchase = no_null_bits(daily.column("purchase")?.bool()?)?;
     let (mut keys, mut days): (Vec<u32>, Vec<i32>) = (Vec::new(), Vec::new());
     let mut last: Option<u32> = None;
-    for ((key, day), purchase) in key.iter().zip(day.iter()).zip(purchase.iter()) {
-        let (Some(key), Some(day), Some(true)) = (key, day, purchase) else {
+    for i in 0..key.len().min(day.len()) {
+        if !purchase.get_bit(i) {
             continue;
-        };
+        }
+        let (key, day) = (key[i], day[i]);
         if last == Some(key) {
             // A later purchase day of the same customer (its days ascend).
             if let Some(d) = days.last_mut() {

@@ -70,16 +70,22 @@ fn monthly_revenue(ctx: &Context, last: NaiveDate) -> PolarsResult<Vec<(NaiveDat
         return Ok(Vec::new());
     }
     let stop_day = day_number(stop);
-    let day = ctx.daily.column("day")?.i32()?;
-    let net = ctx.daily.column("net")?.f64()?;
+    let day = ctx.daily.column("day")?.i32()?.cont_slice()?;
+    let net = ctx.daily.column("net")?.f64()?.cont_slice()?;
+    // The month of each day from the first month's start, looked up instead of bisected for
+    // each of the customer days.
+    let first_day = starts[0];
+    let mut month_of_day = Vec::with_capacity((stop_day - first_day) as usize);
+    for (m, from) in starts.iter().enumerate() {
+        let to = starts.get(m + 1).copied().unwrap_or(stop_day);
+        month_of_day.extend(std::iter::repeat_n(m, (to - from) as usize));
+    }
     let mut sums = vec![0.0; starts.len()];
-    for (d, v) in day.iter().zip(net.iter()) {
-        let (Some(d), Some(v)) = (d, v) else { continue };
-        if d < starts[0] || d >= stop_day {
+    for (d, v) in day.iter().zip(net) {
+        if *d < first_day || *d >= stop_day {
             continue;
         }
-        let i = starts.partition_point(|s| *s <= d) - 1;
-        sums[i] += v;
+        sums[month_of_day[(*d - first_day) as usize]] += *v;
     }
     Ok(starts.into_iter().map(date_of).zip(sums).collect())
 }
