@@ -4,7 +4,7 @@
 //! Depends on [`super::context`] (first purchases) and [`super::clv_hist`] (CLV per customer).
 
 use super::clv_hist::ClvBasis;
-use super::context::{Context, KeyIndex, between};
+use super::context::{Context, KeyCursor, KeyIndex, between};
 use super::definition::Definition;
 use super::status::{Coverage, PeriodStatus, one_row};
 use crate::figure::{Figure, Missing};
@@ -62,12 +62,17 @@ pub(crate) fn costs(ctx: &Context, index: Option<&KeyIndex>) -> PolarsResult<Cos
     let ids = customers.column("customer_id")?.str()?;
     let cost = customers.column("acquisition_cost")?.f64()?;
     let index = ctx.key_index_or(index)?;
+    let mut cursor = KeyCursor::new(&ctx.keys, &index);
+    let mut key_of = |id: &str| match cursor.as_mut() {
+        Some(c) => c.key(id),
+        None => index.get(id).copied(),
+    };
     let mut first: Vec<Option<f64>> = vec![None; ctx.keys.height()];
     for (id, cost) in ids.iter().zip(cost.iter()) {
         let (Some(id), Some(cost)) = (id, cost) else {
             continue;
         };
-        if let Some(slot) = index.get(id).and_then(|&k| first.get_mut(k as usize))
+        if let Some(slot) = key_of(id).and_then(|k| first.get_mut(k as usize))
             && slot.is_none()
         {
             *slot = Some(cost);

@@ -4,7 +4,7 @@
 //! Depends on [`super::context`]; reads the optional per-customer value frame
 //! (`customer_id`, `clv`, `p_alive`) that the model stage produces.
 
-use super::context::{Context, KeyIndex, day_number, no_null_bits};
+use super::context::{Context, KeyCursor, KeyIndex, day_number, no_null_bits};
 use super::definition::Definition;
 use super::error::IndicatorError;
 use super::status::Coverage;
@@ -150,10 +150,15 @@ pub(crate) fn keyed_values_with(
         .column("customer_id")
         .and_then(|c| c.str())
         .map_err(query)?;
+    let mut cursor = KeyCursor::new(&ctx.keys, &index);
+    let mut key_of = |id: &str| match cursor.as_mut() {
+        Some(c) => c.key(id),
+        None => index.get(id).copied(),
+    };
     let rows: Vec<(u32, IdxSize)> = ids
         .iter()
         .enumerate()
-        .filter_map(|(row, id)| Some((*index.get(id?)?, row as IdxSize)))
+        .filter_map(|(row, id)| Some((key_of(id?)?, row as IdxSize)))
         .collect();
     let (keys, rows): (Vec<u32>, Vec<IdxSize>) = rows.into_iter().unzip();
     let rows = IdxCa::from_vec("rows".into(), rows);

@@ -10,6 +10,7 @@ use crate::customer_days::CustomerDays;
 use crate::tables::Tables;
 use chrono::NaiveDate;
 use polars::prelude::*;
+use polars_arrow::array::{Array, Utf8ViewArray};
 use serde::{Deserialize, Serialize};
 
 /// First and last transaction date of the client's data.
@@ -217,6 +218,52 @@ impl<'a> Context<'a> {
 /// query that keys a table by text id (a million ids hashed again per query otherwise).
 pub(crate) type KeyIndex<'a> = PlHashMap<&'a str, u32>;
 
+/// Keys the ids of a table in row order: an id equal to the one after the last id found (in the
+/// keys' order) takes its key without hashing, any other is looked up in the key index. Exports
+/// often list customers in id order, as the keys are, and the models' values come in key order;
+/// keying a million of them then reads the keys in sequence instead of probing a table of a
+/// million entries at random for each.
+pub(crate) struct KeyCursor<'i, 'a> {
+    ids: &'i Utf8ViewArray,
+    keys: &'i [u32],
+    index: &'i KeyIndex<'a>,
+    next: usize,
+}
+
+impl<'i, 'a> KeyCursor<'i, 'a> {
+    /// Over `keys` (`Context::keys`: one chunk, no null key) and its index; `None` for a frame
+    /// of another shape (the caller then looks every id up).
+    pub(crate) fn new(keys: &'i DataFrame, index: &'i KeyIndex<'a>) -> Option<Self> {
+        let ids = keys.column("customer_id").ok()?.str().ok()?;
+        let key = keys.column("key").ok()?.u32().ok()?;
+        if ids.chunks().len() != 1 {
+            return None;
+        }
+        Some(KeyCursor {
+            ids: ids.downcast_as_array(),
+            keys: key.cont_slice().ok()?,
+            index,
+            next: 0,
+        })
+    }
+
+    /// The key of `id`, `None` when it has none (as the index says).
+    pub(crate) fn key(&mut self, id: &str) -> Option<u32> {
+        let at = self.next;
+        if at < self.keys.len() && self.ids.is_valid(at) && self.ids.value(at) == id {
+            self.next = at + 1;
+            return Some(self.keys[at]);
+        }
+        let key = *self.index.get(id)?;
+        // The row of a key is its number in `Context::keys`, whose keys are 0..n in order; a
+        // frame keyed otherwise only loses the shortcut.
+        if self.keys.get(key as usize) == Some(&key) {
+            self.next = key as usize + 1;
+        }
+        Some(key)
+    }
+}
+
 /// The values of a Boolean column of one chunk without nulls, as bits (an error otherwise,
 /// as [`ChunkedArray::cont_slice`] gives for the other columns).
 pub(crate) fn no_null_bits(column: &BooleanChunked) -> PolarsResult<polars_arrow::bitmap::Bitmap> {
@@ -316,6 +363,51 @@ fn data_range(daily: &DataFrame) -> PolarsResult<Option<DataRange>> {
 mod tests {
     use super::*;
     use crate::indicators::fixture;
+
+    #[test]
+    fn the_key_cursor_gives_the_index_keys_in_any_row_order() {
+        let keys = df!(
+            "key" => [0u32, 1, 2, 3, 4],
+            "customer_id" => ["a", "b", "c", "d", "a customer id longer than twelve bytes"],
+        )
+        .unwrap();
+        let index: KeyIndex = ["a", "b", "c", "d", "a customer id longer than twelve bytes"]
+            .into_iter()
+            .zip(0u32..)
+            .collect();
+        // In key order with unknown ids between, repeated, backwards, and a jump.
+        let rows = [
+            "a",
+            "zz",
+            "b",
+            "c",
+            "c",
+            "x",
+            "d",
+            "b",
+            "a",
+            "d",
+            "a customer id longer than twelve bytes",
+            "a",
+            "q",
+            "c",
+            "d",
+        ];
+        let mut cursor = KeyCursor::new(&keys, &index).expect("one chunk, no nulls");
+        for id in rows {
+            assert_eq!(cursor.key(id), index.get(id).copied(), "{id}");
+        }
+        // Keys that are not their row numbers: the shortcut is not taken, the keys stay right.
+        let shuffled =
+            df!("key" => [4u32, 3, 2, 1, 0], "customer_id" => ["a", "b", "c", "d", "e"]).unwrap();
+        let index: KeyIndex = [("a", 4), ("b", 3), ("c", 2), ("d", 1), ("e", 0)]
+            .into_iter()
+            .collect();
+        let mut cursor = KeyCursor::new(&shuffled, &index).unwrap();
+        for id in ["a", "b", "e", "d", "c", "zz"] {
+            assert_eq!(cursor.key(id), index.get(id).copied(), "{id}");
+        }
+    }
 
     #[test]
     fn the_key_index_finds_every_id_and_no_other() {
