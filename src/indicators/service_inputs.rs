@@ -189,20 +189,16 @@ fn active_from_days_in(
         .iter()
         .map(|(first, last)| (epoch_days(*first), epoch_days(*last)))
         .collect();
-    let key = days.daily.column("key")?.u32()?;
-    let day = days.daily.column("day")?.i32()?;
-    let purchase = days.daily.column("purchase")?.bool()?;
-    let purchase = purchase.downcast_iter().flat_map(|a| a.values_iter());
+    // Slices and bits rather than iterators over chunks: one pass over every customer day.
+    let key = days.daily.column("key")?.u32()?.cont_slice()?;
+    let day = days.daily.column("day")?.i32()?.cont_slice()?;
+    let purchase = super::context::no_null_bits(days.daily.column("purchase")?.bool()?)?;
     let mut picked: Vec<Vec<IdxSize>> = vec![Vec::new(); bounds.len()];
-    for ((k, d), p) in key
-        .into_no_null_iter()
-        .zip(day.into_no_null_iter())
-        .zip(purchase)
-    {
-        if !p {
+    for i in 0..key.len().min(day.len()) {
+        if !purchase.get_bit(i) {
             continue;
         }
-        let k = k as IdxSize;
+        let (k, d) = (key[i] as IdxSize, day[i]);
         for ((from, to), list) in bounds.iter().zip(picked.iter_mut()) {
             if (*from..=*to).contains(&d) && list.last() != Some(&k) {
                 list.push(k);
