@@ -99,9 +99,13 @@ impl<'a> DayLines<'a> {
             _ => (0, -1),
         };
         let (dates, net) = (dates.downcast_as_array(), net.downcast_as_array());
-        let purchase_day = |i: usize| match (dates.get(i), net.get(i)) {
-            (Some(d), Some(v)) if v > 0.0 => Some(d),
-            _ => None,
+        // Values read as slices, with the validity bits only where a column has nulls: both
+        // passes below read every line.
+        let (day_of, net_of) = (dates.values().as_slice(), net.values().as_slice());
+        let (dated, valued) = (dates.validity(), net.validity());
+        let purchase_day = |i: usize| {
+            let known = dated.is_none_or(|b| b.get_bit(i)) && valued.is_none_or(|b| b.get_bit(i));
+            (known && net_of[i] > 0.0).then(|| day_of[i])
         };
         let span = if lo <= hi { (hi - lo) as usize + 1 } else { 0 };
         let mut starts = vec![0usize; span + 1];
