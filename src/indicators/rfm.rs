@@ -159,16 +159,8 @@ fn segment_expr() -> Expr {
 }
 
 /// Per customer in E: `r`, `f`, `m` scores, `segment` (index in [`RfmSegment::ALL`]), `revenue`.
-fn scored(status: &PeriodStatus) -> LazyFrame {
-    let asc = RankOptions {
-        method: RankMethod::Min,
-        descending: false,
-    };
-    let desc = RankOptions {
-        method: RankMethod::Min,
-        descending: true,
-    };
-    status
+fn scored(status: &PeriodStatus) -> PolarsResult<LazyFrame> {
+    let base = status
         .lazy()
         .filter(col("in_end_base"))
         .select([
@@ -176,12 +168,79 @@ fn scored(status: &PeriodStatus) -> LazyFrame {
             col("purchase_days_window").alias("frequency"),
             col("revenue_window").alias("revenue"),
         ])
+        .collect()?;
+    // Each score's rank, counted on a sorted copy where the column allows it (polars' rank
+    // otherwise): the three arg-sorts of a million customers were most of the family's time.
+    let ranked = |name: &str, descending: bool| -> PolarsResult<Expr> {
+        Ok(match rank_min(base.column(name)?, descending)? {
+            Some(ranks) => lit(ranks),
+            None => col(name).rank(
+                RankOptions {
+                    method: RankMethod::Min,
+                    descending,
+                },
+                None,
+            ),
+        })
+    };
+    let (r, f, m) = (
+        ranked("recency", true)?,
+        ranked("frequency", false)?,
+        ranked("revenue", false)?,
+    );
+    Ok(base
+        .lazy()
         .with_columns([
-            score(col("recency").rank(desc, None)).alias("r"),
-            score(col("frequency").rank(asc, None)).alias("f"),
-            score(col("revenue").rank(asc, None)).alias("m"),
+            score(r).alias("r"),
+            score(f).alias("f"),
+            score(m).alias("m"),
         ])
-        .with_column(segment_expr().alias("segment"))
+        .with_column(segment_expr().alias("segment")))
+}
+
+/// Widest span of values [`rank_min`] counts (one counter per value in the span).
+const MAX_COUNTED_SPAN: i64 = 1 << 22;
+
+/// polars' `rank` with ties at their minimum, of an integer column without nulls whose values
+/// span at most [`MAX_COUNTED_SPAN`] (recency in days, frequency in purchase days): 1 + the
+/// number of values strictly before each one (below it ascending, above it descending), from
+/// one count per value. `None` for any other column, which polars ranks with an arg-sort.
+fn rank_min(column: &Column, descending: bool) -> PolarsResult<Option<Series>> {
+    if !column.dtype().is_integer() || column.null_count() > 0 || column.is_empty() {
+        return Ok(None);
+    }
+    let values = column.cast(&DataType::Int64)?;
+    let values = values.i64()?;
+    let (Some(lo), Some(hi)) = (values.min(), values.max()) else {
+        return Ok(None);
+    };
+    if hi - lo >= MAX_COUNTED_SPAN {
+        return Ok(None);
+    }
+    let span = (hi - lo + 1) as usize;
+    let mut count = vec![0 as IdxSize; span];
+    for v in values.into_no_null_iter() {
+        count[(v - lo) as usize] += 1;
+    }
+    // before[i]: values strictly before value lo + i in the order asked.
+    let mut before = vec![0 as IdxSize; span];
+    let mut running: IdxSize = 0;
+    let order: Box<dyn Iterator<Item = usize>> = if descending {
+        Box::new((0..span).rev())
+    } else {
+        Box::new(0..span)
+    };
+    for i in order {
+        before[i] = running;
+        running += count[i];
+    }
+    let ranks: Vec<IdxSize> = values
+        .into_no_null_iter()
+        .map(|v| before[(v - lo) as usize] + 1)
+        .collect();
+    Ok(Some(
+        IdxCa::from_vec(column.name().clone(), ranks).into_series(),
+    ))
 }
 
 pub(crate) fn compute(status: &PeriodStatus) -> PolarsResult<Rfm> {
@@ -192,7 +251,7 @@ pub(crate) fn compute(status: &PeriodStatus) -> PolarsResult<Rfm> {
             grid: Vec::new(),
         });
     }
-    let scores = scored(status).collect()?;
+    let scores = scored(status)?.collect()?;
     let n = scores.height() as f64;
     let total: f64 = scores.column("revenue")?.f64()?.sum().unwrap_or(0.0);
     let by = |keys: Vec<Expr>| -> PolarsResult<DataFrame> {
@@ -326,6 +385,35 @@ mod tests {
             .unwrap();
         assert_eq!((cell.customers, cell.revenue), (2, 170.0));
         assert_eq!(rfm.grid.iter().map(|c| c.customers).sum::<u64>(), 14);
+    }
+
+    #[test]
+    fn ranks_on_a_sorted_copy_equal_polars_ranks() {
+        let ints = Column::new("i".into(), [5i32, 3, 3, 9, -1, 3, 0, 9, 7]);
+        let days = Column::new("u".into(), [2u32, 0, 2, 2, 40, 1]);
+        for column in [ints, days] {
+            for descending in [false, true] {
+                let options = RankOptions {
+                    method: RankMethod::Min,
+                    descending,
+                };
+                let want = DataFrame::new(column.len(), vec![column.clone()])
+                    .unwrap()
+                    .lazy()
+                    .select([col(column.name().clone()).rank(options, None)])
+                    .collect()
+                    .unwrap();
+                let want = want.columns()[0].as_materialized_series().clone();
+                let got = rank_min(&column, descending).unwrap().unwrap();
+                assert_eq!(got, want, "{} descending {descending}", column.name());
+            }
+        }
+        let gaps = Column::new("g".into(), [Some(1i32), None, Some(4)]);
+        assert!(rank_min(&gaps, false).unwrap().is_none(), "a null");
+        let floats = Column::new("x".into(), [2.5f64, 0.0]);
+        assert!(rank_min(&floats, true).unwrap().is_none(), "not integers");
+        let wide = Column::new("w".into(), [0i64, MAX_COUNTED_SPAN]);
+        assert!(rank_min(&wide, true).unwrap().is_none(), "too wide a span");
     }
 
     #[test]
