@@ -57,15 +57,16 @@ fn per_customer_query(daily: &DataFrame, end: i32) -> LazyFrame {
 
 /// [`per_customer`] in one pass over the customer days, which are sorted by key: a group-by
 /// would hash every one of them (15–20 million at a million customers) for each date asked.
-/// Reads the columns as slices (a frame with nulls or several chunks takes the query): the
+/// Reads the columns as slices (a frame with nulls takes the query): the
 /// pass is on the stage's critical path, and iterating four columns of options cost three
 /// times as much.
 fn per_customer_pass(daily: &DataFrame, end: i32) -> PolarsResult<DataFrame> {
     let (key, day, margin) = (
-        daily.column("key")?.u32()?.cont_slice()?,
-        daily.column("day")?.i32()?.cont_slice()?,
-        daily.column("margin")?.f64()?.cont_slice()?,
+        daily.column("key")?.u32()?.rechunk(),
+        daily.column("day")?.i32()?.rechunk(),
+        daily.column("margin")?.f64()?.rechunk(),
     );
+    let (key, day, margin) = (key.cont_slice()?, day.cont_slice()?, margin.cont_slice()?);
     let purchase = no_null_bits(daily.column("purchase")?.bool()?)?;
     let mut keys: Vec<u32> = Vec::new();
     let mut clv: Vec<f64> = Vec::new();

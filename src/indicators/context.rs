@@ -264,14 +264,14 @@ impl<'i, 'a> KeyCursor<'i, 'a> {
     }
 }
 
-/// The values of a Boolean column of one chunk without nulls, as bits (an error otherwise,
-/// as [`ChunkedArray::cont_slice`] gives for the other columns).
+/// The values of a Boolean column without nulls, as bits in one piece (an error with nulls, as
+/// [`ChunkedArray::cont_slice`] gives for the other columns).
 pub(crate) fn no_null_bits(column: &BooleanChunked) -> PolarsResult<polars_arrow::bitmap::Bitmap> {
     polars_ensure!(
-        column.chunks().len() == 1 && column.null_count() == 0,
-        ComputeError: "a Boolean column of one chunk without nulls is expected"
+        column.null_count() == 0,
+        ComputeError: "a Boolean column without nulls is expected"
     );
-    Ok(column.downcast_as_array().values().clone())
+    Ok(column.rechunk().downcast_as_array().values().clone())
 }
 
 /// `key`, `first_purchase`: the day of each customer's first purchase day, in key order. The
@@ -279,9 +279,10 @@ pub(crate) fn no_null_bits(column: &BooleanChunked) -> PolarsResult<polars_arrow
 /// pass instead of a group-by hashing every customer day.
 fn first_purchases(daily: &DataFrame) -> PolarsResult<DataFrame> {
     let (key, day) = (
-        daily.column("key")?.u32()?.cont_slice()?,
-        daily.column("day")?.i32()?.cont_slice()?,
+        daily.column("key")?.u32()?.rechunk(),
+        daily.column("day")?.i32()?.rechunk(),
     );
+    let (key, day) = (key.cont_slice()?, day.cont_slice()?);
     let purchase = no_null_bits(daily.column("purchase")?.bool()?)?;
     let (mut keys, mut days): (Vec<u32>, Vec<i32>) = (Vec::new(), Vec::new());
     let mut last: Option<u32> = None;

@@ -169,8 +169,8 @@ fn scored(status: &PeriodStatus) -> PolarsResult<LazyFrame> {
             col("revenue_window").alias("revenue"),
         ])
         .collect()?;
-    // Each score's rank, counted on a sorted copy where the column allows it (polars' rank
-    // otherwise): the three arg-sorts of a million customers were most of the family's time.
+    // Each score's rank: counted per value for the integer scores (recency and frequency, of
+    // narrow spans), polars' rank (an arg-sort of the customers of E) for the revenue.
     let ranked = |name: &str, descending: bool| -> PolarsResult<Expr> {
         Ok(match rank_min(base.column(name)?, descending)? {
             Some(ranks) => lit(ranks),

@@ -70,8 +70,11 @@ fn monthly_revenue(ctx: &Context, last: NaiveDate) -> PolarsResult<Vec<(NaiveDat
         return Ok(Vec::new());
     }
     let stop_day = day_number(stop);
-    let day = ctx.daily.column("day")?.i32()?.cont_slice()?;
-    let net = ctx.daily.column("net")?.f64()?.cont_slice()?;
+    let (day, net) = (
+        ctx.daily.column("day")?.i32()?.rechunk(),
+        ctx.daily.column("net")?.f64()?.rechunk(),
+    );
+    let (day, net) = (day.cont_slice()?, net.cont_slice()?);
     // The month of each day from the first month's start, looked up instead of bisected for
     // each of the customer days.
     let first_day = starts[0];

@@ -190,8 +190,11 @@ fn active_from_days_in(
         .map(|(first, last)| (epoch_days(*first), epoch_days(*last)))
         .collect();
     // Slices and bits rather than iterators over chunks: one pass over every customer day.
-    let key = days.daily.column("key")?.u32()?.cont_slice()?;
-    let day = days.daily.column("day")?.i32()?.cont_slice()?;
+    let (key, day) = (
+        days.daily.column("key")?.u32()?.rechunk(),
+        days.daily.column("day")?.i32()?.rechunk(),
+    );
+    let (key, day) = (key.cont_slice()?, day.cont_slice()?);
     let purchase = super::context::no_null_bits(days.daily.column("purchase")?.bool()?)?;
     let mut picked: Vec<Vec<IdxSize>> = vec![Vec::new(); bounds.len()];
     for i in 0..key.len().min(day.len()) {
