@@ -108,7 +108,7 @@ pub(crate) fn compute(
 
 /// The `k`-th largest value, when there are more than `k` values and none is NaN (whose order
 /// against a threshold this shortcut does not decide); `None` otherwise.
-fn nth_largest(values: &Float64Chunked, k: usize) -> Option<f64> {
+pub(crate) fn nth_largest(values: &Float64Chunked, k: usize) -> Option<f64> {
     let mut v: Vec<f64> = values.iter().flatten().collect();
     if k == 0 || v.len() <= k || v.iter().any(|x| x.is_nan()) {
         return None;

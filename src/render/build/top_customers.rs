@@ -3,6 +3,7 @@
 //! report builder).
 
 use super::context::{Ctx, DASH, Fmt};
+use crate::indicators::clv_distribution::nth_largest;
 use crate::render::document::{Block, Column, Table};
 use polars::prelude::*;
 use std::collections::HashMap;
@@ -21,16 +22,31 @@ struct Scored {
 
 /// The `TOP` customers of the scores frame by CLV, highest first (ties by id).
 fn top_scores(scores: &DataFrame) -> PolarsResult<Vec<Scored>> {
-    let df = scores
-        .clone()
-        .lazy()
-        .filter(col("clv").is_not_null())
-        .sort(
-            ["clv", "customer_id"],
-            SortMultipleOptions::default().with_order_descending_multi([true, false]),
-        )
-        .limit(TOP as IdxSize)
-        .collect()?;
+    let top = |df: DataFrame| {
+        df.lazy()
+            .filter(col("clv").is_not_null())
+            .sort(
+                ["clv", "customer_id"],
+                SortMultipleOptions::default().with_order_descending_multi([true, false]),
+            )
+            .limit(TOP as IdxSize)
+            .collect()
+    };
+    // Only customers worth at least the TOP-th largest CLV can be listed: sorting those few
+    // with their ids gives the same rows as sorting every scored customer (0.3 s at a million).
+    let clv = scores.column("clv")?.cast(&DataType::Float64)?;
+    let clv = clv.f64()?;
+    let df = match nth_largest(clv, TOP) {
+        Some(threshold) => {
+            let df = top(scores.filter(&clv.gt_eq(threshold))?)?;
+            if df.height() == TOP {
+                df
+            } else {
+                top(scores.clone())?
+            }
+        }
+        None => top(scores.clone())?,
+    };
     let f = |name: &str| -> PolarsResult<Float64Chunked> {
         Ok(df.column(name)?.cast(&DataType::Float64)?.f64()?.clone())
     };
@@ -147,5 +163,64 @@ fn with_caveat(ctx: &Ctx, text: String) -> String {
     match super::model_fit::clv_caveat(ctx) {
         Some(c) => format!("{text} ({c})."),
         None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The definition: every scored customer sorted by CLV, highest first, ties by id.
+    fn sorted_ids(scores: &DataFrame) -> Vec<String> {
+        let df = scores
+            .clone()
+            .lazy()
+            .filter(col("clv").is_not_null())
+            .sort(
+                ["clv", "customer_id"],
+                SortMultipleOptions::default().with_order_descending_multi([true, false]),
+            )
+            .limit(TOP as IdxSize)
+            .collect()
+            .unwrap();
+        let ids = df.column("customer_id").unwrap().str().unwrap();
+        ids.iter()
+            .map(|id| id.unwrap_or_default().to_string())
+            .collect()
+    }
+
+    fn scores(clv: Vec<Option<f64>>) -> DataFrame {
+        let n = clv.len();
+        // Ids in an order unrelated to their values, so ties are broken by id, not by row.
+        let ids: Vec<String> = (0..n).map(|i| format!("c{:03}", (i * 37) % n)).collect();
+        df!(
+            "customer_id" => ids,
+            "x" => vec![1.0f64; n],
+            "p_alive" => vec![0.5f64; n],
+            "expected_purchases_90d" => vec![0.2f64; n],
+            "clv" => clv,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn the_top_customers_are_those_of_a_full_sort() {
+        // Many ties at the 20th value, nulls, fewer rows than listed, and a NaN (the
+        // shortcut then sorts everything).
+        let tied: Vec<Option<f64>> = (0..200)
+            .map(|i| (i % 7 != 3).then(|| f64::from((i * 13) % 9)))
+            .collect();
+        let few: Vec<Option<f64>> = (0..12).map(|i| Some(f64::from(i % 4))).collect();
+        let mut nan = tied.clone();
+        nan[5] = Some(f64::NAN);
+        for clv in [tied, few, nan] {
+            let frame = scores(clv);
+            let got: Vec<String> = top_scores(&frame)
+                .unwrap()
+                .into_iter()
+                .map(|s| s.id)
+                .collect();
+            assert_eq!(got, sorted_ids(&frame));
+        }
     }
 }
