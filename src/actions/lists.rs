@@ -15,7 +15,7 @@ use crate::indicators::complainer_churn::{open_at_end, start_base_by_complaint};
 use crate::indicators::contacts::LastContacts;
 use crate::indicators::context::{Context, between, day_number, keyed_complaints_with};
 use crate::indicators::engagement::last_contacts_at;
-use crate::indicators::neglected_customers::{flag_neglected, top_decile};
+use crate::indicators::neglected_customers::{flag_neglected, top_decile, top_part};
 use crate::indicators::open_complaint_sales::contacts_during_open_complaints;
 use crate::indicators::profitability::contributions;
 use crate::indicators::service_inputs::days_before;
@@ -484,25 +484,8 @@ fn open_complaints(s: &Shared) -> PolarsResult<Option<Draft>> {
 }
 
 fn valuable_at_risk(s: &Shared) -> PolarsResult<Option<Draft>> {
-    let valid = s
-        .ranked
-        .clone()
-        .lazy()
-        .select([col("customer_id"), col("value").cast(DataType::Float64)])
-        .filter(
-            col("customer_id")
-                .is_not_null()
-                .and(col("value").is_finite()),
-        )
-        .collect()?;
-    let k = (valid.height() as u64).div_ceil(VALUABLE_SHARE);
-    let top = valid
-        .lazy()
-        .sort(
-            ["value", "customer_id"],
-            SortMultipleOptions::default().with_order_descending_multi([true, false]),
-        )
-        .limit(k as IdxSize);
+    // The top fifth by value, as a sort of every customer by value and id would give it.
+    let top = top_part(&s.ranked, VALUABLE_SHARE)?.lazy();
     let purchases = purchase_spans(&s.ctx, s.end)?.lazy();
     let gap = (col("last_day") - col("first_day")).cast(DataType::Float64)
         / (col("purchase_days") - lit(1.0));

@@ -93,9 +93,15 @@ impl NeglectedCustomers {
     }
 }
 
-/// The top value decile, highest first, ties by customer id: the value of rank ceil(n / 10) is
-/// found with a sort of the value column alone, so only the decile itself is sorted by id.
+/// The top value decile, highest first, ties by customer id ([`top_part`] of 10).
 pub(crate) fn top_decile(values: &DataFrame) -> PolarsResult<DataFrame> {
+    top_part(values, 10)
+}
+
+/// The customers (`customer_id`, `value` as Float64) of the top 1 / `parts` by value (ceil(n /
+/// parts) of them), highest first, ties by customer id: the value of that rank is found with a
+/// sort of the value column alone, so only the customers worth at least it are sorted by id.
+pub(crate) fn top_part(values: &DataFrame, parts: u64) -> PolarsResult<DataFrame> {
     let ranked = values
         .clone()
         .lazy()
@@ -106,7 +112,7 @@ pub(crate) fn top_decile(values: &DataFrame) -> PolarsResult<DataFrame> {
                 .and(col("value").is_finite()),
         )
         .collect()?;
-    let k = (ranked.height() as u64).div_ceil(10);
+    let k = (ranked.height() as u64).div_ceil(parts);
     if k == 0 {
         return Ok(ranked);
     }
@@ -324,6 +330,44 @@ mod tests {
         let c06 = &n.list[1];
         assert_eq!((c06.customer_id.as_str(), c06.last_contact), ("c06", None));
         assert_eq!(n.list.len(), 2);
+    }
+
+    #[test]
+    fn a_top_part_is_that_of_a_full_sort_by_value_and_id() {
+        // Ties at the cut, ids out of value order, a null id, NaN and infinite values.
+        let n = 97;
+        let ids: Vec<Option<String>> = (0..n)
+            .map(|i| (i != 11).then(|| format!("c{:02}", (i * 31) % n)))
+            .collect();
+        let value: Vec<f64> = (0..n)
+            .map(|i| match i {
+                4 => f64::NAN,
+                9 => f64::INFINITY,
+                _ => f64::from((i * 17) % 6),
+            })
+            .collect();
+        let values = df!("customer_id" => ids, "value" => value).unwrap();
+        for parts in [1, 5, 10, 200] {
+            let valid = values
+                .clone()
+                .lazy()
+                .filter(
+                    col("customer_id")
+                        .is_not_null()
+                        .and(col("value").is_finite()),
+                )
+                .collect()
+                .unwrap();
+            let k = (valid.height() as u64).div_ceil(parts);
+            let want = valid
+                .lazy()
+                .sort(["value", "customer_id"], by_value())
+                .limit(k as IdxSize)
+                .collect()
+                .unwrap();
+            let got = top_part(&values, parts).unwrap();
+            assert!(got.equals(&want), "1/{parts}: {got} against {want}");
+        }
     }
 
     #[test]
