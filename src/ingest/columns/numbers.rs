@@ -8,7 +8,7 @@
 
 use polars::prelude::*;
 use polars_arrow::array::PrimitiveArray;
-use polars_arrow::bitmap::MutableBitmap;
+use polars_arrow::bitmap::{Bitmap, MutableBitmap};
 
 /// One column's values of one physical type, and their validity (built from the first null).
 struct Values<T: PolarsNumericType> {
@@ -26,20 +26,28 @@ impl<T: PolarsNumericType> Values<T> {
 
     fn push(&mut self, ca: &ChunkedArray<T>) {
         for arr in ca.downcast_iter() {
-            let before = self.values.len();
-            self.values.extend_from_slice(arr.values());
             let nulls = arr.validity().filter(|bits| bits.unset_bits() > 0);
-            match (nulls, self.validity.as_mut()) {
-                (Some(bits), Some(validity)) => validity.extend_from_bitmap(bits),
-                (Some(bits), None) => {
-                    let mut validity = MutableBitmap::with_capacity(self.values.capacity());
-                    validity.extend_constant(before, true);
-                    validity.extend_from_bitmap(bits);
-                    self.validity = Some(validity);
-                }
-                (None, Some(validity)) => validity.extend_constant(arr.len(), true),
-                (None, None) => {}
+            self.push_values(arr.values(), nulls.map(Bitmap::as_slice));
+        }
+    }
+
+    /// Appends `values`, with their validity as (bytes, bit offset, length) when some are
+    /// null.
+    fn push_values(&mut self, values: &[T::Native], nulls: Option<(&[u8], usize, usize)>) {
+        let before = self.values.len();
+        self.values.extend_from_slice(values);
+        match (nulls, self.validity.as_mut()) {
+            (Some((bits, offset, len)), Some(validity)) => {
+                validity.extend_from_slice(bits, offset, len)
             }
+            (Some((bits, offset, len)), None) => {
+                let mut validity = MutableBitmap::with_capacity(self.values.capacity());
+                validity.extend_constant(before, true);
+                validity.extend_from_slice(bits, offset, len);
+                self.validity = Some(validity);
+            }
+            (None, Some(validity)) => validity.extend_constant(values.len(), true),
+            (None, None) => {}
         }
     }
 
@@ -144,6 +152,31 @@ impl NumberGather {
         debug_assert!(pushed.is_ok(), "the physical type is the one gathered");
     }
 
+    /// Appends a slice's values of physical type `T` read by the CSV reader straight from its
+    /// bytes (copied), with their validity when some are null. Returns `false`, leaving the
+    /// column as it was, when the column does not gather that physical type (or nothing was
+    /// pushed yet to tell its type): the caller then pushes the values as a column.
+    pub(crate) fn push_values<T: PolarsNumericType>(
+        &mut self,
+        values: &[T::Native],
+        validity: Option<&MutableBitmap>,
+    ) -> bool {
+        let acc: &mut dyn std::any::Any = match &mut self.acc {
+            Acc::F64(v) => v,
+            Acc::I32(v) => v,
+            Acc::I64(v) => v,
+            Acc::U32(v) => v,
+            Acc::U64(v) => v,
+            Acc::Empty | Acc::Chunks(_) => return false,
+        };
+        let Some(gathered) = acc.downcast_mut::<Values<T>>() else {
+            return false;
+        };
+        let nulls = validity.map(|bits| (bits.as_slice(), 0, bits.len()));
+        gathered.push_values(values, nulls);
+        true
+    }
+
     /// The gathered column, of the dtype of its slices (`None` when nothing was pushed).
     pub(crate) fn finish(self, name: PlSmallStr) -> Column {
         let Some(dtype) = self.dtype else {
@@ -227,6 +260,42 @@ mod tests {
             vec![Some(1.5), Some(2.5), Some(3.5)]
         );
         assert_eq!(out.null_count(), 0);
+    }
+
+    #[test]
+    fn raw_values_join_the_column_with_their_nulls_when_it_gathers_their_type() {
+        let dates = |v: &[Option<i32>]| {
+            Int32Chunked::new("date".into(), v)
+                .into_date()
+                .into_column()
+        };
+        let mut g = NumberGather::new();
+        // Nothing pushed yet: the type is not known, the values are refused.
+        assert!(!g.push_values::<Int32Type>(&[9], None));
+        g.push(dates(&[Some(1), None]));
+        // A piece without nulls, then one whose second value is null (its slot holds a zero).
+        assert!(g.push_values::<Int32Type>(&[3, 4], None));
+        let mut bits = MutableBitmap::new();
+        bits.extend_from_slice(&[0b101], 0, 3);
+        assert!(g.push_values::<Int32Type>(&[5, 0, 7], Some(&bits)));
+        // Another physical type is refused and leaves the column as it was.
+        assert!(!g.push_values::<Float64Type>(&[1.0], None));
+        let out = g.finish("date".into());
+        assert_eq!(out.dtype(), &DataType::Date);
+        let expected = dates(&[Some(1), None, Some(3), Some(4), Some(5), None, Some(7)]);
+        assert_eq!(values(&out), values(&expected));
+
+        // Nulls first in raw values: the validity starts there, the earlier rows valid.
+        let mut g = NumberGather::new();
+        g.push(Column::new("x".into(), [1.5f64]));
+        let mut bits = MutableBitmap::new();
+        bits.extend_from_slice(&[0b10], 0, 2);
+        assert!(g.push_values::<Float64Type>(&[0.0, 2.5], Some(&bits)));
+        let out = g.finish("x".into());
+        assert_eq!(
+            out.f64().unwrap().to_vec(),
+            vec![Some(1.5), None, Some(2.5)]
+        );
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! whole (`ingest::assemble::finish`). Part of the CSV reader.
 
 use super::CsvError;
-use super::direct::{CellReader, SliceOut, Target, convert_lines};
+use super::direct::{CellReader, NumberParts, SliceOut, Target, convert_lines};
+use super::pool::PiecePool;
 use super::slices::Slice;
 use crate::config::SourceConfig;
 use crate::ingest::assemble::{
@@ -65,6 +66,8 @@ pub(crate) fn assemble_sliced(
     let mut kept = Kept::new(&horizon, &plan);
     kept.add(horizon, &plan);
     let targets = plan.targets();
+    // The buffers of the slices' pieces, reused from slice to slice (see `super::pool`).
+    let pool = PiecePool::default();
     // A slice read from its lines is added to the source's columns while the next one is read:
     // the two share the threads, where adding each slice on its own (a thread per column) kept
     // the other core waiting on its slowest column.
@@ -83,10 +86,10 @@ pub(crate) fn assemble_sliced(
                 );
                 let shown = lines.shown();
                 let (read, ()) = rayon::join(
-                    || convert_lines(text, sep, width, first_row, targets, shown),
+                    || convert_lines(text, sep, width, first_row, targets, shown, &pool),
                     || {
                         if let Some((out, expected)) = previous {
-                            kept.take(out, &plan, expected);
+                            kept.take(out, &plan, expected, &pool);
                         }
                     },
                 );
@@ -108,7 +111,7 @@ pub(crate) fn assemble_sliced(
             }
             (slice, _) => {
                 if let Some((out, expected)) = previous {
-                    kept.take(out, &plan, expected);
+                    kept.take(out, &plan, expected, &pool);
                 }
                 slice
             }
@@ -123,8 +126,9 @@ pub(crate) fn assemble_sliced(
         );
     }
     if let Some((out, expected)) = pending.take() {
-        kept.take(out, &plan, expected);
+        kept.take(out, &plan, expected, &pool);
     }
+    drop(pool);
     for (job, failures) in plan.jobs.iter().zip(&kept.failures) {
         if let ColumnRule::Date(r) = &job.rule
             && let Err(e) = recheck(
@@ -347,7 +351,8 @@ impl Kept {
             height: n,
             columns,
             text_parts: Vec::new(),
-            row_hash,
+            number_parts: Vec::new(),
+            row_hash: vec![row_hash],
             texts,
             last,
             present: (0..width)
@@ -357,23 +362,31 @@ impl Kept {
             empty_rows_skipped: raw.empty_rows_skipped,
         };
         let height = self.cells.height + n;
-        self.take(out, plan, height);
+        self.take(out, plan, height, &PiecePool::default());
     }
 
     /// Keeps what must be kept of a converted slice; `expected` is the rows the whole source is
-    /// expected to have (the gathered columns reserve them).
-    fn take(&mut self, out: SliceOut, plan: &SlicePlan, expected: usize) {
+    /// expected to have (the gathered columns reserve them). The buffers of the slice's pieces
+    /// go back to `pool`.
+    fn take(&mut self, out: SliceOut, plan: &SlicePlan, expected: usize, pool: &PiecePool) {
         let base = self.cells.height;
         let n = out.height;
         let total = expected.max(base + n);
         self.row_hash.reserve_total(total);
-        self.row_hash
-            .push(UInt64Chunked::from_vec(ROW_HASH.into(), out.row_hash).into_column());
+        for hashes in out.row_hash {
+            if !self.row_hash.push_values::<UInt64Type>(&hashes, None) {
+                self.row_hash
+                    .push(UInt64Chunked::from_slice(ROW_HASH.into(), &hashes).into_column());
+            }
+            pool.u64s.give(hashes);
+        }
         for ((col, row), t) in out.texts {
             self.cells.texts.entry((col, base + row)).or_insert(t);
         }
         let mut parts = out.text_parts;
         parts.resize_with(plan.jobs.len(), || None);
+        let mut number_parts = out.number_parts;
+        number_parts.resize_with(plan.jobs.len(), || None);
         let mut failures = Vec::with_capacity(plan.jobs.len());
         let mut values = Vec::with_capacity(plan.jobs.len());
         for c in out.columns {
@@ -387,31 +400,41 @@ impl Kept {
             .zip(plan.jobs.par_iter())
             .zip(values)
             .zip(parts)
-            .for_each(|((((text, numbers), job), column), parts)| {
-                if job.released {
-                    return;
-                }
-                let Some(g) = text else {
-                    numbers.reserve_total(total);
-                    numbers.push(column);
-                    return;
-                };
-                g.reserve_total(total);
-                match parts {
-                    Some(parts) => {
-                        for v in parts.iter().flat_map(|p| p.values()) {
-                            g.push(v);
-                        }
+            .zip(number_parts)
+            .for_each(
+                |(((((text, numbers), job), column), parts), number_parts)| {
+                    if job.released {
+                        return;
                     }
-                    None => {
-                        if let Ok(ca) = column.str() {
-                            for v in ca.iter() {
-                                g.push(v.map(str::as_bytes));
+                    let Some(g) = text else {
+                        numbers.reserve_total(total);
+                        match number_parts {
+                            Some(parts) => {
+                                gather_parts(numbers, &parts, job.spec.ty);
+                                parts.give_back(pool);
+                            }
+                            None => numbers.push(column),
+                        }
+                        return;
+                    };
+                    g.reserve_total(total);
+                    match parts {
+                        Some(parts) => {
+                            for v in parts.iter().flat_map(|p| p.values()) {
+                                g.push(v);
+                            }
+                            parts.into_iter().for_each(|p| p.give_back(pool));
+                        }
+                        None => {
+                            if let Ok(ca) = column.str() {
+                                for v in ca.iter() {
+                                    g.push(v.map(str::as_bytes));
+                                }
                             }
                         }
                     }
-                }
-            });
+                },
+            );
         for (k, f) in failures.into_iter().enumerate() {
             self.failures[k].extend(f.iter().map(|&(row, p)| (base + row, p)));
         }
@@ -470,6 +493,35 @@ impl Kept {
             })
             .collect();
         (pieces, self.cells, released)
+    }
+}
+
+/// Adds a slice's number parts (see [`NumberParts`]) to the column gathering them, each piece's
+/// values copied; a piece whose type the column does not gather (which the readers do not
+/// make) goes in as a column of the canonical type `ty`, cast as any slice of another type.
+fn gather_parts(numbers: &mut NumberGather, parts: &NumberParts, ty: ColType) {
+    fn each<T: PolarsNumericType>(
+        numbers: &mut NumberGather,
+        parts: &[super::direct::NumberPart<T::Native>],
+        ty: ColType,
+    ) {
+        for part in parts {
+            if !numbers.push_values::<T>(&part.values, part.validity.as_ref()) {
+                let arr = polars_arrow::array::PrimitiveArray::<T::Native>::new(
+                    T::get_static_dtype().to_arrow(CompatLevel::newest()),
+                    part.values.clone().into(),
+                    part.validity.clone().map(Into::into),
+                );
+                let column = ChunkedArray::<T>::with_chunk("".into(), arr).into_column();
+                let column = column.cast(&ty.dtype()).unwrap_or(column);
+                numbers.push(column);
+            }
+        }
+    }
+    match parts {
+        NumberParts::F64(p) => each::<Float64Type>(numbers, p, ty),
+        NumberParts::I32(p) => each::<Int32Type>(numbers, p, ty),
+        NumberParts::I64(p) => each::<Int64Type>(numbers, p, ty),
     }
 }
 

@@ -10,6 +10,7 @@
 //! inside an unquoted field (its slice goes to polars in both readings).
 
 use super::direct::convert_lines;
+use super::pool::PiecePool;
 use super::slices::{Slice, open_sliced_by};
 use super::{Reader, assemble_sliced};
 use crate::config::SourceConfig;
@@ -214,7 +215,15 @@ fn the_direct_reader_gives_what_polars_gives_on_random_exports() {
                     // Every record is regular: the direct reader reads the whole body itself.
                     let body = &text.as_bytes()[text.find('\n').unwrap() + 1..];
                     let width = header(table).split(';').count();
-                    let read = convert_lines(body, b';', width, 2, &[], "random.csv");
+                    let read = convert_lines(
+                        body,
+                        b';',
+                        width,
+                        2,
+                        &[],
+                        "random.csv",
+                        &PiecePool::default(),
+                    );
                     assert!(matches!(read, Ok(Some(_))), "seed {seed}: regular rows");
                 }
                 let path = dir.path().join(format!("{irregular}.csv"));

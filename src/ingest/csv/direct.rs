@@ -12,6 +12,7 @@
 //! the two readings equal.
 
 use super::CsvError;
+use super::pool::PiecePool;
 use super::records::split_records;
 use super::tokenize::{Irregular, next_record};
 use crate::ingest::convert::{Converted, blank, clean_text, whole_number};
@@ -24,6 +25,7 @@ use crate::ingest::raw::RowNumbers;
 use crate::ingest::row_hash::{Value, fold};
 use crate::tables::ColType;
 use polars::prelude::*;
+use polars_arrow::bitmap::MutableBitmap;
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -63,8 +65,11 @@ pub(crate) struct SliceOut {
     /// [`TextPart`]): the column in `columns` is then empty, and the values go straight into
     /// the source's gathered column. Empty for a slice parsed by polars.
     pub(crate) text_parts: Vec<Option<Vec<TextPart>>>,
-    /// Each row's hash over every converted column (see [`fold`]).
-    pub(crate) row_hash: Vec<u64>,
+    /// Per target, for numbers, dates and times read by this module, the values piece by piece
+    /// (see [`NumberParts`]), as for text. Empty for a slice parsed by polars.
+    pub(crate) number_parts: Vec<Option<NumberParts>>,
+    /// Each row's hash over every converted column (see [`fold`]), piece after piece.
+    pub(crate) row_hash: Vec<Vec<u64>>,
     /// Text of the cells the row checks may name: values that failed, blanks read as nothing.
     /// Keyed by (header index, row in the slice).
     pub(crate) texts: Vec<((usize, usize), String)>,
@@ -80,7 +85,8 @@ pub(crate) struct SliceOut {
 const PIECE_BYTES: usize = 2 << 20;
 
 /// Converts a slice of whole records whose first record is file row `first_row`, with `width`
-/// columns (more fields are ignored, fewer are nulls, as polars reads them). Returns the slice
+/// columns (more fields are ignored, fewer are nulls, as polars reads them), into buffers taken
+/// from `pool` (given back when the slice's values are gathered). Returns the slice
 /// and its number of records (blank ones included), `Ok(None)` when the slice is irregular (see
 /// [`Irregular`]), [`CsvError::NotUtf8`] when the bytes are not UTF-8 (the caller reads the file
 /// again the general way).
@@ -91,6 +97,7 @@ pub(crate) fn convert_lines(
     first_row: usize,
     targets: &[Target],
     shown: &str,
+    pool: &PiecePool,
 ) -> Result<Option<(SliceOut, usize)>, CsvError> {
     // Each piece checked as UTF-8 by the thread that reads it (a piece ends at a line end, which
     // is never inside a character); the message, should one fail, is the whole slice's.
@@ -99,7 +106,7 @@ pub(crate) fn convert_lines(
         .par_iter()
         .map(|p| {
             let p = std::str::from_utf8(p).map_err(|_| None)?;
-            read_piece(p, sep, width, targets).map_err(Some)
+            read_piece(p, sep, width, targets, pool).map_err(Some)
         })
         .collect();
     let outs = match outs {
@@ -117,11 +124,89 @@ pub(crate) fn convert_lines(
     Ok(Some((merge(outs, targets, width, first_row), records)))
 }
 
+/// One piece's values of a number, date or time column, in a buffer of the source's
+/// [`PiecePool`]; a null is a zero with its validity bit unset (the validity made at the first
+/// null), as polars' builders leave it.
+pub(crate) struct NumberPart<T> {
+    pub(crate) values: Vec<T>,
+    pub(crate) validity: Option<MutableBitmap>,
+}
+
+impl<T: Copy + Default> NumberPart<T> {
+    fn push(&mut self, x: T) {
+        self.values.push(x);
+        if let Some(bits) = self.validity.as_mut() {
+            bits.push(true);
+        }
+    }
+
+    fn push_null(&mut self) {
+        let bits = self.validity.get_or_insert_with(|| {
+            let mut bits = MutableBitmap::with_capacity(self.values.capacity());
+            bits.extend_constant(self.values.len(), true);
+            bits
+        });
+        bits.push(false);
+        self.values.push(T::default());
+    }
+}
+
+/// One column's [`NumberPart`]s of a slice, piece after piece.
+pub(crate) enum NumberParts {
+    F64(Vec<NumberPart<f64>>),
+    I32(Vec<NumberPart<i32>>),
+    I64(Vec<NumberPart<i64>>),
+}
+
+impl NumberParts {
+    /// The parts, when every piece of the column holds one of the same type.
+    fn of(parts: Vec<Piece>) -> Result<NumberParts, Vec<Piece>> {
+        let all = match parts.first() {
+            Some(Piece::F64(_)) => parts.iter().all(|p| matches!(p, Piece::F64(_))),
+            Some(Piece::I32(_)) => parts.iter().all(|p| matches!(p, Piece::I32(_))),
+            Some(Piece::I64(_)) => parts.iter().all(|p| matches!(p, Piece::I64(_))),
+            _ => false,
+        };
+        if !all {
+            return Err(parts);
+        }
+        Ok(match parts.first() {
+            Some(Piece::F64(_)) => NumberParts::F64(
+                parts
+                    .into_iter()
+                    .filter_map(|p| if let Piece::F64(v) = p { Some(v) } else { None })
+                    .collect(),
+            ),
+            Some(Piece::I32(_)) => NumberParts::I32(
+                parts
+                    .into_iter()
+                    .filter_map(|p| if let Piece::I32(v) = p { Some(v) } else { None })
+                    .collect(),
+            ),
+            _ => NumberParts::I64(
+                parts
+                    .into_iter()
+                    .filter_map(|p| if let Piece::I64(v) = p { Some(v) } else { None })
+                    .collect(),
+            ),
+        })
+    }
+
+    /// Gives the parts' buffers back to `pool`.
+    pub(crate) fn give_back(self, pool: &PiecePool) {
+        match self {
+            NumberParts::F64(parts) => parts.into_iter().for_each(|p| pool.f64s.give(p.values)),
+            NumberParts::I32(parts) => parts.into_iter().for_each(|p| pool.i32s.give(p.values)),
+            NumberParts::I64(parts) => parts.into_iter().for_each(|p| pool.i64s.give(p.values)),
+        }
+    }
+}
+
 /// Where one piece's values go.
 enum Sink {
-    F64(PrimitiveChunkedBuilder<Float64Type>),
-    I32(PrimitiveChunkedBuilder<Int32Type>),
-    I64(PrimitiveChunkedBuilder<Int64Type>),
+    F64(NumberPart<f64>),
+    I32(NumberPart<i32>),
+    I64(NumberPart<i64>),
     Bool(BooleanChunkedBuilder),
     /// Cleaned text, for the source's gathered column.
     Text(TextPart),
@@ -146,19 +231,24 @@ fn clean_cell<'a>(cell: &Cow<'a, str>, lowercase: bool) -> Option<Cow<'a, str>> 
 }
 
 impl Sink {
-    fn new(t: &Target, capacity: usize, piece_len: usize) -> Sink {
-        let name: PlSmallStr = t.name.into();
+    fn new(t: &Target, capacity: usize, piece_len: usize, pool: &PiecePool) -> Sink {
+        fn part<T>(values: Vec<T>) -> NumberPart<T> {
+            NumberPart {
+                values,
+                validity: None,
+            }
+        }
         match &t.reader {
             _ if t.released => Sink::Released,
-            CellReader::Number(_) => Sink::F64(PrimitiveChunkedBuilder::new(name, capacity)),
+            CellReader::Number(_) => Sink::F64(part(pool.f64s.take(capacity))),
             CellReader::Integer(..) | CellReader::Date(_) => {
-                Sink::I32(PrimitiveChunkedBuilder::new(name, capacity))
+                Sink::I32(part(pool.i32s.take(capacity)))
             }
-            CellReader::DateTime(_) => Sink::I64(PrimitiveChunkedBuilder::new(name, capacity)),
-            CellReader::Flag => Sink::Bool(BooleanChunkedBuilder::new(name, capacity)),
+            CellReader::DateTime(_) => Sink::I64(part(pool.i64s.take(capacity))),
+            CellReader::Flag => Sink::Bool(BooleanChunkedBuilder::new(t.name.into(), capacity)),
             CellReader::Text { .. } => {
                 let width = t.text_width.load(Ordering::Relaxed);
-                Sink::Text(TextPart::with_capacity(capacity, width, piece_len))
+                Sink::Text(TextPart::with_capacity(capacity, width, piece_len, pool))
             }
         }
     }
@@ -166,25 +256,25 @@ impl Sink {
     /// Reads one cell exactly as `convert::convert_text` reads it, and folds the value read into
     /// the row's `hash` (see [`fold`]).
     fn push(&mut self, reader: &CellReader, cell: Option<&Cow<'_, str>>, hash: &mut u64) -> Read {
-        fn put<T: PolarsNumericType>(
-            b: &mut PrimitiveChunkedBuilder<T>,
-            v: Option<Result<T::Native, Problem>>,
+        fn put<T: Copy + Default>(
+            b: &mut NumberPart<T>,
+            v: Option<Result<T, Problem>>,
             hash: &mut u64,
-            value: impl Fn(T::Native) -> Value<'static>,
+            value: impl Fn(T) -> Value<'static>,
         ) -> Read {
             match v {
                 Some(Ok(x)) => {
-                    b.append_value(x);
+                    b.push(x);
                     *hash = fold(*hash, value(x));
                     Read::Value
                 }
                 Some(Err(p)) => {
-                    b.append_null();
+                    b.push_null();
                     *hash = fold(*hash, Value::Null);
                     Read::Failed(p)
                 }
                 None => {
-                    b.append_null();
+                    b.push_null();
                     *hash = fold(*hash, Value::Null);
                     Read::Null
                 }
@@ -251,9 +341,9 @@ impl Sink {
 
     fn finish(self) -> Piece {
         match self {
-            Sink::F64(b) => Piece::Column(b.finish().into_column()),
-            Sink::I32(b) => Piece::Column(b.finish().into_column()),
-            Sink::I64(b) => Piece::Column(b.finish().into_column()),
+            Sink::F64(b) => Piece::F64(b),
+            Sink::I32(b) => Piece::I32(b),
+            Sink::I64(b) => Piece::I64(b),
             Sink::Bool(b) => Piece::Column(b.finish().into_column()),
             Sink::Text(v) => Piece::Text(v),
             Sink::Released => Piece::Released,
@@ -278,12 +368,18 @@ impl TextPart {
     /// Room for `rows` values of `width` bytes and an eighth more, but never more than the
     /// piece's own bytes (which a column's cleaned values only exceed when lower-casing
     /// lengthens them).
-    fn with_capacity(rows: usize, width: usize, piece_len: usize) -> TextPart {
+    fn with_capacity(rows: usize, width: usize, piece_len: usize, pool: &PiecePool) -> TextPart {
         let bytes = rows.saturating_mul(width + width.div_ceil(8));
         TextPart {
-            bytes: Vec::with_capacity(bytes.min(piece_len)),
-            ends: Vec::with_capacity(rows),
+            bytes: pool.bytes.take(bytes.min(piece_len)),
+            ends: pool.ends.take(rows),
         }
+    }
+
+    /// Gives the buffers back to `pool`.
+    pub(crate) fn give_back(self, pool: &PiecePool) {
+        pool.bytes.give(self.bytes);
+        pool.ends.give(self.ends);
     }
 
     fn push(&mut self, value: Option<&str>) {
@@ -312,7 +408,11 @@ impl TextPart {
 
 /// A piece's part of one column.
 enum Piece {
+    /// Flags.
     Column(Column),
+    F64(NumberPart<f64>),
+    I32(NumberPart<i32>),
+    I64(NumberPart<i64>),
     Text(TextPart),
     Released,
 }
@@ -336,6 +436,7 @@ fn read_piece<'a>(
     sep: u8,
     width: usize,
     targets: &[Target],
+    pool: &PiecePool,
 ) -> Result<PieceOut, Irregular> {
     // A piece is about 2 MB, but a quoted field can stretch it to its closing quote: a piece of
     // a gigabyte or more (a cell that size) is left to polars, as its text could not be told
@@ -349,9 +450,9 @@ fn read_piece<'a>(
     let capacity = memchr::memchr_iter(b'\n', piece.as_bytes()).count() + 1;
     let mut sinks: Vec<Sink> = targets
         .iter()
-        .map(|t| Sink::new(t, capacity, piece.len()))
+        .map(|t| Sink::new(t, capacity, piece.len(), pool))
         .collect();
-    let mut hashes = Vec::with_capacity(capacity);
+    let mut hashes = pool.u64s.take(capacity);
     let mut failures = vec![Vec::new(); targets.len()];
     let mut texts = Vec::new();
     let mut present = vec![0usize; width];
@@ -433,13 +534,13 @@ fn merge(outs: Vec<PieceOut>, targets: &[Target], width: usize, first_row: usize
     let mut present = vec![0usize; width];
     let mut last = None;
     let mut blank_rows: Vec<usize> = Vec::new();
-    let mut hashes: Vec<u64> = Vec::with_capacity(outs.iter().map(|o| o.hashes.len()).sum());
+    let mut hashes: Vec<Vec<u64>> = Vec::with_capacity(outs.len());
     let (mut height, mut records, mut blanks) = (0usize, 0usize, 0usize);
     for out in outs {
         for (k, c) in out.columns.into_iter().enumerate() {
             parts[k].push(c);
         }
-        hashes.extend(out.hashes);
+        hashes.push(out.hashes);
         for (k, f) in out.failures.into_iter().enumerate() {
             failures[k].extend(f.into_iter().map(|(row, p)| (height + row, p)));
         }
@@ -476,10 +577,26 @@ fn merge(outs: Vec<PieceOut>, targets: &[Target], width: usize, first_row: usize
             .collect();
         RowNumbers::Explicit(rows)
     };
-    // Text values stay as they are, for the source's gathered columns.
+    // Text and number values stay as they are, for the source's gathered columns.
     let mut text_parts: Vec<Option<Vec<TextPart>>> = Vec::with_capacity(targets.len());
+    let mut number_parts: Vec<Option<NumberParts>> = Vec::with_capacity(targets.len());
     let mut others = Vec::with_capacity(targets.len());
     for (t, parts) in targets.iter().zip(parts) {
+        let parts = if matches!(t.reader, CellReader::Text { .. }) || t.released {
+            number_parts.push(None);
+            parts
+        } else {
+            match NumberParts::of(parts) {
+                Ok(numbers) => {
+                    number_parts.push(Some(numbers));
+                    Vec::new()
+                }
+                Err(parts) => {
+                    number_parts.push(None);
+                    parts
+                }
+            }
+        };
         if matches!(t.reader, CellReader::Text { .. }) && !t.released {
             let values = parts
                 .into_iter()
@@ -514,6 +631,7 @@ fn merge(outs: Vec<PieceOut>, targets: &[Target], width: usize, first_row: usize
         height,
         columns,
         text_parts,
+        number_parts,
         row_hash: hashes,
         texts,
         last: last
@@ -527,10 +645,11 @@ fn merge(outs: Vec<PieceOut>, targets: &[Target], width: usize, first_row: usize
     }
 }
 
-/// One column (not text) of the slice from its pieces, a chunk per piece, of the canonical
-/// dtype. Not copied into one chunk here: the source's column copies each slice's values into
-/// its own single chunk as the slice arrives (`columns::numbers::NumberGather`), and the pieces are
-/// freed right after.
+/// One column of flags of the slice from its pieces, a chunk per piece (an empty column for
+/// text and numbers, whose pieces go to the source's columns as they are: `SliceOut`'s
+/// `text_parts` and `number_parts`). Not copied into one chunk here: the source's column copies
+/// each slice's values into its own single chunk as the slice arrives
+/// (`columns::numbers::NumberGather`), and the pieces are freed right after.
 fn column(t: &Target, parts: Vec<Piece>) -> Column {
     let name: PlSmallStr = t.name.into();
     if t.released || matches!(t.reader, CellReader::Text { .. }) {

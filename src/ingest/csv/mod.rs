@@ -13,7 +13,8 @@
 //!   and every later slice is read straight from its bytes into typed columns by the direct
 //!   reader ([`direct`], which cuts records with [`records`] and reads fields with
 //!   [`tokenize`]). The slices are converted and gathered one after another ([`assemble`]), so
-//!   the text of the whole file is never in memory at once.
+//!   the text of the whole file is never in memory at once; the buffers of a slice's pieces are
+//!   reused by the next slices ([`pool`]).
 //!
 //! The direct reader is the fast path; polars is the reference. A slice the direct reader cannot
 //! read as polars would (a quote inside an unquoted field, text after a closing quote) is left
@@ -32,6 +33,7 @@
 mod assemble;
 mod direct;
 mod parse;
+mod pool;
 mod records;
 mod slices;
 mod tokenize;
