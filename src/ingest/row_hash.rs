@@ -20,6 +20,9 @@ pub(crate) enum Value<'v> {
     Int(i64),
     Flag(bool),
     Text(&'v str),
+    /// A text by its [`text_hash`], for a reader that has it at hand (the same text repeated):
+    /// folded exactly as [`Value::Text`] of that text.
+    TextHash(u64),
 }
 
 impl Value<'_> {
@@ -46,9 +49,6 @@ impl Value<'_> {
 /// released columns, where the 64-bit hash is all there is: on 20 million rows the chance that
 /// two different rows share one is about one in 10^5.
 pub(crate) fn fold(hash: u64, value: Value<'_>) -> u64 {
-    use std::hash::BuildHasher;
-    static STATE: std::sync::LazyLock<PlSeedableRandomStateQuality> =
-        std::sync::LazyLock::new(|| PlSeedableRandomStateQuality::seed_from_u64(0x5eed));
     // Arbitrary odd constants (from the digits of pi), one per kind of value, so that a null,
     // a zero and `false` differ.
     const KIND: [u64; 5] = [
@@ -64,10 +64,19 @@ pub(crate) fn fold(hash: u64, value: Value<'_>) -> u64 {
         Value::Number(bits) => (1, bits),
         Value::Int(x) => (2, x as u64),
         Value::Flag(x) => (3, u64::from(x)),
-        Value::Text(s) => (4, STATE.hash_one(s)),
+        Value::Text(s) => (4, text_hash(s)),
+        Value::TextHash(h) => (4, h),
     };
     let product = u128::from(hash ^ KIND[kind]) * u128::from(bits ^ SEED);
     (product as u64) ^ ((product >> 64) as u64)
+}
+
+/// The hash a text is folded in with (foldhash, seeded once).
+pub(crate) fn text_hash(s: &str) -> u64 {
+    use std::hash::BuildHasher;
+    static STATE: std::sync::LazyLock<PlSeedableRandomStateQuality> =
+        std::sync::LazyLock::new(|| PlSeedableRandomStateQuality::seed_from_u64(0x5eed));
+    STATE.hash_one(s)
 }
 
 /// Each row's [`fold`] over whole converted columns (a slice parsed by polars).

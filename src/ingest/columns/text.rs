@@ -79,20 +79,23 @@ fn inline_view(bytes: &[u8]) -> View {
     View::from(n as u128 | (payload << 32))
 }
 
-/// `a == b` for the short values that repeat row after row (ids), compared as integers rather
-/// than with a call to `memcmp` per value.
+/// `a == b` for the short values that repeat row after row (ids, codes), compared as integers
+/// rather than with a call to `memcmp` per value.
 #[inline]
-fn same(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
         return false;
     }
     let at16 = |s: &[u8], i: usize| u128::from_le_bytes(s[i..i + 16].try_into().expect("16 bytes"));
     let at8 = |s: &[u8], i: usize| u64::from_le_bytes(s[i..i + 8].try_into().expect("8 bytes"));
+    let at4 = |s: &[u8], i: usize| u32::from_le_bytes(s[i..i + 4].try_into().expect("4 bytes"));
     match n {
-        // The first and the last 16 (or 8) bytes, overlapping: every byte is in one of them.
+        // The first and the last 16 (or 8, or 4) bytes, overlapping: every byte is in one of
+        // them.
         16..=32 => at16(a, 0) == at16(b, 0) && at16(a, n - 16) == at16(b, n - 16),
         8..=15 => at8(a, 0) == at8(b, 0) && at8(a, n - 8) == at8(b, n - 8),
+        4..=7 => at4(a, 0) == at4(b, 0) && at4(a, n - 4) == at4(b, n - 4),
         _ => a == b,
     }
 }

@@ -15,6 +15,7 @@ use super::CsvError;
 use super::pool::PiecePool;
 use super::records::split_records;
 use super::tokenize::{Irregular, next_record};
+use crate::ingest::columns::text::same;
 use crate::ingest::convert::{Converted, blank, clean_text, whole_number};
 use crate::ingest::dates::StampParser;
 use crate::ingest::ledger::Problem;
@@ -22,7 +23,7 @@ use crate::ingest::parse::amount::parse_amount;
 use crate::ingest::parse::decimal::DecimalSep;
 use crate::ingest::parse::flag::parse_flag;
 use crate::ingest::raw::RowNumbers;
-use crate::ingest::row_hash::{Value, fold};
+use crate::ingest::row_hash::{Value, fold, text_hash};
 use crate::tables::ColType;
 use polars::prelude::*;
 use polars_arrow::bitmap::MutableBitmap;
@@ -222,6 +223,23 @@ enum Read {
     Failed(Problem),
 }
 
+/// A cleaned text as the row hash takes it: by the hash of `last` when it is the same text,
+/// else hashed (and kept as `last` when it borrows from the piece).
+fn text_value<'a>(v: Option<&Cow<'a, str>>, last: &mut Option<(&'a str, u64)>) -> Value<'static> {
+    match v {
+        None => Value::Null,
+        Some(Cow::Borrowed(s)) => match last {
+            Some((prev, h)) if same(prev.as_bytes(), s.as_bytes()) => Value::TextHash(*h),
+            _ => {
+                let h = text_hash(s);
+                *last = Some((s, h));
+                Value::TextHash(h)
+            }
+        },
+        Some(Cow::Owned(s)) => Value::TextHash(text_hash(s)),
+    }
+}
+
 /// The cleaned text of a cell, borrowing from the slice where the cell does.
 fn clean_cell<'a>(cell: &Cow<'a, str>, lowercase: bool) -> Option<Cow<'a, str>> {
     match cell {
@@ -255,7 +273,17 @@ impl Sink {
 
     /// Reads one cell exactly as `convert::convert_text` reads it, and folds the value read into
     /// the row's `hash` (see [`fold`]).
-    fn push(&mut self, reader: &CellReader, cell: Option<&Cow<'_, str>>, hash: &mut u64) -> Read {
+    ///
+    /// `last` is the last text of this column whose hash was taken, borrowed from the piece: a
+    /// column's value often repeats the row above's (an invoice's lines, a customer's
+    /// activities), and its hash is then reused instead of taken again.
+    fn push<'a>(
+        &mut self,
+        reader: &CellReader,
+        cell: Option<&Cow<'a, str>>,
+        hash: &mut u64,
+        last: &mut Option<(&'a str, u64)>,
+    ) -> Read {
         fn put<T: Copy + Default>(
             b: &mut NumberPart<T>,
             v: Option<Result<T, Problem>>,
@@ -325,14 +353,14 @@ impl Sink {
             },
             (Sink::Text(values), CellReader::Text { lowercase }) => {
                 let v = text(*lowercase);
-                *hash = fold(*hash, v.as_deref().map_or(Value::Null, Value::Text));
+                *hash = fold(*hash, text_value(v.as_ref(), last));
                 let read = if v.is_some() { Read::Value } else { Read::Null };
                 values.push(v.as_deref());
                 read
             }
             (Sink::Released, CellReader::Text { lowercase }) => {
                 let v = text(*lowercase);
-                *hash = fold(*hash, v.as_deref().map_or(Value::Null, Value::Text));
+                *hash = fold(*hash, text_value(v.as_ref(), last));
                 if v.is_some() { Read::Value } else { Read::Null }
             }
             _ => unreachable!("a sink is made for its reader"),
@@ -458,6 +486,7 @@ fn read_piece<'a>(
     let mut present = vec![0usize; width];
     let mut blank_records = Vec::new();
     let mut fields: Vec<Option<Cow<'a, str>>> = vec![None; width];
+    let mut last_texts: Vec<Option<(&'a str, u64)>> = vec![None; targets.len()];
     let (mut kept, mut records) = (0usize, 0usize);
     let mut last_at = None;
     let mut pos = 0;
@@ -474,9 +503,14 @@ fn read_piece<'a>(
             *p += usize::from(slot.is_some());
         }
         let mut hash = 0u64;
-        for (k, (t, sink)) in targets.iter().zip(sinks.iter_mut()).enumerate() {
+        for (k, ((t, sink), last)) in targets
+            .iter()
+            .zip(sinks.iter_mut())
+            .zip(last_texts.iter_mut())
+            .enumerate()
+        {
             let cell = fields.get(t.index).and_then(Option::as_ref);
-            match sink.push(&t.reader, cell, &mut hash) {
+            match sink.push(&t.reader, cell, &mut hash, last) {
                 Read::Value => {}
                 Read::Failed(p) => {
                     failures[k].push((kept, p));
