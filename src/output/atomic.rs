@@ -132,7 +132,7 @@ impl StagedDir {
 /// (names relative to `dir`, sub-folders allowed) go into a staging folder beside `dir`, which
 /// then replaces it; leftovers of an interrupted run in `dir`'s parent are recovered first.
 /// Returns the files as the manifest lists them, paths relative to `out`.
-pub fn write_dir<N: AsRef<str>>(
+pub fn write_dir<N: AsRef<str> + Sync>(
     dir: &Path,
     out: &Path,
     files: &[(N, Vec<u8>)],
@@ -141,19 +141,29 @@ pub fn write_dir<N: AsRef<str>>(
         recover(parent);
     }
     let staged = StagedDir::new(dir)?;
-    let mut written = Vec::new();
-    for (name, bytes) in files {
-        let name = name.as_ref();
-        if let Err(e) = staged.write(name, bytes) {
+    // Files written side by side, each beside its own checksum: at L the scores (133 MB) and the
+    // action lists (37 MB) took about half a second of one core, one after another. The list
+    // keeps the files' order, and the first failure in that order is the one reported.
+    use rayon::prelude::*;
+    let results: Vec<Result<super::OutputFile, WriteError>> = files
+        .par_iter()
+        .map(|(name, bytes)| {
+            let name = name.as_ref();
+            let (wrote, sha256) = rayon::join(|| staged.write(name, bytes), || sha256_hex(bytes));
+            wrote.map(|_| super::OutputFile {
+                path: dir.strip_prefix(out).unwrap_or(dir).join(name),
+                bytes: bytes.len() as u64,
+                sha256,
+            })
+        })
+        .collect();
+    let written = match results.into_iter().collect::<Result<Vec<_>, _>>() {
+        Ok(written) => written,
+        Err(e) => {
             staged.abandon();
             return Err(e);
         }
-        written.push(super::OutputFile {
-            path: dir.strip_prefix(out).unwrap_or(dir).join(name),
-            bytes: bytes.len() as u64,
-            sha256: sha256_hex(bytes),
-        });
-    }
+    };
     // Testing aid: hold the staged folder so a test can kill the run at the worst moment.
     if let Some(pause) = std::env::var("CRM_AUDIT_PAUSE_BEFORE_COMMIT_MS")
         .ok()
