@@ -5,6 +5,10 @@
 #   benches/run.sh            # M, L and the 20-client portfolio
 #   benches/run.sh M          # one set: M, L or P
 # BENCH_DIR (default /tmp/crm-audit-bench) holds the generated data, reused between runs.
+# BENCH_ROUNDS=N (default 1) measures each set N times, the audit and the reads it is compared
+# with taking turns, and ends with the median of every figure and how many rounds met each
+# target: this machine's speed drifts by a third from one minute to the next, so one round's
+# ratio says little on its own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ $# -eq 0 ]; then sets=(M L P); else sets=("$@"); fi
@@ -35,6 +39,18 @@ measure() { # label, then the command; prints wall seconds and peak RSS MB into 
 
 report() { # label, folder of clients or client, output folder
   local label=$1 input=$2 out=$3
+  local rounds="${BENCH_ROUNDS:-1}" figures="$dir/figures.txt"
+  : > "$figures"
+  for round in $(seq 1 "$rounds"); do
+    measure_round "$input" "$out" >> "$figures"
+    summarise "$label" "$out/manifest.json" $(tail -1 "$figures")
+  done
+  [ "$rounds" -gt 1 ] && summarise_rounds "$label" "$figures"
+  return 0
+}
+
+measure_round() { # folder of clients or client, output folder; prints one line of figures
+  local input=$1 out=$2
   rm -rf "$out"
   local flag=--config; [ -d "$input" ] && [ ! -f "$input/audit.toml" ] && flag=--portfolio
   [ "$flag" = --config ] && input="$input/audit.toml"
@@ -78,9 +94,23 @@ PY
   local vflag=(--portfolio "$csvonly"); [ "$flag" = --config ] && vflag=(--config "$csvonly/audit.toml")
   warm
   read -r vwall vrss < <(measure "$bin" validate "${vflag[@]}" --out "$out-validate")
-  python3 - "$label" "$out/manifest.json" "$wall" "$rss" "$pwall" "$prss" "$vwall" "$vrss" "$pywall" "$pyrss" <<'PY'
+  # The stage figures of this round's audit, from its manifest.
+  local stages=$(python3 - "$out/manifest.json" <<'PY'
 import json, sys
-label, manifest, wall, rss, pwall, prss, vwall, vrss, pywall, pyrss = sys.argv[1:]
+m = json.load(open(sys.argv[1]))
+keys = ("ingest", "prepare", "indicators", "models", "render", "write")
+ms = [sum(c.get("stages_ms", {}).get(k, 0) for c in m["clients"]) for k in keys]
+peak = [max([c.get("stages_peak_mb", {}).get(k) or 0 for c in m["clients"]] + [0]) for k in keys]
+print(" ".join(str(v) for v in ms + peak))
+PY
+)
+  echo "$wall $rss $pwall $prss $vwall $vrss $pywall $pyrss $stages"
+}
+
+summarise() { # label, manifest, then one line of figures (see measure_round)
+  python3 - "$@" <<'PY'
+import json, sys
+label, manifest, wall, rss, pwall, prss, vwall, vrss, pywall, pyrss = sys.argv[1:11]
 m = json.load(open(manifest))
 st = {k: 0 for k in ("ingest", "prepare", "indicators", "models", "render", "write")}
 peak = {k: 0 for k in st}
@@ -112,6 +142,48 @@ pywall = float(pywall)
 if pywall > 0:
     print(f"  python polars   {pywall:7.2f} s   peak memory {int(pyrss):,} MB   (same CSV files, read_csv, every column as text)")
     print(f"  run / python    {wall / pywall:7.2f}x   (end to end against python polars' read_csv, same run)")
+PY
+}
+
+summarise_rounds() { # label, file of figures (a line per round, see measure_round)
+  python3 - "$@" <<'PY'
+import statistics, sys
+label, path = sys.argv[1:]
+keys = ("ingest", "prepare", "indicators", "models", "render", "write")
+rounds = []
+for line in open(path):
+    v = [float(x) for x in line.split()]
+    r = dict(zip(("wall", "rss", "pwall", "prss", "vwall", "vrss", "pywall", "pyrss"), v[:8]))
+    r.update({k: v[8 + i] / 1000 for i, k in enumerate(keys)})
+    r["peak"] = max([r["rss"]] + v[14:20])
+    r["ingest/polars"] = r["vwall"] / r["pwall"]
+    r["run/polars"] = r["wall"] / r["pwall"]
+    if r["pywall"] > 0:
+        r["run/python"] = r["wall"] / r["pywall"]
+    rounds.append(r)
+n = len(rounds)
+med = lambda k: statistics.median(r[k] for r in rounds)
+print(f"\n== {label}: median of {n} rounds (each figure on its own), and the rounds within issue 22's targets (set for L)")
+print(f"  end to end      {med('wall'):7.2f} s   peak memory {med('peak'):,.0f} MB")
+for k in keys:
+    print(f"  {k:<15} {med(k):7.2f} s")
+print(f"  polars CSV read {med('pwall'):7.2f} s")
+print(f"  ingest, CSV only{med('vwall'):7.2f} s")
+targets = [
+    ("ingest / polars", "ingest/polars", 1.3, "x"),
+    ("run / polars", "run/polars", 2.5, "x"),
+    ("indicators", "indicators", 3.0, " s"),
+    ("prepare", "prepare", 1.0, " s"),
+    ("peak memory", "peak", 3.5 * 1024, " MB"),
+]
+for name, k, limit, unit in targets:
+    met = sum(r[k] <= limit for r in rounds)
+    each = ", ".join(f"{r[k]:.2f}" if unit != " MB" else f"{r[k]:,.0f}" for r in rounds)
+    shown = f"{med(k):.2f}{unit}" if unit != " MB" else f"{med(k):,.0f} MB"
+    bound = f"{limit:g}{unit}" if unit != " MB" else f"{limit:,.0f} MB"
+    print(f"  {name:<16}median {shown:>10}   target ≤ {bound}: met in {met} of {n} ({each})")
+if all("run/python" in r for r in rounds):
+    print(f"  run / python    median {med('run/python'):.2f}x")
 PY
 }
 
