@@ -458,14 +458,17 @@ impl PendingChecksums {
     fn start(files: Vec<std::path::PathBuf>) -> PendingChecksums {
         PendingChecksums(std::thread::spawn(move || {
             set_idle_priority();
-            files
+            let clock = Instant::now();
+            let sums = files
                 .iter()
                 .filter_map(|f| {
                     let key = std::fs::canonicalize(f).ok()?;
                     let sum = output::sha256_file(f).ok()?;
                     Some((key, sum))
                 })
-                .collect()
+                .collect();
+            tracing::debug!(ms = ms(clock), "input checksums done");
+            sums
         }))
     }
 
