@@ -27,6 +27,22 @@ pub(crate) fn reserve_total<T: Copy>(values: &mut Vec<T>, total: usize) {
     }
 }
 
+/// Appends a null's bit to a validity made only at the first null: made then, with room for
+/// `capacity` values and the `len` values before it valid.
+pub(crate) fn push_null_bit(
+    validity: &mut Option<polars_arrow::bitmap::MutableBitmap>,
+    len: usize,
+    capacity: usize,
+) {
+    validity
+        .get_or_insert_with(|| {
+            let mut bits = polars_arrow::bitmap::MutableBitmap::with_capacity(capacity);
+            bits.extend_constant(len, true);
+            bits
+        })
+        .push(false);
+}
+
 #[cfg(test)]
 mod tests {
     use super::reserve_total;

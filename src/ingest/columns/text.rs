@@ -187,12 +187,7 @@ impl Gather {
     /// Appends a value (valid UTF-8 bytes) or a null.
     pub(crate) fn push(&mut self, value: Option<&[u8]>) {
         let Some(bytes) = value else {
-            let bits = self.validity.get_or_insert_with(|| {
-                let mut bits = MutableBitmap::with_capacity(self.views.capacity());
-                bits.extend_constant(self.views.len(), true);
-                bits
-            });
-            bits.push(false);
+            super::push_null_bit(&mut self.validity, self.views.len(), self.views.capacity());
             self.views.push(View::default());
             return;
         };

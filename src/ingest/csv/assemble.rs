@@ -507,12 +507,10 @@ fn gather_parts(numbers: &mut NumberGather, parts: &NumberParts, ty: ColType) {
     ) {
         for part in parts {
             if !numbers.push_values::<T>(&part.values, part.validity.as_ref()) {
-                let arr = polars_arrow::array::PrimitiveArray::<T::Native>::new(
-                    T::get_static_dtype().to_arrow(CompatLevel::newest()),
-                    part.values.clone().into(),
-                    part.validity.clone().map(Into::into),
-                );
-                let column = ChunkedArray::<T>::with_chunk("".into(), arr).into_column();
+                let validity = part.validity.clone().map(Into::into);
+                let column =
+                    ChunkedArray::<T>::from_vec_validity("".into(), part.values.clone(), validity)
+                        .into_column();
                 let column = column.cast(&ty.dtype()).unwrap_or(column);
                 numbers.push(column);
             }

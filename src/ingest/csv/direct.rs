@@ -15,6 +15,7 @@ use super::CsvError;
 use super::pool::PiecePool;
 use super::records::split_records;
 use super::tokenize::{Irregular, next_record};
+use crate::ingest::columns::push_null_bit;
 use crate::ingest::columns::text::same;
 use crate::ingest::convert::{Converted, blank, clean_text, whole_number};
 use crate::ingest::dates::StampParser;
@@ -142,12 +143,11 @@ impl<T: Copy + Default> NumberPart<T> {
     }
 
     fn push_null(&mut self) {
-        let bits = self.validity.get_or_insert_with(|| {
-            let mut bits = MutableBitmap::with_capacity(self.values.capacity());
-            bits.extend_constant(self.values.len(), true);
-            bits
-        });
-        bits.push(false);
+        push_null_bit(
+            &mut self.validity,
+            self.values.len(),
+            self.values.capacity(),
+        );
         self.values.push(T::default());
     }
 }
@@ -160,37 +160,25 @@ pub(crate) enum NumberParts {
 }
 
 impl NumberParts {
-    /// The parts, when every piece of the column holds one of the same type.
+    /// A number column's parts; the pieces back (flags, or none) when they are not numbers.
+    /// Every piece of a column comes from the same kind of sink (`Sink::new` depends on the
+    /// target only), so they all hold the same type.
     fn of(parts: Vec<Piece>) -> Result<NumberParts, Vec<Piece>> {
-        let all = match parts.first() {
-            Some(Piece::F64(_)) => parts.iter().all(|p| matches!(p, Piece::F64(_))),
-            Some(Piece::I32(_)) => parts.iter().all(|p| matches!(p, Piece::I32(_))),
-            Some(Piece::I64(_)) => parts.iter().all(|p| matches!(p, Piece::I64(_))),
-            _ => false,
+        let mut numbers = match parts.first() {
+            Some(Piece::F64(_)) => NumberParts::F64(Vec::with_capacity(parts.len())),
+            Some(Piece::I32(_)) => NumberParts::I32(Vec::with_capacity(parts.len())),
+            Some(Piece::I64(_)) => NumberParts::I64(Vec::with_capacity(parts.len())),
+            _ => return Err(parts),
         };
-        if !all {
-            return Err(parts);
+        for piece in parts {
+            match (&mut numbers, piece) {
+                (NumberParts::F64(v), Piece::F64(p)) => v.push(p),
+                (NumberParts::I32(v), Piece::I32(p)) => v.push(p),
+                (NumberParts::I64(v), Piece::I64(p)) => v.push(p),
+                _ => unreachable!("a column's pieces come from one kind of sink"),
+            }
         }
-        Ok(match parts.first() {
-            Some(Piece::F64(_)) => NumberParts::F64(
-                parts
-                    .into_iter()
-                    .filter_map(|p| if let Piece::F64(v) = p { Some(v) } else { None })
-                    .collect(),
-            ),
-            Some(Piece::I32(_)) => NumberParts::I32(
-                parts
-                    .into_iter()
-                    .filter_map(|p| if let Piece::I32(v) = p { Some(v) } else { None })
-                    .collect(),
-            ),
-            _ => NumberParts::I64(
-                parts
-                    .into_iter()
-                    .filter_map(|p| if let Piece::I64(v) = p { Some(v) } else { None })
-                    .collect(),
-            ),
-        })
+        Ok(numbers)
     }
 
     /// Gives the parts' buffers back to `pool`.
