@@ -27,6 +27,9 @@ pub(crate) struct ContactGroups<'a> {
     null_group: Option<u32>,
     /// First row of each group, in order of first appearance.
     first_row: Vec<usize>,
+    /// Whether every group has an id and the groups' ids ascend strictly (an export in
+    /// customer order): an id between two consecutive groups' then has no group.
+    ascending: bool,
     /// `ends.len()` maxima per group (epoch milliseconds; `i64::MIN`: none up to that end).
     maxima: Vec<i64>,
     ends: usize,
@@ -65,6 +68,7 @@ impl<'a> ContactGroups<'a> {
             by_text: PlHashMap::default(),
             null_group: None,
             first_row: Vec::new(),
+            ascending: true,
             maxima: Vec::new(),
             ends: k,
             dtype: date.dtype().clone(),
@@ -125,6 +129,12 @@ impl<'a> ContactGroups<'a> {
             }
         };
         if added {
+            let above_last = match (text, self.first_row.last()) {
+                (Some(id), Some(&last)) => self.ids.get(last).is_some_and(|l| l < id),
+                (Some(_), None) => true,
+                (None, _) => false,
+            };
+            self.ascending &= above_last;
             self.first_row.push(row);
             self.maxima.extend(std::iter::repeat_n(i64::MIN, self.ends));
         }
@@ -144,10 +154,9 @@ impl<'a> ContactGroups<'a> {
     }
 
     /// Customer `id`'s last interaction up to the end number `end` (epoch milliseconds).
-    pub(crate) fn last(&self, id: Option<&str>, end: usize) -> Option<i64> {
-        let g = self.group_of(id)? as usize;
-        let m = self.maxima[g * self.ends + end];
-        (m != i64::MIN).then_some(m)
+    #[cfg(test)]
+    fn last(&self, id: Option<&str>, end: usize) -> Option<i64> {
+        self.maximum(self.group_of(id)?, end)
     }
 
     /// The frame of [`super::engagement::last_contacts`] at end number `end`: `customer_id`,
@@ -186,24 +195,107 @@ impl<'a> ContactGroups<'a> {
     /// that group, without a hash lookup (at L, 700,000 customers a snapshot, each a cache miss
     /// in a table of a million ids); any other id is looked up.
     pub(crate) fn last_of(&self, customers: &StringChunked, end: usize) -> PolarsResult<Series> {
-        let mut next = 0usize;
-        let last: Int64Chunked = customers
-            .iter()
-            .map(|id| {
-                let following = self.first_row.get(next).map(|&row| self.ids.get(row));
-                let g = match (id, following) {
-                    (Some(id), Some(Some(expected))) if id == expected => Some(next as u32),
-                    _ => self.group_of(id),
-                }?;
-                next = g as usize + 1;
-                let m = self.maxima[g as usize * self.ends + end];
-                (m != i64::MIN).then_some(m)
-            })
+        let last: Int64Chunked = self
+            .groups_in_order(customers)
+            .map(|g| self.maximum(g?, end))
             .collect();
         last.with_name("last_contact".into())
             .into_series()
             .cast(&self.dtype)
     }
+
+    /// The group of each of `customers`, in their order (`None`: no dated interaction).
+    ///
+    /// Customers often come in the order of their groups, some of them without interactions
+    /// and some groups not asked: each id is first compared with the [`LOOK_AHEAD`] groups
+    /// after the last one found (the groups' ids are read in sequence), and looked up in the
+    /// hash table (a cache miss in a table of a million ids) only when none is it. With the
+    /// groups in ascending order, an id that falls between two consecutive groups has none.
+    /// Asked in no such order, the ids are looked up at once (the look-ahead would read eight
+    /// scattered ids for nothing).
+    fn groups_in_order<'s>(
+        &'s self,
+        customers: &'s StringChunked,
+    ) -> impl Iterator<Item = Option<u32>> + 's {
+        let mut next = 0usize;
+        // Customers asked in another order (by value, say) would pay for the look-ahead and
+        // the lookup: after COLD look-aheads in a row that found nothing, only one id in
+        // RETRY tries it again.
+        const COLD: u32 = 4;
+        const RETRY: usize = 64;
+        let mut misses = 0u32;
+        customers.iter().enumerate().map(move |(n, id)| {
+            let near = match id {
+                Some(id) if misses < COLD || n % RETRY == 0 => self.near(id, next),
+                _ => Near::Unknown,
+            };
+            let g = match near {
+                Near::Group(g) => {
+                    misses = 0;
+                    g
+                }
+                Near::None => {
+                    misses = 0;
+                    return None;
+                }
+                Near::Unknown => {
+                    misses = (misses + 1).min(COLD);
+                    self.group_of(id)?
+                }
+            };
+            next = g as usize + 1;
+            Some(g)
+        })
+    }
+
+    /// Id `id` among the [`LOOK_AHEAD`] groups from group number `from`.
+    fn near(&self, id: &str, from: usize) -> Near {
+        let id_of = |g: usize| self.ids.get(self.first_row[g]);
+        let to = (from + LOOK_AHEAD).min(self.first_row.len());
+        for g in from..to {
+            let Some(group_id) = id_of(g) else {
+                continue;
+            };
+            match id.cmp(group_id) {
+                std::cmp::Ordering::Equal => return Near::Group(g as u32),
+                std::cmp::Ordering::Less if self.ascending => {
+                    // Above the group before `g` too (known past `from`): between the two.
+                    let above_previous = g > from || g == 0 || id_of(g - 1).is_some_and(|p| p < id);
+                    return if above_previous {
+                        Near::None
+                    } else {
+                        Near::Unknown
+                    };
+                }
+                _ => {}
+            }
+        }
+        // Beyond the last group of ascending ones.
+        if self.ascending && to == self.first_row.len() && to > from {
+            return Near::None;
+        }
+        Near::Unknown
+    }
+
+    /// Group `g`'s last interaction up to end number `end`.
+    fn maximum(&self, g: u32, end: usize) -> Option<i64> {
+        let m = self.maxima[g as usize * self.ends + end];
+        (m != i64::MIN).then_some(m)
+    }
+}
+
+/// Groups compared with an asked id before it is looked up by hash (see
+/// [`ContactGroups::groups_in_order`]).
+const LOOK_AHEAD: usize = 8;
+
+/// What the groups after the last one found say of an id.
+enum Near {
+    /// It is this group's.
+    Group(u32),
+    /// It has no group (the groups ascend and it falls between two).
+    None,
+    /// Not among them: look it up.
+    Unknown,
 }
 
 /// Each customer's last interaction at one end: a frame (`customer_id`, `last_contact`) to
@@ -263,9 +355,9 @@ pub(crate) fn recency_counts(
     day: NaiveDate,
     edges: Edges,
 ) -> RecencyCounts {
-    let mut days: Vec<f64> = customers
-        .iter()
-        .filter_map(|id| groups.last(id, end))
+    let mut days: Vec<f64> = groups
+        .groups_in_order(customers)
+        .filter_map(|g| groups.maximum(g?, end))
         .map(|m| days_before(day, m))
         .collect();
     let buckets = edges
@@ -466,6 +558,87 @@ mod tests {
             groups.last(Some("a customer id longer than twelve bytes"), 2),
             None
         );
+    }
+
+    #[test]
+    fn lookups_in_customer_order_equal_those_by_hash_whatever_the_order_asked() {
+        // An export in customer order: ascending ids, short and long, one to three
+        // interactions each (one without a date).
+        let ids: Vec<String> = (0..60)
+            .map(|i| match i % 3 {
+                0 => format!("c{i:03}"),
+                1 => format!("c{i:03} with a long customer id"),
+                _ => format!("c{i:03}x"),
+            })
+            .collect();
+        let (mut rows, mut dates) = (Vec::new(), Vec::new());
+        for (i, id) in ids.iter().enumerate() {
+            for k in 0..=i % 3 {
+                rows.push(id.clone());
+                dates.push((i != 7).then_some(1_700_000_000_000 + (i * 10 + k) as i64 * 3_600_000));
+            }
+        }
+        let frame = |rows: Vec<String>, dates: Vec<Option<i64>>| {
+            let date = Int64Chunked::from_iter_options("date".into(), dates.into_iter())
+                .into_series()
+                .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
+                .unwrap();
+            DataFrame::new(
+                rows.len(),
+                vec![
+                    StringChunked::from_iter_values(
+                        "customer_id".into(),
+                        rows.iter().map(String::as_str),
+                    )
+                    .into_column(),
+                    date.into_column(),
+                ],
+            )
+            .unwrap()
+        };
+        let ascending = frame(rows.clone(), dates.clone());
+        // The same interactions with one row moved first: the groups no longer ascend.
+        let (mut moved_rows, mut moved_dates) = (rows, dates);
+        let (row, date) = (moved_rows.remove(40), moved_dates.remove(40));
+        moved_rows.insert(0, row);
+        moved_dates.insert(0, date);
+        let unordered = frame(moved_rows, moved_dates);
+        let ends = [d("2023-11-20"), d("2030-01-01")];
+        let mut asked: Vec<String> = Vec::new();
+        for (i, id) in ids.iter().enumerate() {
+            // Every id, some skipped (runs of groups not asked), absent ids between, below the
+            // first and above the last.
+            if i % 7 != 3 && i % 11 != 5 {
+                asked.push(id.clone());
+            }
+            if i % 4 == 0 {
+                asked.push(format!("{id} absent"));
+            }
+        }
+        asked.extend(["a below all".into(), "z above all".into(), ids[59].clone()]);
+        let mut shuffled = asked.clone();
+        shuffled.reverse();
+        shuffled.rotate_left(17);
+        for (interactions, ascends) in [(&ascending, true), (&unordered, false)] {
+            let groups = ContactGroups::build(interactions, &ends).unwrap().unwrap();
+            assert_eq!(groups.ascending, ascends);
+            for asked in [&asked, &shuffled] {
+                let asked = StringChunked::from_iter_values(
+                    "customer_id".into(),
+                    asked.iter().map(String::as_str),
+                );
+                for end in 0..ends.len() {
+                    let got = groups.last_of(&asked, end).unwrap();
+                    let want: Int64Chunked = asked.iter().map(|id| groups.last(id, end)).collect();
+                    let want = want
+                        .into_series()
+                        .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
+                        .unwrap();
+                    assert!(got.equals_missing(&want), "ascending {ascends}, end {end}");
+                    assert!(got.null_count() > 0 && got.null_count() < got.len());
+                }
+            }
+        }
     }
 
     #[test]
