@@ -121,7 +121,15 @@ pub fn compute_all<'a>(
             );
             lines
         },
-        || super::compute::prepare(tables, period, settings, values, days),
+        || {
+            let clock = std::time::Instant::now();
+            let prepared = super::compute::prepare(tables, period, settings, values, days);
+            tracing::debug!(
+                ms = clock.elapsed().as_millis() as u64,
+                "customer inputs prepared"
+            );
+            prepared
+        },
     );
     let lines = lines.family("context")?;
     let lines = lines.as_ref();
