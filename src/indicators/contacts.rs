@@ -457,6 +457,11 @@ mod tests {
             Some(ms("2026-01-10 10:00")),
             Some(ms("2026-03-20 10:00")),
         ];
+        frame_of(ids.to_vec(), dates.to_vec())
+    }
+
+    /// Interactions with these customer ids and instants (epoch milliseconds).
+    fn frame_of(ids: Vec<Option<&str>>, dates: Vec<Option<i64>>) -> DataFrame {
         let date = Int64Chunked::from_iter_options("date".into(), dates.into_iter())
             .into_series()
             .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
@@ -579,22 +584,7 @@ mod tests {
             }
         }
         let frame = |rows: Vec<String>, dates: Vec<Option<i64>>| {
-            let date = Int64Chunked::from_iter_options("date".into(), dates.into_iter())
-                .into_series()
-                .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
-                .unwrap();
-            DataFrame::new(
-                rows.len(),
-                vec![
-                    StringChunked::from_iter_values(
-                        "customer_id".into(),
-                        rows.iter().map(String::as_str),
-                    )
-                    .into_column(),
-                    date.into_column(),
-                ],
-            )
-            .unwrap()
+            frame_of(rows.iter().map(|r| Some(r.as_str())).collect(), dates)
         };
         let ascending = frame(rows.clone(), dates.clone());
         // The same interactions with one row moved first: the groups no longer ascend.
