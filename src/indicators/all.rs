@@ -122,13 +122,9 @@ pub fn compute_all<'a>(
             lines
         },
         || {
-            let clock = std::time::Instant::now();
-            let prepared = super::compute::prepare(tables, period, settings, values, days);
-            tracing::debug!(
-                ms = clock.elapsed().as_millis() as u64,
-                "customer inputs prepared"
-            );
-            prepared
+            timed("customer_inputs", || {
+                super::compute::prepare(tables, period, settings, values, days)
+            })
         },
     );
     let lines = lines.family("context")?;

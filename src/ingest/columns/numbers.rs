@@ -230,13 +230,15 @@ mod tests {
             .collect()
     }
 
+    /// A date column of these day numbers.
+    fn dates(v: &[Option<i32>]) -> Column {
+        Int32Chunked::new("date".into(), v)
+            .into_date()
+            .into_column()
+    }
+
     #[test]
     fn slices_gather_into_one_chunk_of_their_dtype_with_their_nulls() {
-        let dates = |v: &[Option<i32>]| {
-            Int32Chunked::new("date".into(), v)
-                .into_date()
-                .into_column()
-        };
         let mut g = NumberGather::new();
         g.reserve_total(6);
         g.push(dates(&[Some(1), Some(2)]));
@@ -264,11 +266,6 @@ mod tests {
 
     #[test]
     fn raw_values_join_the_column_with_their_nulls_when_it_gathers_their_type() {
-        let dates = |v: &[Option<i32>]| {
-            Int32Chunked::new("date".into(), v)
-                .into_date()
-                .into_column()
-        };
         let mut g = NumberGather::new();
         // Nothing pushed yet: the type is not known, the values are refused.
         assert!(!g.push_values::<Int32Type>(&[9], None));
